@@ -1,0 +1,16 @@
+//! `ghg`: exact, reproducible greenhouse-gas inventories.
+//!
+//! The pipeline, one module a step:
+//! 1. [`factors`]: versioned emission-factor sets from TOML, validated, searched, diffed, imported.
+//! 2. [`activity`]: activity CSVs (energy, travel, waste, water, refrigerants, spend) to typed rows or rejects.
+//! 3. [`engine`]: each row times its resolved factor, plus upstream lines, into ledger lines, in parallel.
+//! 4. [`inventory`]: ledger lines summed by scope, category, site, period, activity and gas; exact merge.
+//! 5. [`report`]: an inventory to bytes (table, CSV, JSON); [`audit`] makes every figure traceable.
+#![warn(missing_docs)]
+#![deny(clippy::float_arithmetic, clippy::cast_precision_loss)]
+
+pub mod error;
+pub mod num;
+pub mod units;
+
+pub use error::{Error, ErrorKind, Position, Result};

@@ -1,0 +1,220 @@
+//! Exact numbers: the one decimal parser every value goes through, checked arithmetic, and
+//! the one place figures are rounded for display.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+pub use rust_decimal::Decimal as Dec;
+
+/// Why a text is not an exact decimal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NumError {
+    /// Nothing there.
+    Empty,
+    /// Not a decimal number.
+    Invalid,
+    /// More significant digits or a larger magnitude than a 96-bit decimal holds exactly.
+    OutOfRange,
+}
+
+impl NumError {
+    /// A short description for error messages.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            NumError::Empty => "a number, not an empty value",
+            NumError::Invalid => "a decimal number such as 1204.5 or 9.6552e-05",
+            NumError::OutOfRange => "a number with at most 28 significant digits",
+        }
+    }
+}
+
+/// Parses a decimal exactly as written: `0.207074288590604` stays that decimal and
+/// `9.65519999999227e-05` becomes `0.0000965519999999227`. Surrounding whitespace is ignored;
+/// thousands separators, currency signs and letters are refused (callers that accept them
+/// strip them first, on purpose).
+pub fn parse_decimal(text: &str) -> Result<Decimal, NumError> {
+    let s = text.trim();
+    if s.is_empty() {
+        return Err(NumError::Empty);
+    }
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    if !is_plain_decimal(mantissa) {
+        return Err(NumError::Invalid);
+    }
+    let m = Decimal::from_str_exact(mantissa).map_err(|_| NumError::OutOfRange)?;
+    let Some(exp) = exponent else {
+        return Ok(m);
+    };
+    let digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 3 {
+        return Err(NumError::Invalid);
+    }
+    let e: i32 = exp.parse().map_err(|_| NumError::Invalid)?;
+    scale_by_power_of_ten(m, e).ok_or(NumError::OutOfRange)
+}
+
+/// `[+-]digits[.digits]` with at least one digit.
+fn is_plain_decimal(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let mut digits = 0;
+    let mut dots = 0;
+    for b in body.bytes() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'.' => dots += 1,
+            _ => return false,
+        }
+    }
+    digits > 0 && dots <= 1
+}
+
+/// `m × 10^e` exactly, or `None` when the result does not fit.
+fn scale_by_power_of_ten(m: Decimal, e: i32) -> Option<Decimal> {
+    if e >= 0 {
+        let mut v = m;
+        for _ in 0..e {
+            v = v.checked_mul(Decimal::TEN)?;
+        }
+        Some(v)
+    } else {
+        let new_scale = m.scale().checked_add(e.unsigned_abs())?;
+        if new_scale > 28 {
+            // Dropping trailing zeros may bring it into range; otherwise it cannot be exact.
+            let n = m.normalize();
+            let s = n.scale().checked_add(e.unsigned_abs())?;
+            if s > 28 {
+                return None;
+            }
+            let mut r = n;
+            r.set_scale(s).ok()?;
+            return Some(r);
+        }
+        let mut r = m;
+        r.set_scale(new_scale).ok()?;
+        Some(r)
+    }
+}
+
+/// The shortest exact text of a decimal: no trailing zeros, no exponent (`8850.000` -> `8850`).
+pub fn exact_string(v: Decimal) -> String {
+    v.normalize().to_string()
+}
+
+/// Rounds half away from zero to `dp` places, as the spreadsheets users compare against do,
+/// and keeps the trailing zeros (`3` -> `3.00`). The only place figures are rounded.
+pub fn round_for_display(v: Decimal, dp: u32) -> Decimal {
+    let mut r = v.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(dp);
+    r
+}
+
+/// Rounded for display with thousands separators: `1234567.891` at 2 dp -> `1,234,567.89`.
+pub fn display_grouped(v: Decimal, dp: u32) -> String {
+    let s = round_for_display(v, dp).to_string();
+    let (sign, body) = match s.strip_prefix('-') {
+        Some(b) => ("-", b),
+        None => ("", s.as_str()),
+    };
+    let (int, frac) = match body.find('.') {
+        Some(i) => (&body[..i], &body[i..]),
+        None => (body, ""),
+    };
+    let mut out = String::with_capacity(s.len() + int.len() / 3);
+    out.push_str(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out.push_str(frac);
+    out
+}
+
+/// Percentage change from `old` to `new`, rounded half away from zero to `dp` places;
+/// `None` when `old` is zero.
+pub fn percent_change(old: Decimal, new: Decimal, dp: u32) -> Option<Decimal> {
+    if old.is_zero() {
+        return None;
+    }
+    let diff = new.checked_sub(old)?;
+    let ratio = diff.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(old)?;
+    Some(round_for_display(ratio, dp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn plain_decimals_are_read_exactly() {
+        assert_eq!(
+            parse_decimal("0.207074288590604").unwrap().to_string(),
+            "0.207074288590604"
+        );
+        assert_eq!(parse_decimal(" 0.50 ").unwrap().to_string(), "0.50");
+        assert_eq!(parse_decimal("-12").unwrap(), d("-12"));
+        assert_eq!(parse_decimal("+.5").unwrap(), d("0.5"));
+    }
+
+    #[test]
+    fn exponent_notation_converts_exactly() {
+        assert_eq!(
+            parse_decimal("9.65519999999227e-05").unwrap().to_string(),
+            "0.0000965519999999227"
+        );
+        assert_eq!(
+            parse_decimal("6.90735827342981e-07").unwrap().to_string(),
+            "0.000000690735827342981"
+        );
+        assert_eq!(parse_decimal("1.5E+3").unwrap(), d("1500"));
+        assert_eq!(parse_decimal("9e-05").unwrap(), d("0.00009"));
+    }
+
+    #[test]
+    fn junk_is_refused() {
+        for bad in ["12,3a", "1,234", "£5", "1.2.3", "e5", "1e", "1e+", "nan", "inf", "--1"] {
+            assert_eq!(parse_decimal(bad), Err(NumError::Invalid), "{bad}");
+        }
+        assert_eq!(parse_decimal("  "), Err(NumError::Empty));
+        assert_eq!(parse_decimal("1e9999"), Err(NumError::Invalid));
+        assert_eq!(parse_decimal("1e999"), Err(NumError::OutOfRange));
+        assert_eq!(parse_decimal("1e40"), Err(NumError::OutOfRange));
+        assert_eq!(
+            parse_decimal("0.12345678901234567890123456789012"),
+            Err(NumError::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn display_rounds_half_away_from_zero() {
+        assert_eq!(round_for_display(d("2.675"), 2).to_string(), "2.68");
+        assert_eq!(round_for_display(d("-2.675"), 2).to_string(), "-2.68");
+        assert_eq!(round_for_display(d("3"), 2).to_string(), "3.00");
+        assert_eq!(display_grouped(d("1234567.891"), 2), "1,234,567.89");
+        assert_eq!(display_grouped(d("-999.995"), 2), "-1,000.00");
+        assert_eq!(display_grouped(d("12"), 0), "12");
+    }
+
+    #[test]
+    fn exact_string_drops_trailing_zeros() {
+        assert_eq!(exact_string(d("8850.000")), "8850");
+        assert_eq!(exact_string(d("23437.64000")), "23437.64");
+    }
+
+    #[test]
+    fn percent_change_of_uk_electricity() {
+        assert_eq!(
+            percent_change(d("0.20705"), d("0.177"), 2).unwrap().to_string(),
+            "-14.51"
+        );
+        assert_eq!(percent_change(Decimal::ZERO, d("1"), 2), None);
+    }
+}
