@@ -47,6 +47,7 @@ pub struct Error(Box<ErrorKind>);
 /// What went wrong, with the facts needed to say so precisely.
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(missing_docs)] // the fields are the facts each variant names
 pub enum ErrorKind {
     /// Reading or writing a file failed.
     Io { path: PathBuf, source: std::io::Error },

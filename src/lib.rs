@@ -10,6 +10,7 @@
 #![deny(clippy::float_arithmetic, clippy::cast_precision_loss)]
 
 pub mod error;
+pub mod factors;
 pub mod num;
 pub mod units;
 

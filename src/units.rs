@@ -205,6 +205,7 @@ impl Conversion {
 
 /// Why a quantity cannot be expressed in a factor's unit.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)] // from and to are the two units' names
 pub enum ConvertError {
     /// Different dimensions (litres against a kWh factor).
     Dimension { from: &'static str, to: &'static str },

@@ -1,0 +1,573 @@
+//! TOML text to a [`FactorSet`] and the problems found on the way, each at its file, line and
+//! column. Values are read from their source text, never through `f64`: a factor written as
+//! `"0.207074288590604"` or as a bare `0.207074288590604` is that decimal exactly.
+
+use super::model::{Factor, FactorSet, Scope, SetHeader, SetKind};
+use crate::num::parse_decimal;
+use crate::units::{known_unit_names, parse_unit};
+use crate::Position;
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::ops::Range;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// One thing wrong with a factor file, at its place in the file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// Where.
+    pub pos: Position,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+/// Byte offsets to 1-based line and character column.
+pub(crate) struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    pub(crate) fn line_col(&self, offset: usize) -> (u64, u64) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let end = offset.min(self.text.len());
+        let col = self.text.get(start..end).map_or(end - start, |s| s.chars().count()) + 1;
+        (line as u64, col as u64)
+    }
+}
+
+/// SHA-256 of bytes, lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    lines: LineIndex<'a>,
+    problems: Vec<Problem>,
+}
+
+impl Ctx<'_> {
+    fn pos(&self, span: &Range<usize>) -> Position {
+        let (line, column) = self.lines.line_col(span.start);
+        Position::new(self.file, line, column)
+    }
+
+    fn problem(&mut self, span: &Range<usize>, message: impl Into<String>) {
+        let pos = self.pos(span);
+        self.problems.push(Problem {
+            pos,
+            message: message.into(),
+        });
+    }
+}
+
+type Table<'i> = DeTable<'i>;
+type Val<'i> = Spanned<DeValue<'i>>;
+
+/// Parses a factor file. Returns the set (as far as it could be read) and every problem
+/// found: TOML syntax, schema, unknown units, duplicate keys, missing or negative values,
+/// per-gas parts that do not add up, links that do not resolve. `file` names the file in
+/// positions; the set is usable only when the problem list is empty.
+pub fn parse_set(file: &str, text: &str) -> (FactorSet, Vec<Problem>) {
+    let mut cx = Ctx {
+        file,
+        lines: LineIndex::new(text),
+        problems: Vec::new(),
+    };
+    let sha = sha256_hex(text.as_bytes());
+    let root = match DeTable::parse(text) {
+        Ok(t) => t,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let msg = e.message().to_string();
+            cx.problem(&span, format!("not valid TOML: {msg}"));
+            let set = FactorSet::new(SetHeader::default(), Vec::new(), file.to_string(), sha);
+            return (set, cx.problems);
+        }
+    };
+    let root_span = root.span();
+    let root = root.into_inner();
+    for (k, v) in root.iter() {
+        if !matches!(k.get_ref().as_ref(), "set" | "factor") {
+            cx.problem(
+                &v.span(),
+                format!(
+                    "unknown top-level item {:?}; expected [set] and [[factor]]",
+                    k.get_ref()
+                ),
+            );
+        }
+    }
+    let header = match root.get("set") {
+        Some(v) => match v.get_ref() {
+            DeValue::Table(t) => read_header(&mut cx, t, &v.span()),
+            _ => {
+                cx.problem(&v.span(), "[set] must be a table");
+                SetHeader::default()
+            }
+        },
+        None => {
+            cx.problem(&root_span, "missing [set] table (id, publisher, edition, ...)");
+            SetHeader::default()
+        }
+    };
+    let mut factors = Vec::new();
+    let mut spans = Vec::new();
+    match root.get("factor").map(|v| (v.get_ref(), v.span())) {
+        Some((DeValue::Array(items), _)) => {
+            factors.reserve(items.len());
+            for item in items.iter() {
+                match item.get_ref() {
+                    DeValue::Table(t) => {
+                        if let Some(f) = read_factor(&mut cx, t, &item.span()) {
+                            spans.push(item.span());
+                            factors.push(f);
+                        }
+                    }
+                    _ => cx.problem(&item.span(), "each factor must be a [[factor]] table"),
+                }
+            }
+        }
+        Some((_, span)) => cx.problem(&span, "factor must be an array of [[factor]] tables"),
+        None => cx.problem(&root_span, "no [[factor]] entries"),
+    }
+    check_set(&mut cx, &header, &factors, &spans);
+    let mut problems = cx.problems;
+    problems.sort();
+    let set = FactorSet::new(header, factors, file.to_string(), sha);
+    (set, problems)
+}
+
+fn read_header(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> SetHeader {
+    const KNOWN: &[&str] = &[
+        "id", "publisher", "edition", "version", "period", "valid_from", "valid_to", "title",
+        "url", "licence", "gwp", "kind", "currency", "price_year", "source_file",
+        "source_sha256", "source_rows", "notes",
+    ];
+    unknown_fields(cx, t, KNOWN, "[set]");
+    let mut h = SetHeader {
+        id: req_str(cx, t, "id", span),
+        publisher: req_str(cx, t, "publisher", span),
+        version: opt_str(cx, t, "version"),
+        period: opt_str(cx, t, "period"),
+        valid_from: opt_str(cx, t, "valid_from"),
+        valid_to: opt_str(cx, t, "valid_to"),
+        title: req_str(cx, t, "title", span),
+        url: opt_str(cx, t, "url"),
+        licence: req_str(cx, t, "licence", span),
+        gwp: req_str(cx, t, "gwp", span),
+        currency: Some(opt_str(cx, t, "currency")).filter(|s| !s.is_empty()),
+        source_file: opt_str(cx, t, "source_file"),
+        source_sha256: opt_str(cx, t, "source_sha256"),
+        notes: opt_str(cx, t, "notes"),
+        ..SetHeader::default()
+    };
+    h.edition = match opt_int(cx, t, "edition") {
+        Some(y) if (1990..=2100).contains(&y) => y as u16,
+        Some(_) => {
+            let s = t.get("edition").map(|v| v.span()).unwrap_or(span.clone());
+            cx.problem(&s, "edition: expected a year between 1990 and 2100");
+            0
+        }
+        None => {
+            cx.problem(span, "[set] is missing edition (a year)");
+            0
+        }
+    };
+    h.price_year = opt_int(cx, t, "price_year").map(|y| y.clamp(0, u16::MAX as i64) as u16);
+    h.source_rows = opt_int(cx, t, "source_rows").map(|n| n.max(0) as u64);
+    if !h.id.is_empty()
+        && !h
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+    {
+        let s = t.get("id").map(|v| v.span()).unwrap_or(span.clone());
+        cx.problem(&s, format!("id {:?}: expected lower-case letters, digits, '-' and '.'", h.id));
+    }
+    if !h.gwp.is_empty() && !matches!(h.gwp.as_str(), "AR4" | "AR5" | "AR6" | "mixed") {
+        let s = t.get("gwp").map(|v| v.span()).unwrap_or(span.clone());
+        cx.problem(&s, format!("gwp {:?}: expected AR4, AR5, AR6 or mixed", h.gwp));
+    }
+    if let Some(v) = t.get("kind") {
+        match v.get_ref() {
+            DeValue::String(s) if s == "activity" => h.kind = Some(SetKind::Activity),
+            DeValue::String(s) if s == "spend" => h.kind = Some(SetKind::Spend),
+            _ => cx.problem(&v.span(), "kind: expected \"activity\" or \"spend\""),
+        }
+    } else {
+        h.kind = Some(SetKind::Activity);
+    }
+    if h.kind == Some(SetKind::Spend) && (h.currency.is_none() || h.price_year.is_none()) {
+        cx.problem(span, "a spend set needs currency and price_year");
+    }
+    for (name, v) in [("valid_from", &h.valid_from), ("valid_to", &h.valid_to)] {
+        if !v.is_empty() && !is_iso_date(v) {
+            let s = t.get(name).map(|v| v.span()).unwrap_or(span.clone());
+            cx.problem(&s, format!("{name} {v:?}: expected a date YYYY-MM-DD"));
+        }
+    }
+    h
+}
+
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<Factor> {
+    const KNOWN: &[&str] = &[
+        "key", "id", "scope", "category", "labels", "column", "unit", "kg_co2e", "co2", "ch4",
+        "n2o", "other", "gases", "upstream", "note", "published",
+    ];
+    unknown_fields(cx, t, KNOWN, "[[factor]]");
+    let key = req_str(cx, t, "key", span);
+    let id = Some(opt_str(cx, t, "id")).filter(|s| !s.is_empty());
+    let scope = match t.get("scope") {
+        Some(v) => match v.get_ref() {
+            DeValue::String(s) => Scope::parse(s).or_else(|| {
+                cx.problem(
+                    &v.span(),
+                    format!("scope {s:?}: expected \"1\", \"2\", \"3\", \"outside\" or \"total\""),
+                );
+                None
+            }),
+            DeValue::Integer(i) => Scope::parse(i.as_str()).or_else(|| {
+                cx.problem(&v.span(), "scope: expected 1, 2 or 3");
+                None
+            }),
+            _ => {
+                cx.problem(&v.span(), "scope: expected \"1\", \"2\", \"3\" or \"outside\"");
+                None
+            }
+        },
+        None => {
+            cx.problem(span, format!("factor {key:?} is missing scope"));
+            None
+        }
+    };
+    let category = match opt_int(cx, t, "category") {
+        Some(c) if (1..=15).contains(&c) => Some(c as u8),
+        Some(_) => {
+            let s = t.get("category").map(|v| v.span()).unwrap_or(span.clone());
+            cx.problem(&s, "category: expected a GHG Protocol scope 3 category, 1 to 15");
+            None
+        }
+        None => None,
+    };
+    let unit = match t.get("unit") {
+        Some(v) => match v.get_ref() {
+            DeValue::String(s) => parse_unit(s).or_else(|| {
+                cx.problem(
+                    &v.span(),
+                    format!(
+                        "unit {s:?} is not a known unit; expected one of: {}",
+                        known_unit_names().join(", ")
+                    ),
+                );
+                None
+            }),
+            _ => {
+                cx.problem(&v.span(), "unit: expected a string such as \"kWh\"");
+                None
+            }
+        },
+        None => {
+            cx.problem(span, format!("factor {key:?} is missing unit"));
+            None
+        }
+    };
+    let published = match t.get("published") {
+        Some(v) => match v.get_ref() {
+            DeValue::Boolean(b) => *b,
+            _ => {
+                cx.problem(&v.span(), "published: expected true or false");
+                true
+            }
+        },
+        None => true,
+    };
+    let kg_co2e = opt_num(cx, t, "kg_co2e");
+    match (&kg_co2e, published) {
+        (None, true) => {
+            if t.get("kg_co2e").is_none() {
+                cx.problem(
+                    span,
+                    format!(
+                        "factor {key:?} has no kg_co2e value; give one, or mark the factor \
+                         published = false where the source publishes none"
+                    ),
+                );
+            }
+        }
+        (Some(_), false) => {
+            let s = t.get("published").map(|v| v.span()).unwrap_or(span.clone());
+            cx.problem(&s, format!("factor {key:?} has a value but says published = false"));
+        }
+        _ => {}
+    }
+    if let (Some(v), Some(val)) = (kg_co2e, t.get("kg_co2e")) {
+        if v.is_sign_negative() && !v.is_zero() {
+            cx.problem(&val.span(), format!("kg_co2e {v} is negative; expected zero or more"));
+        }
+    }
+    let mut gases = Vec::new();
+    for gas in ["co2", "ch4", "n2o", "other"] {
+        if let Some(v) = opt_num(cx, t, gas) {
+            gases.push((gas.to_string(), v));
+        }
+    }
+    if let Some(v) = t.get("gases") {
+        match v.get_ref() {
+            DeValue::Table(g) => {
+                for (name, gv) in g.iter() {
+                    if let Some(d) = num_of(cx, name.get_ref(), gv) {
+                        gases.push((name.get_ref().to_string(), d));
+                    }
+                }
+            }
+            _ => cx.problem(&v.span(), "gases: expected a table of gas = \"value\""),
+        }
+    }
+    let labels = str_list(cx, t, "labels");
+    let upstream = str_list(cx, t, "upstream");
+    let (line, _) = cx.lines.line_col(span.start);
+    Some(Factor {
+        key,
+        id,
+        scope: scope?,
+        category,
+        labels,
+        column: opt_str(cx, t, "column"),
+        unit: unit?,
+        kg_co2e,
+        gases,
+        upstream,
+        note: opt_str(cx, t, "note"),
+        line,
+    })
+}
+
+/// Set-wide checks: duplicates, links, per-gas sums.
+fn check_set(cx: &mut Ctx<'_>, h: &SetHeader, factors: &[Factor], spans: &[Range<usize>]) {
+    let mut keys: HashMap<&str, usize> = HashMap::with_capacity(factors.len());
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    for (i, f) in factors.iter().enumerate() {
+        if let Some(&first) = keys.get(f.key.as_str()) {
+            cx.problem(
+                &spans[i],
+                format!(
+                    "duplicate key {:?}; first defined at line {}",
+                    f.key, factors[first].line
+                ),
+            );
+        } else {
+            keys.insert(&f.key, i);
+        }
+        if let Some(id) = &f.id {
+            if let Some(&first) = ids.get(id.as_str()) {
+                cx.problem(
+                    &spans[i],
+                    format!(
+                        "duplicate publisher id {id:?}; first used at line {}",
+                        factors[first].line
+                    ),
+                );
+            } else {
+                ids.insert(id, i);
+            }
+        }
+    }
+    for (i, f) in factors.iter().enumerate() {
+        for link in &f.upstream {
+            match keys.get(link.as_str()) {
+                None => cx.problem(
+                    &spans[i],
+                    format!("factor {:?}: upstream link {link:?} does not resolve to a factor in this set", f.key),
+                ),
+                Some(&j) if j == i => cx.problem(
+                    &spans[i],
+                    format!("factor {:?} links to itself as upstream", f.key),
+                ),
+                Some(_) => {}
+            }
+        }
+        if let Some(total) = f.kg_co2e {
+            check_gas_sum(cx, f, total, &spans[i]);
+        }
+    }
+    if h.kind == Some(SetKind::Spend) {
+        for (i, f) in factors.iter().enumerate() {
+            if !matches!(f.unit.dimension, crate::units::Dimension::Gbp | crate::units::Dimension::Usd) {
+                cx.problem(&spans[i], format!("factor {:?}: a spend set's unit must be a currency", f.key));
+            }
+        }
+    }
+}
+
+/// The per-gas parts must add up to the total within the rounding of the published figures:
+/// half a unit in the last place of each figure.
+fn check_gas_sum(cx: &mut Ctx<'_>, f: &Factor, total: Decimal, span: &Range<usize>) {
+    let parts: Vec<Decimal> = f
+        .gases
+        .iter()
+        .filter(|(g, _)| matches!(g.as_str(), "co2" | "ch4" | "n2o" | "other"))
+        .map(|(_, v)| *v)
+        .collect();
+    if parts.len() < 2 {
+        return;
+    }
+    let mut sum = Decimal::ZERO;
+    let mut tolerance = half_ulp(total);
+    for p in &parts {
+        sum = match sum.checked_add(*p) {
+            Some(s) => s,
+            None => return,
+        };
+        tolerance += half_ulp(*p);
+    }
+    let gap = (sum - total).abs();
+    if gap > tolerance {
+        cx.problem(
+            span,
+            format!(
+                "factor {:?}: per-gas parts add up to {sum}, not the total {total} (difference {gap}, \
+                 more than the publisher's rounding allows, {tolerance})",
+                f.key
+            ),
+        );
+    }
+}
+
+fn half_ulp(v: Decimal) -> Decimal {
+    Decimal::new(5, v.scale() + 1)
+}
+
+fn unknown_fields(cx: &mut Ctx<'_>, t: &Table<'_>, known: &[&str], what: &str) {
+    for (k, _) in t.iter() {
+        if !known.contains(&k.get_ref().as_ref()) {
+            cx.problem(
+                &k.span(),
+                format!("unknown field {:?} in {what}; expected one of: {}", k.get_ref(), known.join(", ")),
+            );
+        }
+    }
+}
+
+fn req_str(cx: &mut Ctx<'_>, t: &Table<'_>, name: &str, span: &Range<usize>) -> String {
+    match t.get(name) {
+        Some(_) => {
+            let s = opt_str(cx, t, name);
+            if s.is_empty() {
+                let sp = t.get(name).map(|v| v.span()).unwrap_or(span.clone());
+                cx.problem(&sp, format!("{name}: expected a non-empty string"));
+            }
+            s
+        }
+        None => {
+            cx.problem(span, format!("missing {name}"));
+            String::new()
+        }
+    }
+}
+
+fn opt_str(cx: &mut Ctx<'_>, t: &Table<'_>, name: &str) -> String {
+    match t.get(name) {
+        Some(v) => match v.get_ref() {
+            DeValue::String(s) => s.to_string(),
+            _ => {
+                cx.problem(&v.span(), format!("{name}: expected a string"));
+                String::new()
+            }
+        },
+        None => String::new(),
+    }
+}
+
+fn opt_int(cx: &mut Ctx<'_>, t: &Table<'_>, name: &str) -> Option<i64> {
+    let v = t.get(name)?;
+    match v.get_ref() {
+        DeValue::Integer(i) => match i.as_str().replace('_', "").parse::<i64>() {
+            Ok(n) if i.radix() == 10 => Some(n),
+            _ => {
+                cx.problem(&v.span(), format!("{name}: expected a whole number"));
+                None
+            }
+        },
+        DeValue::String(s) if s.parse::<i64>().is_ok() => s.parse().ok(),
+        _ => {
+            cx.problem(&v.span(), format!("{name}: expected a whole number"));
+            None
+        }
+    }
+}
+
+fn opt_num(cx: &mut Ctx<'_>, t: &Table<'_>, name: &str) -> Option<Decimal> {
+    let v = t.get(name)?;
+    num_of(cx, name, v)
+}
+
+/// A number from a string (`"0.177"`) or a bare TOML number (`0.177`), read from its text.
+fn num_of(cx: &mut Ctx<'_>, name: &str, v: &Val<'_>) -> Option<Decimal> {
+    let raw: String = match v.get_ref() {
+        DeValue::String(s) => s.to_string(),
+        DeValue::Float(f) => f.as_str().replace('_', ""),
+        DeValue::Integer(i) if i.radix() == 10 => i.as_str().replace('_', ""),
+        _ => {
+            cx.problem(&v.span(), format!("{name}: expected a decimal number such as \"0.18296\""));
+            return None;
+        }
+    };
+    match parse_decimal(&raw) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            cx.problem(
+                &v.span(),
+                format!("{name}: {raw:?} is not a number; expected {}", e.describe()),
+            );
+            None
+        }
+    }
+}
+
+fn str_list(cx: &mut Ctx<'_>, t: &Table<'_>, name: &str) -> Vec<String> {
+    let Some(v) = t.get(name) else {
+        return Vec::new();
+    };
+    match v.get_ref() {
+        DeValue::Array(items) => items
+            .iter()
+            .filter_map(|it| match it.get_ref() {
+                DeValue::String(s) => Some(s.to_string()),
+                _ => {
+                    cx.problem(&it.span(), format!("{name}: expected a list of strings"));
+                    None
+                }
+            })
+            .collect(),
+        DeValue::String(s) => vec![s.to_string()],
+        _ => {
+            cx.problem(&v.span(), format!("{name}: expected a list of strings"));
+            Vec::new()
+        }
+    }
+}
