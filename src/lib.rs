@@ -9,6 +9,8 @@
 #![warn(missing_docs)]
 #![deny(clippy::float_arithmetic, clippy::cast_precision_loss)]
 
+pub mod cli;
+pub mod embedded;
 pub mod error;
 pub mod factors;
 pub mod num;

@@ -7,3 +7,6 @@ pub mod write;
 
 pub use load::{parse_set, sha256_hex, Problem};
 pub use model::{Factor, FactorSet, Scope, SetHeader, SetKind};
+pub mod catalog;
+
+pub use catalog::{Catalog, Source};

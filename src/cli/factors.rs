@@ -1,0 +1,236 @@
+//! `ghg factors list|show|validate|diff|import`.
+
+use super::output::stdout;
+use super::{GlobalArgs, Outcome};
+use crate::factors::catalog::{load_source, Source};
+use crate::factors::{Factor, FactorSet};
+use crate::num::exact_string;
+use crate::{Error, Result};
+use clap::Subcommand;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// Subcommands of `ghg factors`.
+#[derive(Debug, Subcommand)]
+pub enum FactorsCommand {
+    /// Every factor set with its publisher, edition, licence and factor count.
+    List,
+    /// One factor by key or publisher ID, or a search by label words.
+    ///
+    /// `ghg factors show desnz-2023 7_400_4000_5`; `ghg factors show desnz-2025 natural gas gross`.
+    Show {
+        /// The set id, such as desnz-2025.
+        set: String,
+        /// A factor key, a publisher ID, or words to find in the labels and unit.
+        query: Vec<String>,
+    },
+    /// Check factor files: schema, units, duplicate keys, missing or negative values, per-gas
+    /// sums and links. Every problem is printed with file:line:col; exit 1 if any.
+    Validate {
+        /// Files or directories to check [default: every shipped and user set].
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Runs a `ghg factors` subcommand.
+pub fn run(cmd: &FactorsCommand, global: &GlobalArgs) -> Result<Outcome> {
+    match cmd {
+        FactorsCommand::List => list(global),
+        FactorsCommand::Show { set, query } => show(global, set, query),
+        FactorsCommand::Validate { paths } => validate(global, paths),
+    }
+}
+
+fn list(global: &GlobalArgs) -> Result<Outcome> {
+    let catalog = global.catalog()?;
+    let mut rows = vec![[
+        "id".to_string(),
+        "publisher".into(),
+        "edition".into(),
+        "licence".into(),
+        "factors".into(),
+        "source rows".into(),
+        "origin".into(),
+    ]];
+    for e in catalog.entries() {
+        let (set, problems) = load_source(&e.source)?;
+        let h = &set.header;
+        let count = if problems.is_empty() {
+            set.factors.len().to_string()
+        } else {
+            format!("{} (invalid: {} problems)", set.factors.len(), problems.len())
+        };
+        rows.push([
+            e.id.clone(),
+            h.publisher.clone(),
+            h.edition.to_string(),
+            h.licence.clone(),
+            count,
+            h.source_rows.map_or("-".into(), |n| n.to_string()),
+            e.source.display_name(),
+        ]);
+    }
+    stdout(render_columns(&rows).as_bytes())?;
+    Ok(Outcome::Clean)
+}
+
+/// Left-aligned columns separated by two spaces.
+pub(crate) fn render_columns<const N: usize>(rows: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (i, c) in r.iter().enumerate() {
+            if i + 1 < N {
+                let _ = write!(line, "{c:<w$}  ", w = widths[i]);
+            } else {
+                line.push_str(c);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn show(global: &GlobalArgs, set_name: &str, query: &[String]) -> Result<Outcome> {
+    let catalog = global.catalog()?;
+    let set = catalog.load(set_name)?;
+    let mut out = String::new();
+    if query.is_empty() {
+        describe_set(&set, &mut out);
+        stdout(out.as_bytes())?;
+        return Ok(Outcome::Clean);
+    }
+    if query.len() == 1 {
+        if let Some(f) = set.get(&query[0]) {
+            describe_factor(&set, f, &mut out);
+            stdout(out.as_bytes())?;
+            return Ok(Outcome::Clean);
+        }
+    }
+    let words: Vec<&str> = query.iter().flat_map(|q| q.split_whitespace()).collect();
+    let found = set.search(&words);
+    if found.is_empty() {
+        return Err(Error::usage(format!(
+            "no factor in {} has key or ID {:?} or labels containing all of: {}",
+            set.id(),
+            query.join(" "),
+            words.join(", ")
+        )));
+    }
+    for (i, f) in found.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        describe_factor(&set, f, &mut out);
+    }
+    stdout(out.as_bytes())?;
+    Ok(Outcome::Clean)
+}
+
+fn describe_set(set: &FactorSet, out: &mut String) {
+    let h = &set.header;
+    let _ = writeln!(out, "{}: {}", h.id, h.title);
+    let _ = writeln!(out, "  publisher    {}", h.publisher);
+    let _ = writeln!(out, "  edition      {} version {}", h.edition, h.version);
+    let _ = writeln!(out, "  period       {} ({} to {})", h.period, h.valid_from, h.valid_to);
+    let _ = writeln!(out, "  licence      {}", h.licence);
+    let _ = writeln!(out, "  gwp          {}", h.gwp);
+    let _ = writeln!(out, "  source       {} ({})", h.source_file, h.url);
+    let _ = writeln!(out, "  source sha   {}", h.source_sha256);
+    let _ = writeln!(out, "  factors      {}", set.factors.len());
+    let _ = writeln!(out, "  file         {} (sha256 {})", set.origin, set.sha256);
+}
+
+/// A factor as `ghg factors show` prints it.
+pub fn describe_factor(set: &FactorSet, f: &Factor, out: &mut String) {
+    let value = match f.kg_co2e {
+        Some(v) => format!("{} kg CO2e per {}", exact_string(v), f.unit.name),
+        None => format!("no value published (per {})", f.unit.name),
+    };
+    let _ = writeln!(out, "{} {}", f.key, value);
+    let _ = writeln!(out, "  set       {} ({})", set.id(), set.header.title);
+    if let Some(id) = &f.id {
+        let _ = writeln!(out, "  id        {id}");
+    }
+    let _ = writeln!(out, "  label     {}", f.label());
+    let scope = match f.category {
+        Some(c) => format!("{}, category {c}", f.scope),
+        None => f.scope.to_string(),
+    };
+    let _ = writeln!(out, "  scope     {scope}");
+    for (g, v) in &f.gases {
+        let _ = writeln!(out, "  {g:<9} {} kg CO2e", exact_string(*v));
+    }
+    for u in &f.upstream {
+        let linked = set
+            .get(u)
+            .and_then(|l| l.kg_co2e.map(|v| format!("{} ({} kg CO2e)", l.label(), exact_string(v))))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  upstream  {u} {linked}");
+    }
+    if !f.note.is_empty() {
+        let _ = writeln!(out, "  note      {}", f.note);
+    }
+    let _ = writeln!(out, "  source    {}:{}", set.origin, f.line);
+}
+
+fn validate(global: &GlobalArgs, paths: &[PathBuf]) -> Result<Outcome> {
+    let mut sources = Vec::new();
+    if paths.is_empty() {
+        let catalog = global.catalog()?;
+        sources.extend(catalog.entries().iter().map(|e| e.source.clone()));
+    } else {
+        for p in paths {
+            if p.is_dir() {
+                let mut files = Vec::new();
+                walk(p, &mut files)?;
+                files.sort();
+                sources.extend(files.into_iter().map(Source::File));
+            } else {
+                sources.push(Source::File(p.clone()));
+            }
+        }
+    }
+    let mut problems = 0usize;
+    let mut report = String::new();
+    let mut err = String::new();
+    for s in &sources {
+        let (set, ps) = load_source(s)?;
+        if ps.is_empty() {
+            let _ = writeln!(report, "ok  {} ({}, {} factors)", s.display_name(), set.id(), set.factors.len());
+        } else {
+            problems += ps.len();
+            for p in &ps {
+                let _ = writeln!(err, "{}: {}", p.pos, p.message);
+            }
+        }
+    }
+    stdout(report.as_bytes())?;
+    if problems > 0 {
+        eprint!("{err}");
+        eprintln!("{problems} problem(s) in {} file(s) checked", sources.len());
+        Ok(Outcome::Findings)
+    } else {
+        eprintln!("{} factor set(s) valid", sources.len());
+        Ok(Outcome::Clean)
+    }
+}
+
+fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for e in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let p = e.map_err(|e| Error::io(dir, e))?.path();
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if p.extension().is_some_and(|x| x == "toml") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}

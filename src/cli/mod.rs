@@ -1,0 +1,77 @@
+//! The command line: clap types, one file per subcommand, and where output goes. This is the
+//! only module that prints, reads environment variables or picks exit codes.
+//!
+//! Exit codes: 0 done and clean; 1 done with findings (rejected rows, a failed check, a
+//! difference over a threshold); 2 could not run (bad usage, unreadable input, invalid set).
+
+pub mod factors;
+pub mod output;
+
+use crate::factors::Catalog;
+use crate::Error;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exact, reproducible greenhouse-gas inventories for NHS organisations.
+#[derive(Debug, Parser)]
+#[command(name = "ghg", version, about, long_about = None)]
+pub struct Cli {
+    /// Options every subcommand accepts.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand accepts.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// A directory of your own factor sets (supplier-specific, contract); repeatable.
+    /// They are validated like the shipped sets and take the place of a shipped set with the same id.
+    #[arg(long = "factors-dir", global = true, env = "GHG_FACTORS_DIR", value_delimiter = ':')]
+    pub factors_dirs: Vec<PathBuf>,
+}
+
+impl GlobalArgs {
+    /// The catalog of shipped and user factor sets.
+    pub fn catalog(&self) -> Result<Catalog, Error> {
+        Catalog::discover(&self.factors_dirs)
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, show, validate, compare and import emission-factor sets.
+    #[command(subcommand)]
+    Factors(factors::FactorsCommand),
+}
+
+/// The outcome of a subcommand that ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done, nothing to report.
+    Clean,
+    /// Done, with findings that should fail a CI job.
+    Findings,
+}
+
+/// Runs the parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match &cli.command {
+        Command::Factors(cmd) => factors::run(cmd, &cli.global),
+    };
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Err(e) => {
+            if output::is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

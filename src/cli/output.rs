@@ -1,0 +1,33 @@
+//! Where bytes go: standard output, or files written atomically (a temporary file in the
+//! same directory, then a rename), so a reader never sees half a file.
+
+use crate::{Error, ErrorKind, Result};
+use std::io::Write;
+use std::path::Path;
+
+/// Replaces `path` with `bytes` in one step, or leaves it as it was.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Writes bytes to standard output.
+pub fn stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io("<stdout>", e))
+}
+
+/// True for an error writing to a closed pipe (`ghg ... | head`), which is not a failure.
+pub fn is_broken_pipe(e: &Error) -> bool {
+    matches!(e.kind(), ErrorKind::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+}
