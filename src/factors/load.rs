@@ -127,14 +127,21 @@ pub fn parse_set(file: &str, text: &str) -> (FactorSet, Vec<Problem>) {
     };
     let mut factors = Vec::new();
     let mut spans = Vec::new();
+    let mut keys: Vec<(String, Range<usize>)> = Vec::new();
     match root.get("factor").map(|v| (v.get_ref(), v.span())) {
         Some((DeValue::Array(items), _)) => {
             factors.reserve(items.len());
+            keys.reserve(items.len());
             for item in items.iter() {
                 match item.get_ref() {
                     DeValue::Table(t) => {
+                        if let Some(k) = t.get("key") {
+                            if let DeValue::String(s) = k.get_ref() {
+                                keys.push((s.to_string(), k.span()));
+                            }
+                        }
                         if let Some(f) = read_factor(&mut cx, t, &item.span()) {
-                            spans.push(item.span());
+                            spans.push(FactorSpans::of(t, item.span()));
                             factors.push(f);
                         }
                     }
@@ -145,6 +152,7 @@ pub fn parse_set(file: &str, text: &str) -> (FactorSet, Vec<Problem>) {
         Some((_, span)) => cx.problem(&span, "factor must be an array of [[factor]] tables"),
         None => cx.problem(&root_span, "no [[factor]] entries"),
     }
+    check_duplicate_keys(&mut cx, &keys);
     check_set(&mut cx, &header, &factors, &spans);
     let mut problems = cx.problems;
     problems.sort();
@@ -367,26 +375,50 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
     })
 }
 
-/// Set-wide checks: duplicates, links, per-gas sums.
-fn check_set(cx: &mut Ctx<'_>, h: &SetHeader, factors: &[Factor], spans: &[Range<usize>]) {
-    let mut keys: HashMap<&str, usize> = HashMap::with_capacity(factors.len());
+/// Spans of the parts of a factor table that set-wide checks point at.
+struct FactorSpans {
+    table: Range<usize>,
+    upstream: Vec<Range<usize>>,
+}
+
+impl FactorSpans {
+    fn of(t: &Table<'_>, table: Range<usize>) -> Self {
+        let upstream = match t.get("upstream").map(|v| (v.get_ref(), v.span())) {
+            Some((DeValue::Array(items), _)) => items.iter().map(|i| i.span()).collect(),
+            Some((_, span)) => vec![span],
+            None => Vec::new(),
+        };
+        FactorSpans { table, upstream }
+    }
+}
+
+/// Every key once; checked over all factor tables, even those with other problems.
+fn check_duplicate_keys(cx: &mut Ctx<'_>, keys: &[(String, Range<usize>)]) {
+    let mut seen: HashMap<&str, &Range<usize>> = HashMap::with_capacity(keys.len());
+    for (k, span) in keys {
+        if let Some(first) = seen.get(k.as_str()) {
+            let (line, _) = cx.lines.line_col(first.start);
+            cx.problem(span, format!("duplicate key {k:?}; first defined at line {line}"));
+        } else {
+            seen.insert(k, span);
+        }
+    }
+}
+
+/// Set-wide checks: duplicate publisher IDs, links, per-gas sums, spend units.
+fn check_set(cx: &mut Ctx<'_>, h: &SetHeader, factors: &[Factor], spans: &[FactorSpans]) {
+    let keys: HashMap<&str, usize> = factors
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.key.as_str(), i))
+        .rev()
+        .collect();
     let mut ids: HashMap<&str, usize> = HashMap::new();
     for (i, f) in factors.iter().enumerate() {
-        if let Some(&first) = keys.get(f.key.as_str()) {
-            cx.problem(
-                &spans[i],
-                format!(
-                    "duplicate key {:?}; first defined at line {}",
-                    f.key, factors[first].line
-                ),
-            );
-        } else {
-            keys.insert(&f.key, i);
-        }
         if let Some(id) = &f.id {
             if let Some(&first) = ids.get(id.as_str()) {
                 cx.problem(
-                    &spans[i],
+                    &spans[i].table,
                     format!(
                         "duplicate publisher id {id:?}; first used at line {}",
                         factors[first].line
@@ -398,27 +430,36 @@ fn check_set(cx: &mut Ctx<'_>, h: &SetHeader, factors: &[Factor], spans: &[Range
         }
     }
     for (i, f) in factors.iter().enumerate() {
-        for link in &f.upstream {
+        for (n, link) in f.upstream.iter().enumerate() {
+            let span = spans[i].upstream.get(n).unwrap_or(&spans[i].table);
             match keys.get(link.as_str()) {
                 None => cx.problem(
-                    &spans[i],
-                    format!("factor {:?}: upstream link {link:?} does not resolve to a factor in this set", f.key),
+                    span,
+                    format!(
+                        "factor {:?}: upstream link {link:?} does not resolve to a factor in this set",
+                        f.key
+                    ),
                 ),
-                Some(&j) if j == i => cx.problem(
-                    &spans[i],
-                    format!("factor {:?} links to itself as upstream", f.key),
-                ),
+                Some(&j) if j == i => {
+                    cx.problem(span, format!("factor {:?} links to itself as upstream", f.key))
+                }
                 Some(_) => {}
             }
         }
         if let Some(total) = f.kg_co2e {
-            check_gas_sum(cx, f, total, &spans[i]);
+            check_gas_sum(cx, f, total, &spans[i].table);
         }
     }
     if h.kind == Some(SetKind::Spend) {
         for (i, f) in factors.iter().enumerate() {
-            if !matches!(f.unit.dimension, crate::units::Dimension::Gbp | crate::units::Dimension::Usd) {
-                cx.problem(&spans[i], format!("factor {:?}: a spend set's unit must be a currency", f.key));
+            if !matches!(
+                f.unit.dimension,
+                crate::units::Dimension::Gbp | crate::units::Dimension::Usd
+            ) {
+                cx.problem(
+                    &spans[i].table,
+                    format!("factor {:?}: a spend set's unit must be a currency", f.key),
+                );
             }
         }
     }
