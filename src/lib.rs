@@ -14,6 +14,7 @@ pub mod embedded;
 pub mod error;
 pub mod factors;
 pub mod num;
+pub mod report;
 pub mod units;
 
 pub use error::{Error, ErrorKind, Position, Result};

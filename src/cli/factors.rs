@@ -8,6 +8,7 @@ use crate::num::exact_string;
 use crate::{Error, Result};
 use clap::Subcommand;
 use std::fmt::Write as _;
+use rust_decimal::Decimal;
 use std::path::PathBuf;
 
 /// Subcommands of `ghg factors`.
@@ -30,6 +31,38 @@ pub enum FactorsCommand {
         /// Files or directories to check [default: every shipped and user set].
         paths: Vec<PathBuf>,
     },
+    /// Added, removed, relabelled and changed factors between two sets, with absolute and
+    /// percentage change.
+    Diff {
+        /// The older set.
+        from: String,
+        /// The newer set.
+        to: String,
+        /// Exit 1 when any factor's value changes by more than this (`10%` or `10`).
+        #[arg(long, value_parser = parse_percent)]
+        threshold: Option<Decimal>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// Output formats for commands that print a report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people.
+    Table,
+    /// For CI jobs and scripts.
+    Json,
+}
+
+/// `10%`, `10` or `2.5%` to a percentage.
+pub fn parse_percent(s: &str) -> std::result::Result<Decimal, String> {
+    let t = s.trim().trim_end_matches('%').trim();
+    crate::num::parse_decimal(t)
+        .ok()
+        .filter(|d| !d.is_sign_negative())
+        .ok_or_else(|| format!("{s:?} is not a percentage such as 10% or 2.5"))
 }
 
 /// Runs a `ghg factors` subcommand.
@@ -38,6 +71,12 @@ pub fn run(cmd: &FactorsCommand, global: &GlobalArgs) -> Result<Outcome> {
         FactorsCommand::List => list(global),
         FactorsCommand::Show { set, query } => show(global, set, query),
         FactorsCommand::Validate { paths } => validate(global, paths),
+        FactorsCommand::Diff {
+            from,
+            to,
+            threshold,
+            format,
+        } => diff(global, from, to, *threshold, *format),
     }
 }
 
@@ -233,4 +272,25 @@ fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn diff(
+    global: &GlobalArgs,
+    from: &str,
+    to: &str,
+    threshold: Option<Decimal>,
+    format: Format,
+) -> Result<Outcome> {
+    let catalog = global.catalog()?;
+    let (a, b) = (catalog.load(from)?, catalog.load(to)?);
+    let d = crate::factors::diff::diff_sets(&a, &b);
+    let text = match format {
+        Format::Table => crate::report::diff::diff_text(&d, threshold),
+        Format::Json => crate::report::diff::diff_json(&d, threshold),
+    };
+    stdout(text.as_bytes())?;
+    match threshold {
+        Some(t) if !d.over_threshold(t).is_empty() => Ok(Outcome::Findings),
+        _ => Ok(Outcome::Clean),
+    }
 }

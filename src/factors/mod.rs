@@ -8,5 +8,6 @@ pub mod write;
 pub use load::{parse_set, sha256_hex, Problem};
 pub use model::{Factor, FactorSet, Scope, SetHeader, SetKind};
 pub mod catalog;
+pub mod diff;
 
 pub use catalog::{Catalog, Source};

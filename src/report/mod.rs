@@ -1,0 +1,4 @@
+//! Results to bytes: tables for people, CSV and JSON for spreadsheets and CI jobs. Pure
+//! functions; the only place figures are rounded (for display).
+
+pub mod diff;
