@@ -9,10 +9,13 @@
 #![warn(missing_docs)]
 #![deny(clippy::float_arithmetic, clippy::cast_precision_loss)]
 
+pub mod activity;
 pub mod cli;
 pub mod embedded;
+pub mod engine;
 pub mod error;
 pub mod factors;
+pub mod inventory;
 pub mod num;
 pub mod report;
 pub mod units;

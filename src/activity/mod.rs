@@ -1,0 +1,161 @@
+//! Activity data: CSV files of energy, travel, waste, water, refrigerant and spend rows, read
+//! as raw records in fixed-size chunks. Turning a record into a typed row (and a bad one into a
+//! reject with its reason) happens in the engine, in parallel.
+
+pub mod period;
+pub mod read;
+
+pub use period::Period;
+pub use read::{Chunk, ChunkReader, Input};
+
+use crate::num::{parse_decimal, NumError};
+use rust_decimal::Decimal;
+
+/// The columns `ghg inventory` understands, found by header name (any case, any order).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Columns {
+    /// Factor key, publisher ID or alias.
+    pub activity: Option<usize>,
+    /// Amount of activity.
+    pub quantity: Option<usize>,
+    /// Unit of the quantity.
+    pub unit: Option<usize>,
+    /// Site name or code.
+    pub site: Option<usize>,
+    /// Period: `2024`, `2024-05`, `2024-05-31`, `2024/25`.
+    pub period: Option<usize>,
+    /// Invoice or meter reference, carried to the ledger.
+    pub reference: Option<usize>,
+    /// Supplier, carried to the ledger.
+    pub supplier: Option<usize>,
+    /// Spend amount.
+    pub amount: Option<usize>,
+    /// Currency of the amount.
+    pub currency: Option<usize>,
+    /// Price year of the amount.
+    pub price_year: Option<usize>,
+    /// Contractual kg CO2e per kWh for market-based scope 2.
+    pub market_factor: Option<usize>,
+    /// Header names not understood, kept to warn about them.
+    pub ignored: Vec<String>,
+}
+
+impl Columns {
+    /// Maps header names to columns. Names are matched case-insensitively after trimming
+    /// (and a UTF-8 byte-order mark); a few common synonyms are accepted.
+    pub fn from_header(names: &[&str]) -> Columns {
+        let mut c = Columns::default();
+        for (i, raw) in names.iter().enumerate() {
+            let name = raw.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
+            let slot = match name.as_str() {
+                "activity" | "factor" | "factor_key" | "key" => &mut c.activity,
+                "quantity" | "qty" => &mut c.quantity,
+                "unit" | "units" | "uom" => &mut c.unit,
+                "site" | "site_code" | "location" => &mut c.site,
+                "period" | "date" | "month" | "year" => &mut c.period,
+                "ref" | "reference" | "invoice" | "meter" => &mut c.reference,
+                "supplier" | "vendor" => &mut c.supplier,
+                "amount" | "spend" | "value_gbp" => &mut c.amount,
+                "currency" => &mut c.currency,
+                "price_year" => &mut c.price_year,
+                "market_factor" => &mut c.market_factor,
+                _ => {
+                    c.ignored.push(raw.trim().to_string());
+                    continue;
+                }
+            };
+            if slot.is_none() {
+                *slot = Some(i);
+            } else {
+                c.ignored.push(raw.trim().to_string());
+            }
+        }
+        c
+    }
+
+    /// What is missing for the file to be read at all, if anything.
+    pub fn missing(&self) -> Option<&'static str> {
+        if self.activity.is_none() {
+            return Some("an `activity` column (a factor key, publisher ID or alias)");
+        }
+        if self.quantity.is_none() && self.amount.is_none() {
+            return Some("a `quantity` column (or `amount` for spend rows)");
+        }
+        if self.quantity.is_some() && self.unit.is_none() {
+            return Some("a `unit` column beside `quantity`");
+        }
+        None
+    }
+}
+
+/// A money or quantity cell as people type it: `1234.5`, `1,234.50`, `£1,234.50`, `-£12`.
+/// Thousands separators must sit between groups of three digits (`12,3` is refused: it may be a
+/// decimal comma). Returns the value and whether it carried a currency sign (`£` or `$`).
+pub fn parse_amount(text: &str) -> Result<(Decimal, Option<&'static str>), NumError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(NumError::Empty);
+    }
+    let (neg, rest) = match t.strip_prefix('-') {
+        Some(r) => (true, r.trim_start()),
+        None => (false, t),
+    };
+    let (currency, rest) = if let Some(r) = rest.strip_prefix('£') {
+        (Some("GBP"), r)
+    } else if let Some(r) = rest.strip_prefix('$') {
+        (Some("USD"), r)
+    } else {
+        (None, rest)
+    };
+    let (neg, rest) = match rest.strip_prefix('-') {
+        Some(r) if !neg => (true, r),
+        _ => (neg, rest),
+    };
+    if !rest.contains(',') {
+        let v = parse_decimal(rest)?;
+        return Ok((if neg { -v } else { v }, currency));
+    }
+    let (int, frac) = match rest.find('.') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let groups: Vec<&str> = int.split(',').collect();
+    let ok = groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
+    if !ok {
+        return Err(NumError::Invalid);
+    }
+    let joined: String = groups.concat() + frac;
+    let v = parse_decimal(&joined)?;
+    Ok((if neg { -v } else { v }, currency))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn header_is_case_insensitive_and_order_free() {
+        let c = Columns::from_header(&["\u{feff}Unit", " QUANTITY ", "Activity", "Site", "notes"]);
+        assert_eq!((c.unit, c.quantity, c.activity, c.site), (Some(0), Some(1), Some(2), Some(3)));
+        assert_eq!(c.ignored, vec!["notes".to_string()]);
+        assert_eq!(c.missing(), None);
+        assert!(Columns::from_header(&["quantity", "unit"]).missing().is_some());
+    }
+
+    #[test]
+    fn amounts_as_people_type_them() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(parse_amount("£1,234.50").unwrap(), (d("1234.50"), Some("GBP")));
+        assert_eq!(parse_amount("1,234,567").unwrap(), (d("1234567"), None));
+        assert_eq!(parse_amount("-£12").unwrap(), (d("-12"), Some("GBP")));
+        assert_eq!(parse_amount(" 50000 ").unwrap(), (d("50000"), None));
+        assert_eq!(parse_amount("12,3a"), Err(NumError::Invalid));
+        assert_eq!(parse_amount("12,3"), Err(NumError::Invalid));
+        assert_eq!(parse_amount("1,2345"), Err(NumError::Invalid));
+        assert_eq!(parse_amount(""), Err(NumError::Empty));
+        assert_eq!(parse_amount("£"), Err(NumError::Empty));
+    }
+}

@@ -1,0 +1,202 @@
+//! From what a row names (activity, unit, period) to the factor it uses, the exact conversion
+//! into the factor's unit, and the upstream factors that go with it. Resolved once per distinct
+//! (activity, unit, edition), not per row.
+
+use crate::activity::Period;
+use crate::factors::{Factor, FactorSet, Scope, SetKind};
+use crate::units::{conversion, parse_unit, Conversion, Dimension, Unit};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// A factor by set and position, small enough to key maps with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FactorRef {
+    /// Index into [`Resolver::sets`].
+    pub set: u16,
+    /// Index into that set's factors.
+    pub index: u32,
+}
+
+/// Which activity set applies to a row.
+#[derive(Clone, Debug)]
+pub enum Edition {
+    /// One set for every row (`--factors desnz-2025`).
+    Fixed(u16),
+    /// The DESNZ edition of each row's period start year; rows without a period, or with a
+    /// year past the newest edition, use the newest; years before the oldest are rejected.
+    ByPeriod(BTreeMap<u16, u16>),
+}
+
+/// A price index for moving spend between price years, by calendar year.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PriceIndex {
+    /// Series name as cited (`ONS D7BT, CPI 2015=100`).
+    pub name: String,
+    /// Index value by year.
+    pub values: BTreeMap<u16, Decimal>,
+}
+
+/// Everything resolution needs, shared read-only by all worker threads.
+#[derive(Clone, Debug)]
+pub struct Resolver {
+    /// Every set rows may resolve to; [`FactorRef::set`] indexes it.
+    pub sets: Vec<Arc<FactorSet>>,
+    /// Activity set choice.
+    pub edition: Edition,
+    /// Spend sets searched after the activity set, by index into `sets`.
+    pub spend: Vec<u16>,
+    /// Lower-case alias to factor key.
+    pub aliases: HashMap<String, String>,
+    /// Price index by currency (`GBP`, `USD`), for spend rows with a price year.
+    pub deflators: BTreeMap<String, PriceIndex>,
+    /// Whether to add upstream (well-to-tank, T&D) lines.
+    pub upstream: bool,
+}
+
+/// A factor and how to get a row's quantity into its unit.
+#[derive(Clone, Debug)]
+pub struct Applied {
+    /// The factor.
+    pub factor: FactorRef,
+    /// Its value, kg CO2e per unit.
+    pub value: Decimal,
+    /// Row unit to factor unit.
+    pub conversion: Conversion,
+}
+
+/// The outcome of resolving a row's activity and unit.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    /// The factor the row multiplies.
+    pub primary: Applied,
+    /// Upstream factors, each with its own conversion.
+    pub upstream: Vec<Applied>,
+    /// The row's unit, parsed.
+    pub unit: Unit,
+    /// Conversion from the row's unit to kWh, for a contractual (market-based) factor.
+    pub to_kwh: Option<Conversion>,
+    /// For a spend factor: its currency's price year, to deflate to.
+    pub price_year: Option<u16>,
+}
+
+impl Resolver {
+    /// The set index for a row's period, or why none applies.
+    pub fn activity_set(&self, period: Option<Period>) -> Result<u16, String> {
+        match &self.edition {
+            Edition::Fixed(i) => Ok(*i),
+            Edition::ByPeriod(by_year) => {
+                let newest = by_year
+                    .iter()
+                    .next_back()
+                    .map(|(_, i)| *i)
+                    .ok_or_else(|| "no DESNZ factor set is available".to_string())?;
+                let Some(p) = period else {
+                    return Ok(newest);
+                };
+                let y = p.start_year();
+                if let Some(i) = by_year.get(&y) {
+                    return Ok(*i);
+                }
+                match by_year.keys().next() {
+                    Some(&first) if y < first => Err(format!(
+                        "no DESNZ edition covers {p} (the oldest is {first}); pass --factors to choose a set"
+                    )),
+                    _ => Ok(newest),
+                }
+            }
+        }
+    }
+
+    /// Looks up an activity in the row's set, then in the spend sets; aliases first.
+    pub fn find(&self, set: u16, activity: &str) -> Option<FactorRef> {
+        let key = self
+            .aliases
+            .get(&activity.to_lowercase())
+            .map(String::as_str)
+            .unwrap_or(activity);
+        let lookup = |s: u16| -> Option<FactorRef> {
+            let fs = self.sets.get(s as usize)?;
+            let i = fs.index_of(key).or_else(|| fs.index_of(activity))?;
+            Some(FactorRef {
+                set: s,
+                index: i as u32,
+            })
+        };
+        lookup(set).or_else(|| self.spend.iter().find_map(|&s| lookup(s)))
+    }
+
+    /// The factor behind a reference.
+    pub fn factor(&self, r: FactorRef) -> &Factor {
+        &self.sets[r.set as usize].factors[r.index as usize]
+    }
+
+    /// The set behind a reference.
+    pub fn set(&self, r: FactorRef) -> &FactorSet {
+        &self.sets[r.set as usize]
+    }
+
+    /// Resolves an activity and unit text for a set; `Err` is the reject reason.
+    pub fn resolve(&self, set: u16, activity: &str, unit_text: &str) -> Result<Resolved, String> {
+        let Some(fref) = self.find(set, activity) else {
+            let set_name = self.sets.get(set as usize).map_or("", |s| s.id());
+            return Err(format!(
+                "unknown activity {activity:?}: not a factor key, publisher ID or alias in {set_name}{}",
+                if self.spend.is_empty() { "" } else { " or the spend sets" }
+            ));
+        };
+        let f = self.factor(fref);
+        let fs = self.set(fref);
+        let value = usable_value(fs, f)?;
+        let unit = parse_unit(unit_text).ok_or_else(|| {
+            format!("unknown unit {unit_text:?}; expected a unit such as kWh, litres, km, tonnes or GBP")
+        })?;
+        let conv = conversion(&unit, &f.unit).map_err(|e| format!("{e} ({} {})", fs.id(), f.key))?;
+        let mut upstream = Vec::new();
+        if self.upstream {
+            for link in &f.upstream {
+                let Some(i) = fs.index_of(link) else { continue };
+                let lf = &fs.factors[i];
+                let Some(v) = lf.kg_co2e else { continue };
+                let Ok(c) = conversion(&unit, &lf.unit) else { continue };
+                upstream.push(Applied {
+                    factor: FactorRef {
+                        set: fref.set,
+                        index: i as u32,
+                    },
+                    value: v,
+                    conversion: c,
+                });
+            }
+        }
+        let to_kwh = (f.scope == Scope::Two && unit.dimension == Dimension::Energy)
+            .then(|| parse_unit("kWh").and_then(|k| conversion(&unit, &k).ok()))
+            .flatten();
+        let price_year = (fs.header.kind == Some(SetKind::Spend))
+            .then_some(fs.header.price_year)
+            .flatten();
+        Ok(Resolved {
+            primary: Applied {
+                factor: fref,
+                value,
+                conversion: conv,
+            },
+            upstream,
+            unit,
+            to_kwh,
+            price_year,
+        })
+    }
+}
+
+fn usable_value(fs: &FactorSet, f: &Factor) -> Result<Decimal, String> {
+    if f.scope == Scope::Total {
+        return Err(format!(
+            "{} {} is a derived total the publisher gives for convenience; use its parts",
+            fs.id(),
+            f.key
+        ));
+    }
+    f.kg_co2e
+        .ok_or_else(|| format!("{} publishes no value for {} ({})", fs.id(), f.key, f.label()))
+}

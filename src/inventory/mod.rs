@@ -1,0 +1,310 @@
+//! Ledger lines summed into an inventory: totals by GHG Protocol scope (scope 2 both location-
+//! and market-based) and scope 3 category, and breakdowns by site, period, activity and gas.
+//! Partial inventories merge exactly, so chunks, files and whole runs can be combined in any
+//! grouping and give the same figures.
+
+pub mod sum;
+
+use crate::activity::Period;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+pub use sum::ExactSum;
+
+/// Where a ledger line counts in the GHG Protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ScopeClass {
+    /// Scope 1.
+    One,
+    /// Scope 2 (location- and market-based figures both kept on the line).
+    Two,
+    /// Scope 3 with its category, 1 to 15.
+    Three(u8),
+    /// Outside of scopes (biogenic CO2), reported beside the totals, never in them.
+    Outside,
+}
+
+impl ScopeClass {
+    /// `1`, `2`, `3`, `outside`.
+    pub fn scope_str(self) -> &'static str {
+        match self {
+            ScopeClass::One => "1",
+            ScopeClass::Two => "2",
+            ScopeClass::Three(_) => "3",
+            ScopeClass::Outside => "outside",
+        }
+    }
+
+    /// The scope 3 category, if any.
+    pub fn category(self) -> Option<u8> {
+        match self {
+            ScopeClass::Three(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// How good the data behind a line is (GHG Protocol scope 3 data-quality types).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Quality {
+    /// A supplier's own figure (a contractual factor, a supplier set).
+    SupplierSpecific,
+    /// Physical activity times a published average factor.
+    AverageData,
+    /// Money spent times an environmentally-extended input-output factor.
+    SpendBased,
+}
+
+impl Quality {
+    /// The spelling used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Quality::SupplierSpecific => "supplier-specific",
+            Quality::AverageData => "average-data",
+            Quality::SpendBased => "spend-based",
+        }
+    }
+}
+
+/// How a scope 2 line's market-based figure was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MarketBasis {
+    /// Not a scope 2 line: market equals location.
+    NotApplicable,
+    /// The row's contractual `market_factor`.
+    Contractual,
+    /// No contractual factor or residual mix: the location-based factor, flagged.
+    LocationFallback,
+}
+
+impl MarketBasis {
+    /// The spelling used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MarketBasis::NotApplicable => "",
+            MarketBasis::Contractual => "contractual",
+            MarketBasis::LocationFallback => "location-fallback",
+        }
+    }
+}
+
+/// The finest grouping an inventory keeps; every breakdown is a sum over these.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupKey {
+    /// Scope and category.
+    pub class: ScopeClass,
+    /// Site as written on the rows (empty when not given).
+    pub site: Arc<str>,
+    /// Period, if given.
+    pub period: Option<Period>,
+    /// Factor set id.
+    pub set: Arc<str>,
+    /// Factor key.
+    pub factor: Arc<str>,
+    /// For an upstream line: the key of the factor it is upstream of.
+    pub upstream_of: Option<Arc<str>>,
+    /// Data-quality tier.
+    pub quality: Quality,
+    /// Market-based basis for scope 2.
+    pub market: MarketBasis,
+}
+
+/// Sums kept per group, every one exact.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// kg CO2e (location-based for scope 2).
+    pub kg: ExactSum,
+    /// kg CO2e, market-based (equal to `kg` outside scope 2).
+    pub kg_market: ExactSum,
+    /// kg CO2e by gas: CO2, CH4, N2O, and the part the factor does not split by gas.
+    pub gases: [ExactSum; 4],
+    /// Activity in the factor's unit.
+    pub quantity: ExactSum,
+    /// Ledger lines.
+    pub lines: u64,
+}
+
+/// Gas names in the order of [`Totals::gases`].
+pub const GASES: [&str; 4] = ["co2", "ch4", "n2o", "not_split_by_gas"];
+
+impl Totals {
+    /// Adds another group's totals.
+    pub fn merge(&mut self, o: &Totals) -> Option<()> {
+        self.kg.merge(&o.kg)?;
+        self.kg_market.merge(&o.kg_market)?;
+        for (a, b) in self.gases.iter_mut().zip(&o.gases) {
+            a.merge(b)?;
+        }
+        self.quantity.merge(&o.quantity)?;
+        self.lines += o.lines;
+        Some(())
+    }
+}
+
+/// Row counts: every row read is used or rejected.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RowCounts {
+    /// Data rows read (header rows excluded).
+    pub read: u64,
+    /// Rows that produced ledger lines.
+    pub used: u64,
+    /// Rows rejected with a reason.
+    pub rejected: u64,
+}
+
+/// A rejected row.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Reject {
+    /// Input file.
+    pub file: String,
+    /// Line in the file, from 1.
+    pub line: u64,
+    /// Column (field number) from 1; 0 for the row as a whole.
+    pub column: u64,
+    /// The offending value.
+    pub value: String,
+    /// Why, and what was expected.
+    pub reason: String,
+}
+
+impl fmt::Display for Reject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)?;
+        if self.column > 0 {
+            write!(f, ":{}", self.column)?;
+        }
+        write!(f, ": {}", self.reason)?;
+        if !self.value.is_empty() {
+            write!(f, " (value {:?})", self.value)?;
+        }
+        Ok(())
+    }
+}
+
+/// An inventory, or a part of one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Inventory {
+    /// Totals per group.
+    pub groups: BTreeMap<GroupKey, Totals>,
+    /// Row counts.
+    pub rows: RowCounts,
+}
+
+/// The headline figures, in kg CO2e.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Headline {
+    /// Scope 1.
+    pub scope_1: ExactSum,
+    /// Scope 2, location-based.
+    pub scope_2_location: ExactSum,
+    /// Scope 2, market-based.
+    pub scope_2_market: ExactSum,
+    /// Scope 3.
+    pub scope_3: ExactSum,
+    /// Scope 3 by category (index 0 is category 1).
+    pub categories: [ExactSum; 15],
+    /// Outside of scopes.
+    pub outside: ExactSum,
+}
+
+impl Headline {
+    /// Scopes 1 + 2 (location) + 3.
+    pub fn total_location(&self) -> Option<ExactSum> {
+        let mut t = self.scope_1;
+        t.merge(&self.scope_2_location)?;
+        t.merge(&self.scope_3)?;
+        Some(t)
+    }
+
+    /// Scopes 1 + 2 (market) + 3.
+    pub fn total_market(&self) -> Option<ExactSum> {
+        let mut t = self.scope_1;
+        t.merge(&self.scope_2_market)?;
+        t.merge(&self.scope_3)?;
+        Some(t)
+    }
+
+    /// Adds one group's totals in its place.
+    pub fn add(&mut self, class: ScopeClass, t: &Totals) -> Option<()> {
+        match class {
+            ScopeClass::One => self.scope_1.merge(&t.kg),
+            ScopeClass::Two => {
+                self.scope_2_location.merge(&t.kg)?;
+                self.scope_2_market.merge(&t.kg_market)
+            }
+            ScopeClass::Three(c) => {
+                self.scope_3.merge(&t.kg)?;
+                let i = usize::from(c.clamp(1, 15)) - 1;
+                self.categories[i].merge(&t.kg)
+            }
+            ScopeClass::Outside => self.outside.merge(&t.kg),
+        }
+    }
+}
+
+impl Inventory {
+    /// Adds a partial inventory; `None` on overflow.
+    pub fn merge(&mut self, other: Inventory) -> Option<()> {
+        self.rows.read += other.rows.read;
+        self.rows.used += other.rows.used;
+        self.rows.rejected += other.rows.rejected;
+        for (k, t) in other.groups {
+            match self.groups.get_mut(&k) {
+                Some(mine) => mine.merge(&t)?,
+                None => {
+                    self.groups.insert(k, t);
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// Headline totals of the groups `keep` selects.
+    pub fn headline_where(&self, keep: impl Fn(&GroupKey) -> bool) -> Option<Headline> {
+        let mut h = Headline::default();
+        for (k, t) in &self.groups {
+            if keep(k) {
+                h.add(k.class, t)?;
+            }
+        }
+        Some(h)
+    }
+
+    /// Headline totals of the whole inventory.
+    pub fn headline(&self) -> Option<Headline> {
+        self.headline_where(|_| true)
+    }
+
+    /// Headline totals per value of a grouping (site, period, activity ...), in key order.
+    pub fn headline_by<K: Ord + Clone>(
+        &self,
+        key: impl Fn(&GroupKey) -> K,
+    ) -> Option<BTreeMap<K, Headline>> {
+        let mut out: BTreeMap<K, Headline> = BTreeMap::new();
+        for (k, t) in &self.groups {
+            out.entry(key(k)).or_default().add(k.class, t)?;
+        }
+        Some(out)
+    }
+
+    /// kg CO2e by gas over scopes 1-3 (location-based).
+    pub fn by_gas(&self) -> Option<[ExactSum; 4]> {
+        let mut g = [ExactSum::ZERO; 4];
+        for (k, t) in &self.groups {
+            if k.class == ScopeClass::Outside {
+                continue;
+            }
+            for (a, b) in g.iter_mut().zip(&t.gases) {
+                a.merge(b)?;
+            }
+        }
+        Some(g)
+    }
+}
+
+/// An exact sum as a decimal, or an overflow error naming what overflowed.
+pub fn value_of(s: &ExactSum, what: &str) -> crate::Result<Decimal> {
+    s.value()
+        .ok_or_else(|| crate::Error::overflow(crate::Position::default(), what.to_string()))
+}
