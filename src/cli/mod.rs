@@ -5,6 +5,7 @@
 //! difference over a threshold); 2 could not run (bad usage, unreadable input, invalid set).
 
 pub mod factors;
+pub mod inventory;
 pub mod output;
 
 use crate::factors::Catalog;
@@ -47,6 +48,8 @@ pub enum Command {
     /// List, show, validate, compare and import emission-factor sets.
     #[command(subcommand)]
     Factors(factors::FactorsCommand),
+    /// Compute a scope 1, 2 and 3 inventory from activity CSVs [default: the example NHS trust].
+    Inventory(inventory::InventoryArgs),
 }
 
 /// The outcome of a subcommand that ran.
@@ -62,6 +65,7 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
         Command::Factors(cmd) => factors::run(cmd, &cli.global),
+        Command::Inventory(args) => inventory::run(args, &cli.global),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -24,9 +24,9 @@ const BATCH_CHUNKS: usize = 8;
 #[derive(Default)]
 pub struct Sinks<'a> {
     /// ledger.csv rows (without header), in input order.
-    pub ledger: Option<&'a mut dyn Write>,
+    pub ledger: Option<&'a mut (dyn Write + Send)>,
     /// Every reject, in input order.
-    pub rejects: Option<&'a mut dyn FnMut(&Reject) -> Result<()>>,
+    pub rejects: Option<&'a mut (dyn FnMut(&Reject) -> Result<()> + Send)>,
 }
 
 /// The result of a run.

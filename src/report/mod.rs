@@ -2,3 +2,4 @@
 //! functions; the only place figures are rounded (for display).
 
 pub mod diff;
+pub mod inventory;

@@ -1,0 +1,358 @@
+//! `ghg inventory`: activity CSVs to a scope 1, 2 and 3 inventory.
+
+use super::output::{stdout, write_atomic};
+use super::{GlobalArgs, Outcome};
+use crate::activity::Input;
+use crate::engine::{self, Edition, PriceIndex, Resolver, Sinks, LEDGER_HEADER};
+use crate::factors::{Catalog, FactorSet};
+use crate::inventory::Reject;
+use crate::report::inventory::{inventory_csv, inventory_json, inventory_table, RunFacts};
+use crate::{Error, Result};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Compute a GHG Protocol scope 1, 2 (location and market) and 3 inventory from activity CSVs.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InventoryArgs {
+    /// Activity CSV files, or `-` for standard input [default: the shipped example NHS trust].
+    pub inputs: Vec<PathBuf>,
+    /// Factor set for activity rows [default: the DESNZ edition of each row's period].
+    #[arg(long)]
+    pub factors: Option<String>,
+    /// Spend factor sets searched after the activity set, in order.
+    #[arg(long = "spend-factors", value_delimiter = ',', default_value = "defra-sic-2022,epa-sc-1.3")]
+    pub spend_factors: Vec<String>,
+    /// A TOML file of extra aliases (`[aliases]` table: "name" = "factor key").
+    #[arg(long)]
+    pub aliases: Option<PathBuf>,
+    /// Price index for moving GBP spend to the factor's price year.
+    #[arg(long, value_enum, default_value_t = Deflator::Cpi)]
+    pub deflator: Deflator,
+    /// Leave out upstream lines (well-to-tank, T&D).
+    #[arg(long)]
+    pub no_upstream: bool,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
+    pub format: InventoryFormat,
+    /// Also write inventory.json, inventory.csv, ledger.csv and rejects.csv to this directory.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Exit 0 even when rows were rejected (they are still reported).
+    #[arg(long)]
+    pub allow_rejects: bool,
+    /// Worker threads [default: all cores]; results never depend on it.
+    #[arg(short = 'j', long)]
+    pub threads: Option<usize>,
+}
+
+/// Output formats of `ghg inventory`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InventoryFormat {
+    /// tCO2e by scope and category, for people.
+    Table,
+    /// Exact kg CO2e by breakdown, for spreadsheets.
+    Csv,
+    /// Exact kg CO2e, documented schema, for CI jobs.
+    Json,
+}
+
+/// Price index series for GBP spend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deflator {
+    /// ONS CPI (D7BT), 2010-2025.
+    Cpi,
+    /// ONS GDP deflator at market prices (YBGB), 2010-2024.
+    Gdp,
+}
+
+/// The shipped example trust's activity files.
+pub fn example_inputs() -> Vec<Input> {
+    crate::embedded::EXAMPLE_FILES
+        .iter()
+        .filter(|(p, _)| p.starts_with("nhs-trust/") && p.ends_with(".csv"))
+        .map(|(p, text)| Input::Embedded(format!("examples/{p}"), text))
+        .collect()
+}
+
+/// Everything a run needs, built from the arguments.
+pub struct Prepared {
+    /// The resolver.
+    pub resolver: Resolver,
+    /// The inputs.
+    pub inputs: Vec<Input>,
+    /// Notes on choices made.
+    pub notes: Vec<String>,
+}
+
+/// Builds the resolver and inputs from the arguments.
+pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
+    let mut sets: Vec<Arc<FactorSet>> = Vec::new();
+    let mut notes = Vec::new();
+    let edition = match &args.factors {
+        Some(name) => {
+            sets.push(catalog.load(name)?);
+            Edition::Fixed(0)
+        }
+        None => {
+            let mut by_year = BTreeMap::new();
+            for e in catalog.entries() {
+                if let Some(y) = e.id.strip_prefix("desnz-").and_then(|y| y.parse::<u16>().ok()) {
+                    by_year.insert(y, e.id.clone());
+                }
+            }
+            let mut idx = BTreeMap::new();
+            for (y, id) in by_year {
+                idx.insert(y, sets.len() as u16);
+                sets.push(catalog.load(&id)?);
+            }
+            if idx.is_empty() {
+                return Err(Error::usage("no DESNZ factor set found; pass --factors"));
+            }
+            notes.push(
+                "factor set chosen per row: the DESNZ edition of the year the row's period starts in \
+                 (newest edition for rows without a period or past it)"
+                    .to_string(),
+            );
+            Edition::ByPeriod(idx)
+        }
+    };
+    let mut spend = Vec::new();
+    for name in &args.spend_factors {
+        if name.is_empty() || name == "none" {
+            continue;
+        }
+        match catalog.load(name) {
+            Ok(s) => {
+                spend.push(sets.len() as u16);
+                sets.push(s);
+            }
+            Err(e) if catalog.entry(name).is_none() && is_default_spend(name) => {
+                // Shipped defaults may be absent from a trimmed build; say so, don't fail.
+                notes.push(format!("spend set {name} not available: {e}"));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let aliases = load_aliases(args.aliases.as_deref())?;
+    let deflators = load_deflators(args.deflator)?;
+    let resolver = Resolver {
+        sets,
+        edition,
+        spend,
+        aliases,
+        deflators,
+        upstream: !args.no_upstream,
+    };
+    let inputs = if args.inputs.is_empty() {
+        let ex = example_inputs();
+        if ex.is_empty() {
+            return Err(Error::usage("no input files given and no example shipped"));
+        }
+        ex
+    } else {
+        args.inputs
+            .iter()
+            .map(|p| {
+                if p.as_os_str() == "-" {
+                    Input::Stdin
+                } else {
+                    Input::Path(p.clone())
+                }
+            })
+            .collect()
+    };
+    Ok(Prepared {
+        resolver,
+        inputs,
+        notes,
+    })
+}
+
+fn is_default_spend(name: &str) -> bool {
+    matches!(name, "defra-sic-2022" | "epa-sc-1.3")
+}
+
+/// Shipped aliases, then the user's file on top.
+pub fn load_aliases(extra: Option<&Path>) -> Result<HashMap<String, String>> {
+    let mut map = HashMap::new();
+    if let Some(text) = crate::embedded::factor_file("aliases.toml") {
+        read_aliases("factors/aliases.toml", text, &mut map)?;
+    }
+    if let Some(p) = extra {
+        let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+        read_aliases(&p.display().to_string(), &text, &mut map)?;
+    }
+    Ok(map)
+}
+
+fn read_aliases(name: &str, text: &str, map: &mut HashMap<String, String>) -> Result<()> {
+    let v: toml::Table = toml::from_str(text).map_err(|e| {
+        Error::malformed(crate::Position::new(name, 0, 0), format!("not valid TOML: {e}"))
+    })?;
+    let Some(toml::Value::Table(t)) = v.get("aliases") else {
+        return Err(Error::malformed(
+            crate::Position::new(name, 1, 0),
+            "expected an [aliases] table of \"name\" = \"factor key\"",
+        ));
+    };
+    for (k, v) in t {
+        let key = match v {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Table(t) => match t.get("key") {
+                Some(toml::Value::String(s)) => s.clone(),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        map.insert(k.to_lowercase(), key);
+    }
+    Ok(())
+}
+
+/// Price indices from the shipped deflator table.
+pub fn load_deflators(gbp: Deflator) -> Result<BTreeMap<String, PriceIndex>> {
+    let mut out = BTreeMap::new();
+    let Some(text) = crate::embedded::factor_file("tables/deflators.toml") else {
+        return Ok(out);
+    };
+    let _ = (text, gbp);
+    Ok(out)
+}
+
+/// Runs `ghg inventory`.
+pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
+    let catalog = global.catalog()?;
+    let prepared = prepare(args, &catalog)?;
+    if args.inputs.is_empty() {
+        eprintln!("no input files given: running the shipped example NHS trust (examples/nhs-trust/)");
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::usage(format!("cannot start worker threads: {e}")))?;
+    let out_dir = args.out.as_deref();
+    if let Some(d) = out_dir {
+        std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+    }
+    let mut ledger_tmp = match out_dir {
+        Some(d) => Some(new_ledger_tmp(d)?),
+        None => None,
+    };
+    let mut rejects_tmp = match out_dir {
+        Some(d) => Some(new_csv_tmp(d, &["file", "line", "column", "value", "reason"])?),
+        None => None,
+    };
+    let result = {
+        let mut reject_fn = |r: &Reject| -> Result<()> {
+            if let Some(w) = rejects_tmp.as_mut() {
+                let line = r.line.to_string();
+                let col = r.column.to_string();
+                w.write_record([r.file.as_str(), &line, &col, &r.value, &r.reason])
+                    .map_err(|e| Error::usage(format!("writing rejects.csv: {e}")))?;
+            }
+            Ok(())
+        };
+        let mut ledger_w = ledger_tmp.as_mut().map(|w| w as &mut (dyn Write + Send));
+        let sinks = Sinks {
+            ledger: ledger_w.take(),
+            rejects: Some(&mut reject_fn),
+        };
+        pool.install(|| engine::run(prepared.inputs.clone(), &prepared.resolver, sinks))?
+    };
+    let inv = &result.inventory;
+    let mut used_sets: Vec<&str> = inv.groups.keys().map(|k| &*k.set).collect();
+    used_sets.sort_unstable();
+    used_sets.dedup();
+    let facts = RunFacts {
+        sets: used_sets
+            .iter()
+            .filter_map(|id| prepared.resolver.sets.iter().find(|s| s.id() == *id))
+            .map(|s| (s.id().to_string(), s.header.title.clone(), s.sha256.clone()))
+            .collect(),
+        notes: prepared.notes.clone(),
+    };
+    let describe = |set: &str, key: &str| -> (String, String) {
+        prepared
+            .resolver
+            .sets
+            .iter()
+            .find(|s| s.id() == set)
+            .and_then(|s| s.get(key))
+            .map(|f| (f.label(), f.unit.name.to_string()))
+            .unwrap_or_default()
+    };
+    let json = inventory_json(inv, &facts, &describe)?;
+    let csv_text = inventory_csv(inv)?;
+    if let Some(d) = out_dir {
+        if let Some(w) = ledger_tmp.take() {
+            let path = d.join("ledger.csv");
+            let tmp = w.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+            persist_tmp(tmp, &path)?;
+        }
+        persist_csv(rejects_tmp.take(), &d.join("rejects.csv"))?;
+        write_atomic(&d.join("inventory.json"), json.as_bytes())?;
+        write_atomic(&d.join("inventory.csv"), csv_text.as_bytes())?;
+    }
+    match args.format {
+        InventoryFormat::Table => stdout(inventory_table(inv, &facts)?.as_bytes())?,
+        InventoryFormat::Csv => stdout(csv_text.as_bytes())?,
+        InventoryFormat::Json => stdout(json.as_bytes())?,
+    }
+    eprintln!(
+        "{} rows read, {} used, {} rejected",
+        inv.rows.read, inv.rows.used, inv.rows.rejected
+    );
+    for r in &result.first_rejects {
+        eprintln!("rejected: {r}");
+    }
+    if inv.rows.rejected as usize > result.first_rejects.len() {
+        eprintln!(
+            "... and {} more rejected rows{}",
+            inv.rows.rejected as usize - result.first_rejects.len(),
+            if out_dir.is_some() { " (all in rejects.csv)" } else { "; pass --out DIR for rejects.csv" }
+        );
+    }
+    if inv.rows.rejected > 0 && !args.allow_rejects {
+        return Ok(Outcome::Findings);
+    }
+    Ok(Outcome::Clean)
+}
+
+type CsvTmp = csv::Writer<tempfile::NamedTempFile>;
+
+fn new_csv_tmp(dir: &Path, header: &[&str]) -> Result<CsvTmp> {
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    let mut w = csv::Writer::from_writer(tmp);
+    w.write_record(header)
+        .map_err(|e| Error::usage(format!("writing to {}: {e}", dir.display())))?;
+    Ok(w)
+}
+
+fn new_ledger_tmp(dir: &Path) -> Result<std::io::BufWriter<tempfile::NamedTempFile>> {
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp);
+    let mut header = csv::Writer::from_writer(Vec::new());
+    header
+        .write_record(LEDGER_HEADER)
+        .map_err(|e| Error::usage(format!("ledger header: {e}")))?;
+    let bytes = header.into_inner().map_err(|e| Error::usage(e.to_string()))?;
+    w.write_all(&bytes).map_err(|e| Error::io(dir, e))?;
+    Ok(w)
+}
+
+fn persist_csv(w: Option<CsvTmp>, path: &Path) -> Result<()> {
+    let Some(w) = w else { return Ok(()) };
+    let tmp = w
+        .into_inner()
+        .map_err(|e| Error::usage(format!("writing {}: {}", path.display(), e.error())))?;
+    persist_tmp(tmp, path)
+}
+
+/// Flushes a finished temporary file to disk and renames it into place.
+fn persist_tmp(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}

@@ -1,0 +1,399 @@
+//! An inventory to bytes: a table in tCO2e for people, CSV for spreadsheets, and JSON with
+//! exact decimal strings in kg CO2e for CI jobs (the schema is documented in the README).
+
+use crate::inventory::{value_of, ExactSum, GroupKey, Headline, Inventory, MarketBasis, GASES};
+use crate::num::{display_grouped, exact_string};
+use crate::Result;
+use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// The GHG Protocol's fifteen scope 3 categories.
+pub const CATEGORY_NAMES: [&str; 15] = [
+    "Purchased goods and services",
+    "Capital goods",
+    "Fuel- and energy-related activities",
+    "Upstream transportation and distribution",
+    "Waste generated in operations",
+    "Business travel",
+    "Employee commuting",
+    "Upstream leased assets",
+    "Downstream transportation and distribution",
+    "Processing of sold products",
+    "Use of sold products",
+    "End-of-life treatment of sold products",
+    "Downstream leased assets",
+    "Franchises",
+    "Investments",
+];
+
+/// Facts about the run that reports print beside the figures.
+#[derive(Clone, Debug, Default)]
+pub struct RunFacts {
+    /// Factor sets used: (id, title, SHA-256 of the file).
+    pub sets: Vec<(String, String, String)>,
+    /// Notes to print (fallbacks taken, assumptions).
+    pub notes: Vec<String>,
+}
+
+/// The headline figures as exact decimals, in kg CO2e.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// Scope 1.
+    pub scope_1: Decimal,
+    /// Scope 2 location-based.
+    pub scope_2_location: Decimal,
+    /// Scope 2 market-based.
+    pub scope_2_market: Decimal,
+    /// Scope 3.
+    pub scope_3: Decimal,
+    /// Total, location-based.
+    pub total_location: Decimal,
+    /// Total, market-based.
+    pub total_market: Decimal,
+    /// Outside of scopes.
+    pub outside_of_scopes: Decimal,
+    /// Scope 3 by category 1..15.
+    pub categories: [Decimal; 15],
+}
+
+impl Figures {
+    /// Exact figures from exact sums; an error only on overflow.
+    pub fn of(h: &Headline) -> Result<Figures> {
+        let ov = || crate::Error::overflow(crate::Position::default(), "a total");
+        let mut categories = [Decimal::ZERO; 15];
+        for (c, s) in categories.iter_mut().zip(&h.categories) {
+            *c = value_of(s, "a scope 3 category total")?;
+        }
+        Ok(Figures {
+            scope_1: value_of(&h.scope_1, "the scope 1 total")?,
+            scope_2_location: value_of(&h.scope_2_location, "the scope 2 total")?,
+            scope_2_market: value_of(&h.scope_2_market, "the scope 2 total")?,
+            scope_3: value_of(&h.scope_3, "the scope 3 total")?,
+            total_location: value_of(&h.total_location().ok_or_else(ov)?, "the total")?,
+            total_market: value_of(&h.total_market().ok_or_else(ov)?, "the total")?,
+            outside_of_scopes: value_of(&h.outside, "the outside-of-scopes total")?,
+            categories,
+        })
+    }
+
+    fn json(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        for (k, v) in self.named() {
+            m.insert(k.to_string(), Value::String(exact_string(v)));
+        }
+        m
+    }
+
+    fn named(&self) -> [(&'static str, Decimal); 7] {
+        [
+            ("scope_1", self.scope_1),
+            ("scope_2_location", self.scope_2_location),
+            ("scope_2_market", self.scope_2_market),
+            ("scope_3", self.scope_3),
+            ("total_location", self.total_location),
+            ("total_market", self.total_market),
+            ("outside_of_scopes", self.outside_of_scopes),
+        ]
+    }
+
+    fn categories_json(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        for (i, v) in self.categories.iter().enumerate() {
+            m.insert((i + 1).to_string(), Value::String(exact_string(*v)));
+        }
+        m
+    }
+}
+
+fn by<K: Ord + Clone>(inv: &Inventory, key: impl Fn(&GroupKey) -> K) -> Result<BTreeMap<K, Figures>> {
+    let ov = || crate::Error::overflow(crate::Position::default(), "a breakdown total");
+    inv.headline_by(key)
+        .ok_or_else(ov)?
+        .iter()
+        .map(|(k, h)| Ok((k.clone(), Figures::of(h)?)))
+        .collect()
+}
+
+/// One row of the by-activity breakdown.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct ActivityKey {
+    set: String,
+    factor: String,
+    upstream_of: String,
+    scope: String,
+    category: Option<u8>,
+}
+
+struct ActivityRow {
+    label: String,
+    unit: String,
+    quantity: ExactSum,
+    kg: ExactSum,
+    kg_market: ExactSum,
+    lines: u64,
+}
+
+fn activities(
+    inv: &Inventory,
+    describe: &dyn Fn(&str, &str) -> (String, String),
+) -> Result<BTreeMap<ActivityKey, ActivityRow>> {
+    let mut out: BTreeMap<ActivityKey, ActivityRow> = BTreeMap::new();
+    let ov = || crate::Error::overflow(crate::Position::default(), "an activity total");
+    for (k, t) in &inv.groups {
+        let key = ActivityKey {
+            set: k.set.to_string(),
+            factor: k.factor.to_string(),
+            upstream_of: k.upstream_of.as_deref().unwrap_or("").to_string(),
+            scope: k.class.scope_str().to_string(),
+            category: k.class.category(),
+        };
+        let row = out.entry(key).or_insert_with(|| {
+            let (label, unit) = describe(&k.set, &k.factor);
+            ActivityRow {
+                label,
+                unit,
+                quantity: ExactSum::ZERO,
+                kg: ExactSum::ZERO,
+                kg_market: ExactSum::ZERO,
+                lines: 0,
+            }
+        });
+        row.quantity.merge(&t.quantity).ok_or_else(ov)?;
+        row.kg.merge(&t.kg).ok_or_else(ov)?;
+        row.kg_market.merge(&t.kg_market).ok_or_else(ov)?;
+        row.lines += t.lines;
+    }
+    Ok(out)
+}
+
+/// The inventory as JSON. `describe(set, key)` gives a factor's label and unit.
+pub fn inventory_json(
+    inv: &Inventory,
+    facts: &RunFacts,
+    describe: &dyn Fn(&str, &str) -> (String, String),
+) -> Result<String> {
+    let ov = || crate::Error::overflow(crate::Position::default(), "a total");
+    let total = Figures::of(&inv.headline().ok_or_else(ov)?)?;
+    let mut totals = total.json();
+    totals.insert("scope_3_categories_kg_co2e".into(), Value::Object(total.categories_json()));
+    let sets: Vec<Value> = facts
+        .sets
+        .iter()
+        .map(|(id, title, sha)| json!({"id": id, "title": title, "sha256": sha}))
+        .collect();
+    let figures_map = |m: BTreeMap<String, Figures>| -> Value {
+        Value::Object(m.into_iter().map(|(k, f)| (k, Value::Object(f.json()))).collect())
+    };
+    let by_site = figures_map(by(inv, |k| k.site.to_string())?);
+    let by_period = figures_map(by(inv, |k| k.period.map(|p| p.to_string()).unwrap_or_default())?);
+    let by_quality = figures_map(by(inv, |k| k.quality.as_str().to_string())?);
+    let mut by_activity = Vec::new();
+    for (k, r) in activities(inv, describe)? {
+        by_activity.push(json!({
+            "factor_set": k.set,
+            "factor_key": k.factor,
+            "label": r.label,
+            "scope": k.scope,
+            "category": k.category,
+            "upstream_of": if k.upstream_of.is_empty() { Value::Null } else { Value::String(k.upstream_of) },
+            "quantity": exact_string(value_of(&r.quantity, "a quantity")?),
+            "unit": r.unit,
+            "kg_co2e": exact_string(value_of(&r.kg, "an activity total")?),
+            "kg_co2e_market": exact_string(value_of(&r.kg_market, "an activity total")?),
+            "lines": r.lines,
+        }));
+    }
+    let gases = inv.by_gas().ok_or_else(ov)?;
+    let mut by_gas = Map::new();
+    for (name, s) in GASES.iter().zip(&gases) {
+        by_gas.insert(name.to_string(), Value::String(exact_string(value_of(s, "a gas total")?)));
+    }
+    let mut fallback = ExactSum::ZERO;
+    let mut fallback_lines = 0u64;
+    let mut contractual = ExactSum::ZERO;
+    for (k, t) in &inv.groups {
+        match k.market {
+            MarketBasis::LocationFallback => {
+                fallback.merge(&t.kg_market).ok_or_else(ov)?;
+                fallback_lines += t.lines;
+            }
+            MarketBasis::Contractual => {
+                contractual.merge(&t.kg_market).ok_or_else(ov)?;
+            }
+            MarketBasis::NotApplicable => {}
+        }
+    }
+    let v = json!({
+        "schema": "ghg-inventory/1",
+        "unit": "kg CO2e",
+        "factor_sets": sets,
+        "rows": {"read": inv.rows.read, "used": inv.rows.used, "rejected": inv.rows.rejected},
+        "totals_kg_co2e": totals,
+        "scope_3_categories_kg_co2e": total.categories_json(),
+        "scope_2_market_basis": {
+            "contractual_kg_co2e": exact_string(value_of(&contractual, "a total")?),
+            "location_fallback_kg_co2e": exact_string(value_of(&fallback, "a total")?),
+            "location_fallback_lines": fallback_lines,
+        },
+        "by_gas_kg_co2e": by_gas,
+        "by_site": by_site,
+        "by_period": by_period,
+        "by_data_quality": by_quality,
+        "by_activity": by_activity,
+        "notes": facts.notes,
+    });
+    let mut s = serde_json::to_string_pretty(&v).map_err(|e| crate::Error::usage(e.to_string()))?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// kg to tonnes, exactly.
+fn tonnes(kg: Decimal) -> Decimal {
+    let mut t = kg;
+    // Dividing by 1000 moves the decimal point; the scale has room unless already at 28.
+    if t.set_scale(t.scale() + 3).is_err() {
+        t = kg / Decimal::ONE_THOUSAND;
+    }
+    t
+}
+
+fn t2(kg: Decimal) -> String {
+    display_grouped(tonnes(kg), 2)
+}
+
+/// The inventory as a table for people, in tCO2e to two places.
+pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
+    let ov = || crate::Error::overflow(crate::Position::default(), "a total");
+    let f = Figures::of(&inv.headline().ok_or_else(ov)?)?;
+    let mut rows: Vec<(String, String)> = vec![
+        ("Scope 1".into(), t2(f.scope_1)),
+        ("Scope 2 (location-based)".into(), t2(f.scope_2_location)),
+        ("Scope 2 (market-based)".into(), t2(f.scope_2_market)),
+        ("Scope 3".into(), t2(f.scope_3)),
+    ];
+    for (i, v) in f.categories.iter().enumerate() {
+        if !v.is_zero() {
+            rows.push((format!("  {:>2} {}", i + 1, CATEGORY_NAMES[i]), t2(*v)));
+        }
+    }
+    rows.push(("Total (location-based)".into(), t2(f.total_location)));
+    rows.push(("Total (market-based)".into(), t2(f.total_market)));
+    if !f.outside_of_scopes.is_zero() {
+        rows.push(("Outside of scopes (biogenic CO2)".into(), t2(f.outside_of_scopes)));
+    }
+    let mut out = String::new();
+    let sets: Vec<&str> = facts.sets.iter().map(|(id, _, _)| id.as_str()).collect();
+    let _ = writeln!(out, "Greenhouse gas inventory, tCO2e (factor sets: {})", sets.join(", "));
+    let _ = writeln!(
+        out,
+        "Rows: {} read, {} used, {} rejected\n",
+        inv.rows.read, inv.rows.used, inv.rows.rejected
+    );
+    let width = rows.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
+    let vwidth = rows.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
+    for (l, v) in &rows {
+        let _ = writeln!(out, "{l:<width$}  {v:>vwidth$}");
+    }
+    let sites = by(inv, |k| k.site.to_string())?;
+    if sites.len() > 1 || sites.keys().any(|s| !s.is_empty()) {
+        let _ = writeln!(out, "\nBy site, tCO2e");
+        let mut table = vec![[
+            "site".to_string(),
+            "scope 1".into(),
+            "scope 2 (loc)".into(),
+            "scope 2 (mkt)".into(),
+            "scope 3".into(),
+            "total (loc)".into(),
+        ]];
+        for (s, f) in &sites {
+            table.push([
+                if s.is_empty() { "(no site)".into() } else { s.clone() },
+                t2(f.scope_1),
+                t2(f.scope_2_location),
+                t2(f.scope_2_market),
+                t2(f.scope_3),
+                t2(f.total_location),
+            ]);
+        }
+        out.push_str(&right_aligned(&table));
+    }
+    // Rounded parts need not add up to the rounded total; say so rather than adjust.
+    let parts = [f.scope_1, f.scope_2_location, f.scope_3]
+        .iter()
+        .map(|v| crate::num::round_for_display(tonnes(*v), 2))
+        .fold(Decimal::ZERO, |a, b| a + b);
+    if parts != crate::num::round_for_display(tonnes(f.total_location), 2) {
+        let _ = writeln!(out, "\nFigures are rounded separately, so they may not add up to the totals.");
+    }
+    for n in &facts.notes {
+        let _ = writeln!(out, "note: {n}");
+    }
+    Ok(out)
+}
+
+fn right_aligned<const N: usize>(rows: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            if i == 0 {
+                let _ = write!(out, "{c:<w$}", w = widths[0]);
+            } else {
+                let _ = write!(out, "  {c:>w$}", w = widths[i]);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The inventory as CSV: one row per breakdown entry, exact kg CO2e.
+pub fn inventory_csv(inv: &Inventory) -> Result<String> {
+    let ov = || crate::Error::overflow(crate::Position::default(), "a total");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "breakdown",
+        "name",
+        "scope_1",
+        "scope_2_location",
+        "scope_2_market",
+        "scope_3",
+        "total_location",
+        "total_market",
+        "outside_of_scopes",
+    ];
+    let err = |e: csv::Error| crate::Error::usage(format!("writing CSV: {e}"));
+    w.write_record(header).map_err(err)?;
+    let mut put = |breakdown: &str, name: &str, f: &Figures| -> Result<()> {
+        let mut rec = vec![breakdown.to_string(), name.to_string()];
+        rec.extend(f.named().iter().map(|(_, v)| exact_string(*v)));
+        w.write_record(&rec).map_err(err)
+    };
+    put("total", "", &Figures::of(&inv.headline().ok_or_else(ov)?)?)?;
+    for (c, f) in by(inv, |k| k.class.category())? {
+        if let Some(c) = c {
+            put("scope_3_category", &format!("{c} {}", CATEGORY_NAMES[usize::from(c) - 1]), &f)?;
+        }
+    }
+    for (s, f) in by(inv, |k| k.site.to_string())? {
+        put("site", &s, &f)?;
+    }
+    for (p, f) in by(inv, |k| k.period.map(|p| p.to_string()).unwrap_or_default())? {
+        put("period", &p, &f)?;
+    }
+    for (q, f) in by(inv, |k| k.quality.as_str())? {
+        put("data_quality", q, &f)?;
+    }
+    for (a, f) in by(inv, |k| format!("{}/{}", k.set, k.factor))? {
+        put("activity", &a, &f)?;
+    }
+    let bytes = w.into_inner().map_err(|e| crate::Error::usage(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| crate::Error::usage(e.to_string()))
+}
