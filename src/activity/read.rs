@@ -145,6 +145,9 @@ impl ChunkReader {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            // csv counts lines wrongly for CRLF files when \r ends records; ending records at
+            // \n alone keeps line numbers right, and the stray \r is trimmed with the field.
+            .terminator(csv::Terminator::Any(b'\n'))
             .from_reader(source);
         let mut header = csv::ByteRecord::new();
         let got = rdr

@@ -213,7 +213,7 @@ fn read_aliases(name: &str, text: &str, map: &mut HashMap<String, String>) -> Re
 
 /// Price indices from the shipped deflator table.
 pub fn load_deflators(gbp: Deflator) -> Result<BTreeMap<String, PriceIndex>> {
-    let mut out = BTreeMap::new();
+    let out = BTreeMap::new();
     let Some(text) = crate::embedded::factor_file("tables/deflators.toml") else {
         return Ok(out);
     };

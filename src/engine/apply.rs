@@ -404,7 +404,12 @@ pub fn apply_chunk(
     };
     let mut rejects = Vec::new();
     let mut used = 0u64;
+    let mut blank = 0u64;
     for rec in records {
+        if rec.iter().all(|f| f.trim_ascii().is_empty()) {
+            blank += 1;
+            continue;
+        }
         let line = rec.position().map_or(0, |p| p.line());
         match w.row(rec, line) {
             Ok(()) => used += 1,
@@ -418,7 +423,8 @@ pub fn apply_chunk(
         }
     }
     let mut inventory = Inventory::default();
-    inventory.rows.read = records.len() as u64;
+    inventory.rows.read = records.len() as u64 - blank;
+    inventory.rows.blank = blank;
     inventory.rows.used = used;
     inventory.rows.rejected = rejects.len() as u64;
     for (k, t) in w.groups.drain() {

@@ -151,6 +151,8 @@ pub struct RowCounts {
     pub used: u64,
     /// Rows rejected with a reason.
     pub rejected: u64,
+    /// Lines with no text in any field (`,,,` as spreadsheets export), not counted as rows.
+    pub blank: u64,
 }
 
 /// A rejected row.
@@ -249,6 +251,7 @@ impl Inventory {
         self.rows.read += other.rows.read;
         self.rows.used += other.rows.used;
         self.rows.rejected += other.rows.rejected;
+        self.rows.blank += other.rows.blank;
         for (k, t) in other.groups {
             match self.groups.get_mut(&k) {
                 Some(mine) => mine.merge(&t)?,
