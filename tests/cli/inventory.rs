@@ -1,0 +1,252 @@
+//! `ghg inventory`.
+
+use crate::util::{mini_set, Session};
+
+const ACCEPTANCE: &str = "activity,quantity,unit\n1_100_1004_6,100,MWh\n7_400_4000_5,\"50,000\",kWh\n1_101_1011_8,2000,litres\n";
+
+fn inventory_json(s: &Session, files: &[&str], extra: &[&str]) -> crate::util::Run {
+    let set = mini_set();
+    let mut args = vec!["inventory"];
+    args.extend_from_slice(files);
+    args.extend_from_slice(&["--factors", &set, "--spend-factors", "none", "--format", "json"]);
+    args.extend_from_slice(extra);
+    s.ghg(&args)
+}
+
+#[test]
+fn worked_example_gas_electricity_diesel() {
+    let s = Session::new();
+    s.write("a.csv", ACCEPTANCE);
+    let run = inventory_json(&s, &["a.csv"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = run.json();
+    let t = &j["totals_kg_co2e"];
+    // 100,000 kWh x 0.18296 + 2,000 l x 2.57082
+    assert_eq!(t["scope_1"], "23437.64");
+    // 50,000 kWh x 0.177
+    assert_eq!(t["scope_2_location"], "8850");
+    assert_eq!(t["scope_2_market"], "8850");
+    // 3021 + 926.5 + 2295 + 198.5 + 1222.02
+    assert_eq!(t["scope_3_categories_kg_co2e"]["3"], "7663.02");
+    assert_eq!(j["scope_3_categories_kg_co2e"]["3"], "7663.02");
+    assert_eq!(t["scope_3"], "7663.02");
+    assert_eq!(t["total_location"], "39950.66");
+    assert_eq!(j["rows"]["read"], 3);
+    assert_eq!(j["rows"]["used"], 3);
+    assert_eq!(j["rows"]["rejected"], 0);
+}
+
+#[test]
+fn no_upstream_leaves_out_category_3() {
+    let s = Session::new();
+    s.write("a.csv", ACCEPTANCE);
+    let j = inventory_json(&s, &["a.csv"], &["--no-upstream"]).json();
+    assert_eq!(j["totals_kg_co2e"]["scope_3"], "0");
+    assert_eq!(j["totals_kg_co2e"]["scope_1"], "23437.64");
+}
+
+#[test]
+fn gases_add_up_to_the_total() {
+    let s = Session::new();
+    s.write("a.csv", ACCEPTANCE);
+    let j = inventory_json(&s, &["a.csv"], &[]).json();
+    let g = &j["by_gas_kg_co2e"];
+    let sum: rust_decimal::Decimal = ["co2", "ch4", "n2o", "not_split_by_gas"]
+        .iter()
+        .map(|k| g[*k].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap())
+        .sum();
+    assert_eq!(sum.normalize().to_string(), "39950.66");
+    // 100,000 x 0.18259 + 2,000 x 2.53763 + 50,000 x 0.17489 + 50,000 x 0.01834 (T&D)
+    assert_eq!(g["co2"], "32995.76");
+}
+
+#[test]
+fn market_factor_sets_scope_2_market_based() {
+    let s = Session::new();
+    s.write(
+        "m.csv",
+        "activity,quantity,unit,market_factor\n7_400_4000_5,10,MWh,0.05\n7_400_4000_5,1000,kWh,\n",
+    );
+    let j = inventory_json(&s, &["m.csv"], &[]).json();
+    assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "1947");
+    // 10,000 kWh x 0.05 contractual + 1,000 kWh x 0.177 location fallback
+    assert_eq!(j["totals_kg_co2e"]["scope_2_market"], "677");
+    assert_eq!(j["scope_2_market_basis"]["location_fallback_lines"], 1);
+}
+
+fn shuffled(text: &str, seed: u64) -> String {
+    let mut lines: Vec<&str> = text.lines().collect();
+    let header = lines.remove(0);
+    let mut state = seed;
+    for i in (1..lines.len()).rev() {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let j = (state >> 33) as usize % (i + 1);
+        lines.swap(i, j);
+    }
+    let mut out = String::from(header);
+    out.push('\n');
+    for l in lines {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
+}
+
+fn many_rows(n: usize) -> String {
+    let acts = [
+        ("1_100_1004_6", "kWh", "123.456"),
+        ("7_400_4000_5", "MWh", "1.5"),
+        ("1_101_1011_8", "litres", "77.7"),
+        ("17_404_4005_1", "m3", "12"),
+        ("18_405_4006_1", "cubic metres", "0.333"),
+    ];
+    let mut s = String::from("site,period,activity,quantity,unit\n");
+    for i in 0..n {
+        let (a, u, q) = acts[i % acts.len()];
+        s.push_str(&format!("site-{},2025-{:02},{a},{q}{},{u}\n", i % 7, 1 + i % 12, i % 10));
+    }
+    s
+}
+
+#[test]
+fn output_is_the_same_for_any_row_order_file_split_and_thread_count() {
+    let s = Session::new();
+    // More rows than one chunk, so chunking and parallel merge are exercised.
+    let text = many_rows(40_000);
+    s.write("all.csv", &text);
+    let base = inventory_json(&s, &["all.csv"], &[]);
+    assert_eq!(base.code, 0, "{}", base.stderr);
+    s.write("shuffled.csv", &shuffled(&text, 7));
+    let shuffled_run = inventory_json(&s, &["shuffled.csv"], &[]);
+    assert_eq!(base.stdout, shuffled_run.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let (a, b) = lines[1..].split_at(12_345);
+    s.write("part1.csv", &format!("{}\n{}\n", lines[0], a.join("\n")));
+    s.write("part2.csv", &format!("{}\n{}\n", lines[0], b.join("\n")));
+    let split = inventory_json(&s, &["part2.csv", "part1.csv"], &[]);
+    assert_eq!(base.stdout, split.stdout);
+    for threads in ["1", "2", "5"] {
+        let set = mini_set();
+        let run = s.ghg_env(
+            &["inventory", "all.csv", "--factors", &set, "--spend-factors", "none", "--format", "json"],
+            &[("RAYON_NUM_THREADS", threads)],
+        );
+        assert_eq!(base.stdout, run.stdout, "RAYON_NUM_THREADS={threads}");
+    }
+    let j1 = inventory_json(&s, &["all.csv"], &["-j", "1", "--out", "o1"]);
+    let j4 = inventory_json(&s, &["all.csv"], &["-j", "4", "--out", "o4"]);
+    assert_eq!(j1.stdout, j4.stdout);
+    for f in ["inventory.json", "inventory.csv", "ledger.csv", "rejects.csv"] {
+        assert_eq!(s.read(&format!("o1/{f}")), s.read(&format!("o4/{f}")), "{f}");
+    }
+    assert_eq!(base.json()["rows"]["read"], 40_000);
+}
+
+#[test]
+fn messy_rows_are_rejected_with_reasons_and_good_rows_still_count() {
+    let s = Session::new();
+    let good = "A,1_100_1004_6,100,MWh\r\nB,7_400_4000_5,\"£1,234.50\",kWh\r\n";
+    let mut bytes = b"\xef\xbb\xbfsite,activity,quantity,unit\r\n".to_vec();
+    bytes.extend_from_slice(good.as_bytes());
+    bytes.extend_from_slice(
+        b"A,1_100_1004_6,,kWh\r\nA,1_100_1004_6,\"12,3a\",kWh\r\nB,no-such-factor,5,kWh\r\nB,7_400_4000_5,10,litres\r\n",
+    );
+    s.write_bytes("messy.csv", &bytes);
+    s.write("good.csv", &format!("site,activity,quantity,unit\n{}", good.replace('\r', "")));
+    let run = inventory_json(&s, &["messy.csv"], &["--out", "out"]);
+    assert_eq!(run.code, 1, "rejected rows make the exit code 1");
+    let j = run.json();
+    assert_eq!(j["rows"]["read"], 6);
+    assert_eq!(j["rows"]["used"], 2);
+    assert_eq!(j["rows"]["rejected"], 4);
+    let clean = inventory_json(&s, &["good.csv"], &[]).json();
+    assert_eq!(j["totals_kg_co2e"], clean["totals_kg_co2e"]);
+    let rejects = s.read("out/rejects.csv");
+    let lines: Vec<&str> = rejects.lines().collect();
+    assert_eq!(lines[0], "file,line,column,value,reason");
+    assert!(lines[1].starts_with("messy.csv,4,3,,\"blank quantity"), "{}", lines[1]);
+    assert!(lines[2].starts_with("messy.csv,5,3,\"12,3a\",quantity is not a number"), "{}", lines[2]);
+    assert!(lines[3].starts_with("messy.csv,6,2,no-such-factor,\"unknown activity"), "{}", lines[3]);
+    assert!(lines[4].starts_with("messy.csv,7,4,litres,"), "{}", lines[4]);
+    assert!(lines[4].contains("cannot be converted to kWh"), "{}", lines[4]);
+    assert_eq!(lines.len(), 5);
+    // --allow-rejects: same figures, exit 0.
+    let allowed = inventory_json(&s, &["messy.csv"], &["--allow-rejects"]);
+    assert_eq!(allowed.code, 0);
+    assert_eq!(allowed.stdout, run.stdout);
+}
+
+#[test]
+fn net_cv_against_a_gross_cv_factor_is_rejected() {
+    let s = Session::new();
+    s.write(
+        "cv.csv",
+        "activity,quantity,unit\n1_100_1004_6,10,kWh (Net CV)\n1_100_1004_6,10,kWh (Gross CV)\n1_100_1004_7,10,kWh (Net CV)\n",
+    );
+    let run = inventory_json(&s, &["cv.csv"], &["--out", "o"]);
+    assert_eq!(run.code, 1);
+    let j = run.json();
+    assert_eq!(j["rows"]["rejected"], 1);
+    // 10 x 0.18296 + 10 x 0.2027
+    assert_eq!(j["totals_kg_co2e"]["scope_1"], "3.8566");
+    assert!(s.read("o/rejects.csv").contains("calorific basis"));
+}
+
+#[test]
+fn unit_conversions_are_exact() {
+    let s = Session::new();
+    s.write(
+        "u.csv",
+        "activity,quantity,unit\n7_400_4000_5,3.6,GJ\n7_400_4000_5,1,GWh\n17_404_4005_1,2000,litres\n",
+    );
+    let j = inventory_json(&s, &["u.csv"], &["--no-upstream"]).json();
+    // 3.6 GJ = 1000 kWh; 1 GWh = 1,000,000 kWh; x 0.177
+    assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "177177");
+    // 2000 litres = 2 m3 x 0.1913
+    assert_eq!(j["totals_kg_co2e"]["scope_3_categories_kg_co2e"]["1"], "0.3826");
+}
+
+#[test]
+fn ledger_has_a_line_per_row_and_per_upstream_line() {
+    let s = Session::new();
+    s.write("a.csv", ACCEPTANCE);
+    let run = inventory_json(&s, &["a.csv"], &["--out", "out"]);
+    assert_eq!(run.code, 0);
+    let ledger = s.read("out/ledger.csv");
+    let lines: Vec<&str> = ledger.lines().collect();
+    assert!(lines[0].starts_with(
+        "file,line,activity,quantity,unit,factor_set,factor_key,factor_value,converted_quantity,converted_unit,kg_co2e,scope,category"
+    ));
+    // gas + WTT, electricity + T&D + 2 WTT, diesel + WTT
+    assert_eq!(lines.len(), 1 + 2 + 4 + 2);
+    assert!(lines[1].starts_with("a.csv,2,1_100_1004_6,100,MWh,mini-desnz-2025,1_100_1004_6,0.18296,100000,kWh (Gross CV),18296,1,"), "{}", lines[1]);
+    assert!(lines[2].starts_with("a.csv,2,1_100_1004_6,100,MWh,mini-desnz-2025,11_100_1004_6,0.03021,100000,kWh (Gross CV),3021,3,3,"), "{}", lines[2]);
+}
+
+#[test]
+fn missing_columns_stop_the_run_with_the_file_named() {
+    let s = Session::new();
+    s.write("bad.csv", "site,quantity,unit\nA,1,kWh\n");
+    let run = inventory_json(&s, &["bad.csv"], &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("bad.csv:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("activity"), "{}", run.stderr);
+}
+
+#[test]
+fn reads_standard_input() {
+    let s = Session::new();
+    let set = mini_set();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ghg"))
+        .args(["inventory", "-", "--factors", &set, "--spend-factors", "none", "--format", "json"])
+        .current_dir(s.dir())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(ACCEPTANCE.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["totals_kg_co2e"]["scope_1"], "23437.64");
+}

@@ -1,0 +1,5 @@
+//! Integration tests: each drives the real `ghg` binary in a temporary directory.
+
+mod util;
+
+mod inventory;
