@@ -79,7 +79,9 @@ struct Work<'a> {
     resolver: &'a Resolver,
     cols: &'a Columns,
     file: &'a str,
-    cache: HashMap<(u16, String, String), Result<Resolved, String>>,
+    /// Resolutions by activity text, then (set, unit text): looked up without allocating.
+    cache: HashMap<String, Vec<(u16, String, usize)>>,
+    resolved: Vec<Result<Resolved, String>>,
     sites: HashMap<Vec<u8>, u32>,
     site_names: Vec<Arc<str>>,
     groups: HashMap<LocalKey, Totals>,
@@ -107,6 +109,22 @@ fn field<'r>(rec: &'r csv::ByteRecord, col: Option<usize>) -> Result<&'r str, Ro
 }
 
 impl Work<'_> {
+    /// Index into `resolved` for (set, activity, unit), resolving on first sight.
+    fn resolution(&mut self, set: u16, activity: &str, unit: &str) -> usize {
+        if let Some(v) = self.cache.get(activity) {
+            if let Some((_, _, i)) = v.iter().find(|(s, u, _)| *s == set && u == unit) {
+                return *i;
+            }
+        }
+        let i = self.resolved.len();
+        self.resolved.push(self.resolver.resolve(set, activity, unit));
+        self.cache
+            .entry(activity.to_string())
+            .or_default()
+            .push((set, unit.to_string(), i));
+        i
+    }
+
     fn site_id(&mut self, site: &str) -> u32 {
         if let Some(&i) = self.sites.get(site.as_bytes()) {
             return i;
@@ -164,14 +182,13 @@ impl Work<'_> {
             .resolver
             .activity_set(period)
             .map_err(|r| reject(c.period, period_text, r))?;
-        let key = (set, activity.to_string(), unit_text.clone());
-        if !self.cache.contains_key(&key) {
-            let r = self.resolver.resolve(set, activity, &unit_text);
-            self.cache.insert(key.clone(), r);
-        }
-        let resolved = match self.cache.get(&key) {
-            Some(Ok(r)) => r.clone(),
-            Some(Err(reason)) => {
+        let site_text = field(rec, c.site)?;
+        let site = self.site_id(site_text);
+        let slot = self.resolution(set, activity, &unit_text);
+        let resolver = self.resolver;
+        let resolved = match &self.resolved[slot] {
+            Ok(r) => r,
+            Err(reason) => {
                 let (col, val) = if reason.starts_with("unknown activity") || reason.contains("publishes no value") || reason.contains("derived total") {
                     (c.activity, activity)
                 } else {
@@ -179,9 +196,7 @@ impl Work<'_> {
                 };
                 return Err(reject(col, val, reason.clone()));
             }
-            None => return Err(reject(None, "", "internal: resolution missing")),
         };
-        let resolver = self.resolver;
         let pf = resolver.factor(resolved.primary.factor);
         let pset = resolver.set(resolved.primary.factor);
 
@@ -320,8 +335,6 @@ impl Work<'_> {
             });
         }
 
-        let site_text = field(rec, c.site)?;
-        let site = self.site_id(site_text);
         for l in &lines {
             let key = LocalKey {
                 class: l.class,
@@ -397,6 +410,7 @@ pub fn apply_chunk(
         cols,
         file,
         cache: HashMap::new(),
+        resolved: Vec::new(),
         sites: HashMap::new(),
         site_names: Vec::new(),
         groups: HashMap::new(),
