@@ -29,11 +29,24 @@ fn main() {
         let mut files = Vec::new();
         collect(&root.join(dir), &mut files);
         files.sort();
-        writeln!(code, "/// Files under `{dir}/`, as (path relative to it, contents).").unwrap();
+        writeln!(
+            code,
+            "/// Files under `{dir}/`, as (path relative to it, contents)."
+        )
+        .unwrap();
         writeln!(code, "pub static {name}: &[(&str, &str)] = &[").unwrap();
         for f in &files {
-            let rel = f.strip_prefix(root.join(dir)).unwrap().to_string_lossy().replace('\\', "/");
-            writeln!(code, "    ({rel:?}, include_str!({:?})),", f.to_string_lossy()).unwrap();
+            let rel = f
+                .strip_prefix(root.join(dir))
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            writeln!(
+                code,
+                "    ({rel:?}, include_str!({:?})),",
+                f.to_string_lossy()
+            )
+            .unwrap();
         }
         writeln!(code, "];").unwrap();
     }

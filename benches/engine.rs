@@ -22,7 +22,14 @@ fn generate(path: &std::path::Path) -> u64 {
     writeln!(w, "site,period,activity,quantity,unit,ref").expect("write");
     for i in 0..ROWS {
         let (a, u, q) = acts[i % acts.len()];
-        writeln!(w, "site-{},2025-{:02},{a},{q}{},{u},INV-{i}", i % 50, 1 + i % 12, i % 10).expect("write");
+        writeln!(
+            w,
+            "site-{},2025-{:02},{a},{q}{},{u},INV-{i}",
+            i % 50,
+            1 + i % 12,
+            i % 10
+        )
+        .expect("write");
     }
     w.flush().expect("flush");
     std::fs::metadata(path).expect("meta").len()
@@ -32,7 +39,10 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("rows.csv");
     let bytes = generate(&path);
-    let set_path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/factors/mini-desnz-2025.toml");
+    let set_path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/factors/mini-desnz-2025.toml"
+    );
     let catalog = Catalog::discover(&[]).expect("catalog");
     let set = catalog.load(set_path).expect("fixture set");
     let resolver = Resolver {

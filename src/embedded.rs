@@ -5,10 +5,16 @@ include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
 /// The contents of a shipped factor file, by its path under `factors/`.
 pub fn factor_file(rel: &str) -> Option<&'static str> {
-    FACTOR_FILES.iter().find(|(p, _)| *p == rel).map(|(_, t)| *t)
+    FACTOR_FILES
+        .iter()
+        .find(|(p, _)| *p == rel)
+        .map(|(_, t)| *t)
 }
 
 /// The contents of a shipped example file, by its path under `examples/`.
 pub fn example_file(rel: &str) -> Option<&'static str> {
-    EXAMPLE_FILES.iter().find(|(p, _)| *p == rel).map(|(_, t)| *t)
+    EXAMPLE_FILES
+        .iter()
+        .find(|(p, _)| *p == rel)
+        .map(|(_, t)| *t)
 }

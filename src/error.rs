@@ -50,7 +50,10 @@ pub struct Error(Box<ErrorKind>);
 #[allow(missing_docs)] // the fields are the facts each variant names
 pub enum ErrorKind {
     /// Reading or writing a file failed.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A value in an input file is not what was expected.
     BadValue {
         pos: Position,

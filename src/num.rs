@@ -180,7 +180,9 @@ mod tests {
 
     #[test]
     fn junk_is_refused() {
-        for bad in ["12,3a", "1,234", "£5", "1.2.3", "e5", "1e", "1e+", "nan", "inf", "--1"] {
+        for bad in [
+            "12,3a", "1,234", "£5", "1.2.3", "e5", "1e", "1e+", "nan", "inf", "--1",
+        ] {
             assert_eq!(parse_decimal(bad), Err(NumError::Invalid), "{bad}");
         }
         assert_eq!(parse_decimal("  "), Err(NumError::Empty));
@@ -212,7 +214,9 @@ mod tests {
     #[test]
     fn percent_change_of_uk_electricity() {
         assert_eq!(
-            percent_change(d("0.20705"), d("0.177"), 2).unwrap().to_string(),
+            percent_change(d("0.20705"), d("0.177"), 2)
+                .unwrap()
+                .to_string(),
             "-14.51"
         );
         assert_eq!(percent_change(Decimal::ZERO, d("1"), 2), None);

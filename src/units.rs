@@ -102,32 +102,205 @@ const ONE: Decimal = dec(1, 0);
 // gallon 4.54609 litres (Weights and Measures Act 1985), the therm 105,505,585.257348 J
 // (Units of Measurement Regulations 1995), and a kWh 3.6 MJ.
 const SPECS: &[Spec] = &[
-    Spec { name: "kWh", aliases: &["kwh", "kilowatt hours", "kilowatt-hours"], dimension: Dimension::Energy, num: ONE, den: ONE },
-    Spec { name: "MWh", aliases: &["mwh", "megawatt hours"], dimension: Dimension::Energy, num: dec(1000, 0), den: ONE },
-    Spec { name: "GWh", aliases: &["gwh", "gigawatt hours"], dimension: Dimension::Energy, num: dec(1_000_000, 0), den: ONE },
-    Spec { name: "MJ", aliases: &["mj", "megajoules"], dimension: Dimension::Energy, num: dec(10, 0), den: dec(36, 0) },
-    Spec { name: "GJ", aliases: &["gj", "gigajoules"], dimension: Dimension::Energy, num: dec(10_000, 0), den: dec(36, 0) },
-    Spec { name: "therms", aliases: &["therm", "thm"], dimension: Dimension::Energy, num: dec(105_505_585_257_348, 6), den: dec(3_600_000, 0) },
-    Spec { name: "litres", aliases: &["litre", "liters", "liter", "l", "ltr", "ltrs"], dimension: Dimension::Volume, num: ONE, den: ONE },
-    Spec { name: "cubic metres", aliases: &["m3", "m³", "cubic meters", "cubic metre", "cubic meter", "cu m"], dimension: Dimension::Volume, num: dec(1000, 0), den: ONE },
-    Spec { name: "million litres", aliases: &["ml (million litres)", "megalitres", "megalitre"], dimension: Dimension::Volume, num: dec(1_000_000, 0), den: ONE },
-    Spec { name: "UK gallons", aliases: &["uk gallon", "gallons", "gallon", "imperial gallons", "gal"], dimension: Dimension::Volume, num: dec(454_609, 5), den: ONE },
-    Spec { name: "kg", aliases: &["kgs", "kilograms", "kilogram"], dimension: Dimension::Mass, num: ONE, den: ONE },
-    Spec { name: "tonnes", aliases: &["tonne", "t", "metric tons", "metric tonnes"], dimension: Dimension::Mass, num: dec(1000, 0), den: ONE },
-    Spec { name: "km", aliases: &["kms", "kilometres", "kilometers"], dimension: Dimension::Distance, num: ONE, den: ONE },
-    Spec { name: "miles", aliases: &["mile", "mi"], dimension: Dimension::Distance, num: dec(1_609_344, 6), den: ONE },
-    Spec { name: "passenger.km", aliases: &["pkm", "passenger km", "passenger-km", "p.km"], dimension: Dimension::PassengerDistance, num: ONE, den: ONE },
-    Spec { name: "passenger.miles", aliases: &["passenger miles", "passenger-miles"], dimension: Dimension::PassengerDistance, num: dec(1_609_344, 6), den: ONE },
-    Spec { name: "tonne.km", aliases: &["tkm", "tonne km", "tonne-km"], dimension: Dimension::FreightDistance, num: ONE, den: ONE },
-    Spec { name: "tonne.miles", aliases: &["tonne miles", "tonne-miles"], dimension: Dimension::FreightDistance, num: dec(1_609_344, 6), den: ONE },
-    Spec { name: "vehicle.km", aliases: &["vkm", "vehicle km", "vehicle-km"], dimension: Dimension::VehicleDistance, num: ONE, den: ONE },
-    Spec { name: "vehicle.miles", aliases: &["vehicle miles", "vehicle-miles"], dimension: Dimension::VehicleDistance, num: dec(1_609_344, 6), den: ONE },
-    Spec { name: "Room per night", aliases: &["room per night", "room nights", "room-nights", "room night"], dimension: Dimension::RoomNight, num: ONE, den: ONE },
-    Spec { name: "per FTE Working Hour", aliases: &["fte hours", "fte working hours", "fte hour"], dimension: Dimension::FteHour, num: ONE, den: ONE },
-    Spec { name: "GBP", aliases: &["£", "gbp", "pounds", "£1"], dimension: Dimension::Gbp, num: ONE, den: ONE },
-    Spec { name: "thousand GBP", aliases: &["£000", "£k", "k gbp", "gbp000", "gbp thousands", "thousand gbp"], dimension: Dimension::Gbp, num: dec(1000, 0), den: ONE },
-    Spec { name: "USD", aliases: &["$", "usd", "us dollars"], dimension: Dimension::Usd, num: ONE, den: ONE },
-    Spec { name: "items", aliases: &["item", "units", "each", "devices", "device", "inhalers", "inhaler", "bottles", "bottle"], dimension: Dimension::Count, num: ONE, den: ONE },
+    Spec {
+        name: "kWh",
+        aliases: &["kwh", "kilowatt hours", "kilowatt-hours"],
+        dimension: Dimension::Energy,
+        num: ONE,
+        den: ONE,
+    },
+    Spec {
+        name: "MWh",
+        aliases: &["mwh", "megawatt hours"],
+        dimension: Dimension::Energy,
+        num: dec(1000, 0),
+        den: ONE,
+    },
+    Spec {
+        name: "GWh",
+        aliases: &["gwh", "gigawatt hours"],
+        dimension: Dimension::Energy,
+        num: dec(1_000_000, 0),
+        den: ONE,
+    },
+    Spec {
+        name: "MJ",
+        aliases: &["mj", "megajoules"],
+        dimension: Dimension::Energy,
+        num: dec(10, 0),
+        den: dec(36, 0),
+    },
+    Spec {
+        name: "GJ",
+        aliases: &["gj", "gigajoules"],
+        dimension: Dimension::Energy,
+        num: dec(10_000, 0),
+        den: dec(36, 0),
+    },
+    Spec {
+        name: "therms",
+        aliases: &["therm", "thm"],
+        dimension: Dimension::Energy,
+        num: dec(105_505_585_257_348, 6),
+        den: dec(3_600_000, 0),
+    },
+    Spec {
+        name: "litres",
+        aliases: &["litre", "liters", "liter", "l", "ltr", "ltrs"],
+        dimension: Dimension::Volume,
+        num: ONE,
+        den: ONE,
+    },
+    Spec {
+        name: "cubic metres",
+        aliases: &[
+            "m3",
+            "m³",
+            "cubic meters",
+            "cubic metre",
+            "cubic meter",
+            "cu m",
+        ],
+        dimension: Dimension::Volume,
+        num: dec(1000, 0),
+        den: ONE,
+    },
+    Spec {
+        name: "million litres",
+        aliases: &["ml (million litres)", "megalitres", "megalitre"],
+        dimension: Dimension::Volume,
+        num: dec(1_000_000, 0),
+        den: ONE,
+    },
+    Spec {
+        name: "UK gallons",
+        aliases: &["uk gallon", "gallons", "gallon", "imperial gallons", "gal"],
+        dimension: Dimension::Volume,
+        num: dec(454_609, 5),
+        den: ONE,
+    },
+    Spec {
+        name: "kg",
+        aliases: &["kgs", "kilograms", "kilogram"],
+        dimension: Dimension::Mass,
+        num: ONE,
+        den: ONE,
+    },
+    Spec {
+        name: "tonnes",
+        aliases: &["tonne", "t", "metric tons", "metric tonnes"],
+        dimension: Dimension::Mass,
+        num: dec(1000, 0),
+        den: ONE,
+    },
+    Spec {
+        name: "km",
+        aliases: &["kms", "kilometres", "kilometers"],
+        dimension: Dimension::Distance,
+        num: ONE,
+        den: ONE,
+    },
+    Spec {
+        name: "miles",
+        aliases: &["mile", "mi"],
+        dimension: Dimension::Distance,
+        num: dec(1_609_344, 6),
+        den: ONE,
+    },
+    Spec {
+        name: "passenger.km",
+        aliases: &["pkm", "passenger km", "passenger-km", "p.km"],
+        dimension: Dimension::PassengerDistance,
+        num: ONE,
+        den: ONE,
+    },
+    Spec {
+        name: "passenger.miles",
+        aliases: &["passenger miles", "passenger-miles"],
+        dimension: Dimension::PassengerDistance,
+        num: dec(1_609_344, 6),
+        den: ONE,
+    },
+    Spec {
+        name: "tonne.km",
+        aliases: &["tkm", "tonne km", "tonne-km"],
+        dimension: Dimension::FreightDistance,
+        num: ONE,
+        den: ONE,
+    },
+    Spec {
+        name: "tonne.miles",
+        aliases: &["tonne miles", "tonne-miles"],
+        dimension: Dimension::FreightDistance,
+        num: dec(1_609_344, 6),
+        den: ONE,
+    },
+    Spec {
+        name: "vehicle.km",
+        aliases: &["vkm", "vehicle km", "vehicle-km"],
+        dimension: Dimension::VehicleDistance,
+        num: ONE,
+        den: ONE,
+    },
+    Spec {
+        name: "vehicle.miles",
+        aliases: &["vehicle miles", "vehicle-miles"],
+        dimension: Dimension::VehicleDistance,
+        num: dec(1_609_344, 6),
+        den: ONE,
+    },
+    Spec {
+        name: "Room per night",
+        aliases: &["room per night", "room nights", "room-nights", "room night"],
+        dimension: Dimension::RoomNight,
+        num: ONE,
+        den: ONE,
+    },
+    Spec {
+        name: "per FTE Working Hour",
+        aliases: &["fte hours", "fte working hours", "fte hour"],
+        dimension: Dimension::FteHour,
+        num: ONE,
+        den: ONE,
+    },
+    Spec {
+        name: "GBP",
+        aliases: &["£", "gbp", "pounds", "£1"],
+        dimension: Dimension::Gbp,
+        num: ONE,
+        den: ONE,
+    },
+    Spec {
+        name: "thousand GBP",
+        aliases: &[
+            "£000",
+            "£k",
+            "k gbp",
+            "gbp000",
+            "gbp thousands",
+            "thousand gbp",
+        ],
+        dimension: Dimension::Gbp,
+        num: dec(1000, 0),
+        den: ONE,
+    },
+    Spec {
+        name: "USD",
+        aliases: &["$", "usd", "us dollars"],
+        dimension: Dimension::Usd,
+        num: ONE,
+        den: ONE,
+    },
+    Spec {
+        name: "items",
+        aliases: &[
+            "item", "units", "each", "devices", "device", "inhalers", "inhaler", "bottles",
+            "bottle",
+        ],
+        dimension: Dimension::Count,
+        num: ONE,
+        den: ONE,
+    },
 ];
 
 /// Parses a unit, case-insensitively and with common spellings (`m3`, `Litres`, `£000`).
@@ -208,16 +381,25 @@ impl Conversion {
 #[allow(missing_docs)] // from and to are the two units' names
 pub enum ConvertError {
     /// Different dimensions (litres against a kWh factor).
-    Dimension { from: &'static str, to: &'static str },
+    Dimension {
+        from: &'static str,
+        to: &'static str,
+    },
     /// Energy on one calorific basis against a factor on the other.
-    Basis { from: &'static str, to: &'static str },
+    Basis {
+        from: &'static str,
+        to: &'static str,
+    },
 }
 
 impl fmt::Display for ConvertError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConvertError::Dimension { from, to } => {
-                write!(f, "a quantity in {from} cannot be converted to {to}, the factor's unit")
+                write!(
+                    f,
+                    "a quantity in {from} cannot be converted to {to}, the factor's unit"
+                )
             }
             ConvertError::Basis { from, to } => write!(
                 f,

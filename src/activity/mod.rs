@@ -46,7 +46,10 @@ impl Columns {
     pub fn from_header(names: &[&str]) -> Columns {
         let mut c = Columns::default();
         for (i, raw) in names.iter().enumerate() {
-            let name = raw.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
+            let name = raw
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_ascii_lowercase();
             let slot = match name.as_str() {
                 "activity" | "factor" | "factor_key" | "key" => &mut c.activity,
                 "quantity" | "qty" => &mut c.quantity,
@@ -139,16 +142,24 @@ mod tests {
     #[test]
     fn header_is_case_insensitive_and_order_free() {
         let c = Columns::from_header(&["\u{feff}Unit", " QUANTITY ", "Activity", "Site", "notes"]);
-        assert_eq!((c.unit, c.quantity, c.activity, c.site), (Some(0), Some(1), Some(2), Some(3)));
+        assert_eq!(
+            (c.unit, c.quantity, c.activity, c.site),
+            (Some(0), Some(1), Some(2), Some(3))
+        );
         assert_eq!(c.ignored, vec!["notes".to_string()]);
         assert_eq!(c.missing(), None);
-        assert!(Columns::from_header(&["quantity", "unit"]).missing().is_some());
+        assert!(Columns::from_header(&["quantity", "unit"])
+            .missing()
+            .is_some());
     }
 
     #[test]
     fn amounts_as_people_type_them() {
         let d = |s: &str| Decimal::from_str(s).unwrap();
-        assert_eq!(parse_amount("£1,234.50").unwrap(), (d("1234.50"), Some("GBP")));
+        assert_eq!(
+            parse_amount("£1,234.50").unwrap(),
+            (d("1234.50"), Some("GBP"))
+        );
         assert_eq!(parse_amount("1,234,567").unwrap(), (d("1234567"), None));
         assert_eq!(parse_amount("-£12").unwrap(), (d("-12"), Some("GBP")));
         assert_eq!(parse_amount(" 50000 ").unwrap(), (d("50000"), None));

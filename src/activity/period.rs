@@ -35,7 +35,9 @@ impl Period {
                     // 2024/25 (or 2024-25, which cannot be a month)
                     return (second == (y + 1) % 100).then_some(Period::FinancialYear(y));
                 }
-                (1..=12).contains(&second).then_some(Period::Month(y, second as u8))
+                (1..=12)
+                    .contains(&second)
+                    .then_some(Period::Month(y, second as u8))
             }
             9 if b[4] == b'/' => {
                 let (y, y2) = (year(&t[..4])?, year(&t[5..])?);
@@ -54,7 +56,10 @@ impl Period {
     /// The calendar year the period starts in, which picks the DESNZ edition by default.
     pub fn start_year(&self) -> u16 {
         match *self {
-            Period::Year(y) | Period::FinancialYear(y) | Period::Month(y, _) | Period::Day(y, _, _) => y,
+            Period::Year(y)
+            | Period::FinancialYear(y)
+            | Period::Month(y, _)
+            | Period::Day(y, _, _) => y,
         }
     }
 }
@@ -91,9 +96,20 @@ mod tests {
         assert_eq!(Period::parse("2024-05-31"), Some(Period::Day(2024, 5, 31)));
         assert_eq!(Period::parse("2024/25"), Some(Period::FinancialYear(2024)));
         assert_eq!(Period::parse("2024-25"), Some(Period::FinancialYear(2024)));
-        assert_eq!(Period::parse("2024/2025"), Some(Period::FinancialYear(2024)));
+        assert_eq!(
+            Period::parse("2024/2025"),
+            Some(Period::FinancialYear(2024))
+        );
         assert_eq!(Period::parse("2099/00"), Some(Period::FinancialYear(2099)));
-        for bad in ["2024-13", "2024/26", "2023-02-29", "24", "2024-5", "May 2024", "2024-06-31"] {
+        for bad in [
+            "2024-13",
+            "2024/26",
+            "2023-02-29",
+            "24",
+            "2024-5",
+            "May 2024",
+            "2024-06-31",
+        ] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
         assert_eq!(Period::parse("2024-02-29"), Some(Period::Day(2024, 2, 29)));

@@ -195,7 +195,10 @@ impl ChunkReader {
                 if len == buf.len() {
                     buf.push(csv::ByteRecord::new());
                 }
-                if !rdr.read_byte_record(&mut buf[len]).map_err(|e| csv_error(name, e))? {
+                if !rdr
+                    .read_byte_record(&mut buf[len])
+                    .map_err(|e| csv_error(name, e))?
+                {
                     break;
                 }
                 len += 1;

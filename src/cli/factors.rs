@@ -7,8 +7,8 @@ use crate::factors::{Factor, FactorSet};
 use crate::num::exact_string;
 use crate::{Error, Result};
 use clap::Subcommand;
-use std::fmt::Write as _;
 use rust_decimal::Decimal;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// Subcommands of `ghg factors`.
@@ -97,7 +97,11 @@ fn list(global: &GlobalArgs) -> Result<Outcome> {
         let count = if problems.is_empty() {
             set.factors.len().to_string()
         } else {
-            format!("{} (invalid: {} problems)", set.factors.len(), problems.len())
+            format!(
+                "{} (invalid: {} problems)",
+                set.factors.len(),
+                problems.len()
+            )
         };
         rows.push([
             e.id.clone(),
@@ -178,7 +182,11 @@ fn describe_set(set: &FactorSet, out: &mut String) {
     let _ = writeln!(out, "{}: {}", h.id, h.title);
     let _ = writeln!(out, "  publisher    {}", h.publisher);
     let _ = writeln!(out, "  edition      {} version {}", h.edition, h.version);
-    let _ = writeln!(out, "  period       {} ({} to {})", h.period, h.valid_from, h.valid_to);
+    let _ = writeln!(
+        out,
+        "  period       {} ({} to {})",
+        h.period, h.valid_from, h.valid_to
+    );
     let _ = writeln!(out, "  licence      {}", h.licence);
     let _ = writeln!(out, "  gwp          {}", h.gwp);
     let _ = writeln!(out, "  source       {} ({})", h.source_file, h.url);
@@ -210,7 +218,10 @@ pub fn describe_factor(set: &FactorSet, f: &Factor, out: &mut String) {
     for u in &f.upstream {
         let linked = set
             .get(u)
-            .and_then(|l| l.kg_co2e.map(|v| format!("{} ({} kg CO2e)", l.label(), exact_string(v))))
+            .and_then(|l| {
+                l.kg_co2e
+                    .map(|v| format!("{} ({} kg CO2e)", l.label(), exact_string(v)))
+            })
             .unwrap_or_default();
         let _ = writeln!(out, "  upstream  {u} {linked}");
     }
@@ -243,7 +254,13 @@ fn validate(global: &GlobalArgs, paths: &[PathBuf]) -> Result<Outcome> {
     for s in &sources {
         let (set, ps) = load_source(s)?;
         if ps.is_empty() {
-            let _ = writeln!(report, "ok  {} ({}, {} factors)", s.display_name(), set.id(), set.factors.len());
+            let _ = writeln!(
+                report,
+                "ok  {} ({}, {} factors)",
+                s.display_name(),
+                set.id(),
+                set.factors.len()
+            );
         } else {
             problems += ps.len();
             for p in &ps {

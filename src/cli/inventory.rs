@@ -22,7 +22,11 @@ pub struct InventoryArgs {
     #[arg(long)]
     pub factors: Option<String>,
     /// Spend factor sets searched after the activity set, in order.
-    #[arg(long = "spend-factors", value_delimiter = ',', default_value = "defra-sic-2022,epa-sc-1.3")]
+    #[arg(
+        long = "spend-factors",
+        value_delimiter = ',',
+        default_value = "defra-sic-2022,epa-sc-1.3"
+    )]
     pub spend_factors: Vec<String>,
     /// A TOML file of extra aliases (`[aliases]` table: "name" = "factor key").
     #[arg(long)]
@@ -98,7 +102,10 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         None => {
             let mut by_year = BTreeMap::new();
             for e in catalog.entries() {
-                if let Some(y) = e.id.strip_prefix("desnz-").and_then(|y| y.parse::<u16>().ok()) {
+                if let Some(y) =
+                    e.id.strip_prefix("desnz-")
+                        .and_then(|y| y.parse::<u16>().ok())
+                {
                     by_year.insert(y, e.id.clone());
                 }
             }
@@ -189,7 +196,10 @@ pub fn load_aliases(extra: Option<&Path>) -> Result<HashMap<String, String>> {
 
 fn read_aliases(name: &str, text: &str, map: &mut HashMap<String, String>) -> Result<()> {
     let v: toml::Table = toml::from_str(text).map_err(|e| {
-        Error::malformed(crate::Position::new(name, 0, 0), format!("not valid TOML: {e}"))
+        Error::malformed(
+            crate::Position::new(name, 0, 0),
+            format!("not valid TOML: {e}"),
+        )
     })?;
     let Some(toml::Value::Table(t)) = v.get("aliases") else {
         return Err(Error::malformed(
@@ -226,7 +236,9 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let catalog = global.catalog()?;
     let prepared = prepare(args, &catalog)?;
     if args.inputs.is_empty() {
-        eprintln!("no input files given: running the shipped example NHS trust (examples/nhs-trust/)");
+        eprintln!(
+            "no input files given: running the shipped example NHS trust (examples/nhs-trust/)"
+        );
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
@@ -241,7 +253,10 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         None => None,
     };
     let mut rejects_tmp = match out_dir {
-        Some(d) => Some(new_csv_tmp(d, &["file", "line", "column", "value", "reason"])?),
+        Some(d) => Some(new_csv_tmp(
+            d,
+            &["file", "line", "column", "value", "reason"],
+        )?),
         None => None,
     };
     let result = {
@@ -288,7 +303,9 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     if let Some(d) = out_dir {
         if let Some(w) = ledger_tmp.take() {
             let path = d.join("ledger.csv");
-            let tmp = w.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+            let tmp = w
+                .into_inner()
+                .map_err(|e| Error::io(&path, e.into_error()))?;
             persist_tmp(tmp, &path)?;
         }
         persist_csv(rejects_tmp.take(), &d.join("rejects.csv"))?;
@@ -311,7 +328,11 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         eprintln!(
             "... and {} more rejected rows{}",
             inv.rows.rejected as usize - result.first_rejects.len(),
-            if out_dir.is_some() { " (all in rejects.csv)" } else { "; pass --out DIR for rejects.csv" }
+            if out_dir.is_some() {
+                " (all in rejects.csv)"
+            } else {
+                "; pass --out DIR for rejects.csv"
+            }
         );
     }
     if inv.rows.rejected > 0 && !args.allow_rejects {
@@ -337,7 +358,9 @@ fn new_ledger_tmp(dir: &Path) -> Result<std::io::BufWriter<tempfile::NamedTempFi
     header
         .write_record(LEDGER_HEADER)
         .map_err(|e| Error::usage(format!("ledger header: {e}")))?;
-    let bytes = header.into_inner().map_err(|e| Error::usage(e.to_string()))?;
+    let bytes = header
+        .into_inner()
+        .map_err(|e| Error::usage(e.to_string()))?;
     w.write_all(&bytes).map_err(|e| Error::io(dir, e))?;
     Ok(w)
 }

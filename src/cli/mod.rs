@@ -31,7 +31,12 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// A directory of your own factor sets (supplier-specific, contract); repeatable.
     /// They are validated like the shipped sets and take the place of a shipped set with the same id.
-    #[arg(long = "factors-dir", global = true, env = "GHG_FACTORS_DIR", value_delimiter = ':')]
+    #[arg(
+        long = "factors-dir",
+        global = true,
+        env = "GHG_FACTORS_DIR",
+        value_delimiter = ':'
+    )]
     pub factors_dirs: Vec<PathBuf>,
 }
 

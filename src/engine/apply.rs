@@ -100,12 +100,16 @@ struct Line<'r> {
     gases: [Decimal; 4],
 }
 
-fn field<'r>(rec: &'r csv::ByteRecord, col: Option<usize>) -> Result<&'r str, RowReject> {
+fn field(rec: &csv::ByteRecord, col: Option<usize>) -> Result<&str, RowReject> {
     let Some(c) = col else { return Ok("") };
     let bytes = rec.get(c).unwrap_or(b"");
-    std::str::from_utf8(bytes)
-        .map(str::trim)
-        .map_err(|_| reject(Some(c), &String::from_utf8_lossy(bytes), "not valid UTF-8 text"))
+    std::str::from_utf8(bytes).map(str::trim).map_err(|_| {
+        reject(
+            Some(c),
+            &String::from_utf8_lossy(bytes),
+            "not valid UTF-8 text",
+        )
+    })
 }
 
 impl Work<'_> {
@@ -117,7 +121,8 @@ impl Work<'_> {
             }
         }
         let i = self.resolved.len();
-        self.resolved.push(self.resolver.resolve(set, activity, unit));
+        self.resolved
+            .push(self.resolver.resolve(set, activity, unit));
         self.cache
             .entry(activity.to_string())
             .or_default()
@@ -139,33 +144,59 @@ impl Work<'_> {
         let c = self.cols;
         let activity = field(rec, c.activity)?;
         if activity.is_empty() {
-            return Err(reject(c.activity, "", "empty activity; expected a factor key, publisher ID or alias"));
+            return Err(reject(
+                c.activity,
+                "",
+                "empty activity; expected a factor key, publisher ID or alias",
+            ));
         }
         let period_text = field(rec, c.period)?;
         let period = if period_text.is_empty() {
             None
         } else {
             Some(Period::parse(period_text).ok_or_else(|| {
-                reject(c.period, period_text, "not a period; expected 2024, 2024-05, 2024-05-31 or 2024/25")
+                reject(
+                    c.period,
+                    period_text,
+                    "not a period; expected 2024, 2024-05, 2024-05-31 or 2024/25",
+                )
             })?)
         };
         let qty_text = field(rec, c.quantity)?;
         let amount_text = field(rec, c.amount)?;
         let (qty, qty_col, unit_text) = if !qty_text.is_empty() || amount_text.is_empty() {
             let (q, sign) = parse_amount(qty_text).map_err(|e| {
-                let what = if qty_text.is_empty() { "blank quantity" } else { "quantity is not a number" };
-                reject(c.quantity.or(c.amount), qty_text, format!("{what}; expected {}", e.describe()))
+                let what = if qty_text.is_empty() {
+                    "blank quantity"
+                } else {
+                    "quantity is not a number"
+                };
+                reject(
+                    c.quantity.or(c.amount),
+                    qty_text,
+                    format!("{what}; expected {}", e.describe()),
+                )
             })?;
             let unit = field(rec, c.unit)?;
             let unit = match (unit.is_empty(), sign) {
                 (false, _) => unit.to_string(),
                 (true, Some(cur)) => cur.to_string(),
-                (true, None) => return Err(reject(c.unit, "", "empty unit; expected a unit such as kWh, litres or km")),
+                (true, None) => {
+                    return Err(reject(
+                        c.unit,
+                        "",
+                        "empty unit; expected a unit such as kWh, litres or km",
+                    ))
+                }
             };
             (q, c.quantity, unit)
         } else {
             let (q, sign) = parse_amount(amount_text).map_err(|e| {
-                reject(c.amount, amount_text, format!("amount is not a number; expected {}", e.describe()))
+                reject(
+                    c.amount,
+                    amount_text,
+                    format!("amount is not a number; expected {}", e.describe()),
+                )
             })?;
             let currency = field(rec, c.currency)?;
             let unit = if !currency.is_empty() {
@@ -176,7 +207,11 @@ impl Work<'_> {
             (q, c.amount, unit)
         };
         if qty.is_sign_negative() && !qty.is_zero() {
-            return Err(reject(qty_col, &qty.to_string(), "negative quantity; net corrections in the source data"));
+            return Err(reject(
+                qty_col,
+                &qty.to_string(),
+                "negative quantity; net corrections in the source data",
+            ));
         }
         let set = self
             .resolver
@@ -189,7 +224,10 @@ impl Work<'_> {
         let resolved = match &self.resolved[slot] {
             Ok(r) => r,
             Err(reason) => {
-                let (col, val) = if reason.starts_with("unknown activity") || reason.contains("publishes no value") || reason.contains("derived total") {
+                let (col, val) = if reason.starts_with("unknown activity")
+                    || reason.contains("publishes no value")
+                    || reason.contains("derived total")
+                {
                     (c.activity, activity)
                 } else {
                     (c.unit, unit_text.as_str())
@@ -212,7 +250,13 @@ impl Work<'_> {
                             .parse::<u16>()
                             .ok()
                             .filter(|y| (1900..=2200).contains(y))
-                            .ok_or_else(|| reject(c.price_year, py_text, "price_year is not a year such as 2023"))?,
+                            .ok_or_else(|| {
+                                reject(
+                                    c.price_year,
+                                    py_text,
+                                    "price_year is not a year such as 2023",
+                                )
+                            })?,
                     )
                 };
                 match row_year {
@@ -221,11 +265,15 @@ impl Work<'_> {
                         let idx = resolver.deflators.get(currency).ok_or_else(|| {
                             reject(c.price_year, py_text, format!("no price index for {currency} to move spend from {ry} to {fy} prices"))
                         })?;
-                        let (Some(i_f), Some(i_r)) = (idx.values.get(&fy), idx.values.get(&ry)) else {
+                        let (Some(i_f), Some(i_r)) = (idx.values.get(&fy), idx.values.get(&ry))
+                        else {
                             return Err(reject(
                                 c.price_year,
                                 &ry.to_string(),
-                                format!("{} has no value for {} or {}; give a price_year it covers", idx.name, ry, fy),
+                                format!(
+                                    "{} has no value for {} or {}; give a price_year it covers",
+                                    idx.name, ry, fy
+                                ),
                             ));
                         };
                         (*i_f, *i_r)
@@ -241,7 +289,11 @@ impl Work<'_> {
             None
         } else {
             let m = parse_decimal(market_text).map_err(|e| {
-                reject(c.market_factor, market_text, format!("market_factor is not a number; expected {}", e.describe()))
+                reject(
+                    c.market_factor,
+                    market_text,
+                    format!("market_factor is not a number; expected {}", e.describe()),
+                )
             })?;
             if pf.scope != Scope::Two || resolved.to_kwh.is_none() {
                 return Err(reject(
@@ -251,17 +303,31 @@ impl Work<'_> {
                 ));
             }
             if m.is_sign_negative() && !m.is_zero() {
-                return Err(reject(c.market_factor, market_text, "negative market_factor"));
+                return Err(reject(
+                    c.market_factor,
+                    market_text,
+                    "negative market_factor",
+                ));
             }
             Some(m)
         };
 
-        let overflow = || reject(qty_col, &qty.to_string(), "quantity x factor overflows the exact decimal range");
+        let overflow = || {
+            reject(
+                qty_col,
+                &qty.to_string(),
+                "quantity x factor overflows the exact decimal range",
+            )
+        };
         let class = match pf.scope {
             Scope::One => ScopeClass::One,
             Scope::Two => ScopeClass::Two,
             Scope::Three => ScopeClass::Three(pf.category.ok_or_else(|| {
-                reject(c.activity, activity, format!("{} {} is scope 3 but names no category", pset.id(), pf.key))
+                reject(
+                    c.activity,
+                    activity,
+                    format!("{} {} is scope 3 but names no category", pset.id(), pf.key),
+                )
             })?),
             Scope::Outside => ScopeClass::Outside,
             Scope::Total => return Err(reject(c.activity, activity, "derived total")),
@@ -271,16 +337,26 @@ impl Work<'_> {
         } else {
             Quality::AverageData
         };
-        let compute = |a: &Applied, gases_of: &[(String, Decimal)]| -> Option<(Decimal, Decimal, [Decimal; 4])> {
+        let compute = |a: &Applied,
+                       gases_of: &[(String, Decimal)]|
+         -> Option<(Decimal, Decimal, [Decimal; 4])> {
             let num = a.conversion.num.checked_mul(defl_num)?;
             let den = a.conversion.den.checked_mul(defl_den)?;
             let base = qty.checked_mul(num)?;
             let scale = |v: Decimal| -> Option<Decimal> {
                 let p = base.checked_mul(v)?;
-                if den == Decimal::ONE { Some(p) } else { p.checked_div(den) }
+                if den == Decimal::ONE {
+                    Some(p)
+                } else {
+                    p.checked_div(den)
+                }
             };
             let kg = scale(a.value)?;
-            let converted = if den == Decimal::ONE { base } else { base.checked_div(den)? };
+            let converted = if den == Decimal::ONE {
+                base
+            } else {
+                base.checked_div(den)?
+            };
             let mut gases = [Decimal::ZERO; 4];
             let mut split = Decimal::ZERO;
             for (g, v) in gases_of {
@@ -303,7 +379,11 @@ impl Work<'_> {
             (ScopeClass::Two, Some(m), Some(k)) => {
                 let kwh = qty.checked_mul(k.num).ok_or_else(overflow)?;
                 let kgm = kwh.checked_mul(m).ok_or_else(overflow)?;
-                let kgm = if k.den == Decimal::ONE { kgm } else { kgm.checked_div(k.den).ok_or_else(overflow)? };
+                let kgm = if k.den == Decimal::ONE {
+                    kgm
+                } else {
+                    kgm.checked_div(k.den).ok_or_else(overflow)?
+                };
                 (kgm, MarketBasis::Contractual)
             }
             (ScopeClass::Two, _, _) => (kg, MarketBasis::LocationFallback),
@@ -364,8 +444,15 @@ impl Work<'_> {
             for l in &lines {
                 let f = resolver.factor(l.applied.factor);
                 let s = resolver.set(l.applied.factor);
-                let up = l.upstream_of.map(|u| resolver.factor(u).key.as_str()).unwrap_or("");
-                let category = l.class.category().map(|c| c.to_string()).unwrap_or_default();
+                let up = l
+                    .upstream_of
+                    .map(|u| resolver.factor(u).key.as_str())
+                    .unwrap_or("");
+                let category = l
+                    .class
+                    .category()
+                    .map(|c| c.to_string())
+                    .unwrap_or_default();
                 let record: [&str; 22] = [
                     self.file,
                     &line_s,
@@ -390,7 +477,8 @@ impl Work<'_> {
                     quality.as_str(),
                     &f.label(),
                 ];
-                w.write_record(record).map_err(|e| reject(None, "", format!("ledger: {e}")))?;
+                w.write_record(record)
+                    .map_err(|e| reject(None, "", format!("ledger: {e}")))?;
             }
         }
         Ok(())
@@ -449,7 +537,9 @@ pub fn apply_chunk(
             period: k.period,
             set: Arc::from(resolver.set(k.factor).id()),
             factor: Arc::from(f.key.as_str()),
-            upstream_of: k.upstream_of.map(|u| Arc::from(resolver.factor(u).key.as_str())),
+            upstream_of: k
+                .upstream_of
+                .map(|u| Arc::from(resolver.factor(u).key.as_str())),
             quality: k.quality,
             market: k.market,
         };

@@ -20,13 +20,16 @@ use std::sync::mpsc;
 /// Chunks handed to the thread pool at once.
 const BATCH_CHUNKS: usize = 8;
 
+/// Receives each rejected row, in input order.
+pub type RejectSink<'a> = &'a mut (dyn FnMut(&Reject) -> Result<()> + Send);
+
 /// Where a run's row-level output goes.
 #[derive(Default)]
 pub struct Sinks<'a> {
     /// ledger.csv rows (without header), in input order.
     pub ledger: Option<&'a mut (dyn Write + Send)>,
     /// Every reject, in input order.
-    pub rejects: Option<&'a mut (dyn FnMut(&Reject) -> Result<()> + Send)>,
+    pub rejects: Option<RejectSink<'a>>,
 }
 
 /// The result of a run.
@@ -127,11 +130,12 @@ pub fn run(inputs: Vec<Input>, resolver: &Resolver, mut sinks: Sinks<'_>) -> Res
 }
 
 fn fold(out: &mut RunOutput, o: ChunkOutput, sinks: &mut Sinks<'_>) -> Result<()> {
-    out.inventory.merge(o.inventory).ok_or_else(|| {
-        Error::overflow(crate::Position::default(), "the inventory total")
-    })?;
+    out.inventory
+        .merge(o.inventory)
+        .ok_or_else(|| Error::overflow(crate::Position::default(), "the inventory total"))?;
     if let Some(w) = sinks.ledger.as_mut() {
-        w.write_all(&o.ledger).map_err(|e| Error::io("ledger.csv", e))?;
+        w.write_all(&o.ledger)
+            .map_err(|e| Error::io("ledger.csv", e))?;
     }
     for r in o.rejects {
         if let Some(f) = sinks.rejects.as_mut() {

@@ -151,14 +151,17 @@ impl Resolver {
         let unit = parse_unit(unit_text).ok_or_else(|| {
             format!("unknown unit {unit_text:?}; expected a unit such as kWh, litres, km, tonnes or GBP")
         })?;
-        let conv = conversion(&unit, &f.unit).map_err(|e| format!("{e} ({} {})", fs.id(), f.key))?;
+        let conv =
+            conversion(&unit, &f.unit).map_err(|e| format!("{e} ({} {})", fs.id(), f.key))?;
         let mut upstream = Vec::new();
         if self.upstream {
             for link in &f.upstream {
                 let Some(i) = fs.index_of(link) else { continue };
                 let lf = &fs.factors[i];
                 let Some(v) = lf.kg_co2e else { continue };
-                let Ok(c) = conversion(&unit, &lf.unit) else { continue };
+                let Ok(c) = conversion(&unit, &lf.unit) else {
+                    continue;
+                };
                 upstream.push(Applied {
                     factor: FactorRef {
                         set: fref.set,
@@ -197,6 +200,12 @@ fn usable_value(fs: &FactorSet, f: &Factor) -> Result<Decimal, String> {
             f.key
         ));
     }
-    f.kg_co2e
-        .ok_or_else(|| format!("{} publishes no value for {} ({})", fs.id(), f.key, f.label()))
+    f.kg_co2e.ok_or_else(|| {
+        format!(
+            "{} publishes no value for {} ({})",
+            fs.id(),
+            f.key,
+            f.label()
+        )
+    })
 }

@@ -85,8 +85,15 @@ impl Catalog {
             if !is_set_file(rel) {
                 continue;
             }
-            let id = peek_id(text).unwrap_or_else(|| rel.trim_end_matches(".toml").replace('/', "-"));
-            by_id.insert(id.clone(), Entry { id, source: Source::Embedded(rel, text) });
+            let id =
+                peek_id(text).unwrap_or_else(|| rel.trim_end_matches(".toml").replace('/', "-"));
+            by_id.insert(
+                id.clone(),
+                Entry {
+                    id,
+                    source: Source::Embedded(rel, text),
+                },
+            );
         }
         for dir in user_dirs {
             let mut files = Vec::new();
@@ -98,7 +105,13 @@ impl Catalog {
                     continue;
                 }
                 let id = peek_id(&text).unwrap_or_else(|| p.display().to_string());
-                by_id.insert(id.clone(), Entry { id, source: Source::File(p) });
+                by_id.insert(
+                    id.clone(),
+                    Entry {
+                        id,
+                        source: Source::File(p),
+                    },
+                );
             }
         }
         Ok(Catalog {

@@ -39,7 +39,11 @@ impl<'a> LineIndex<'a> {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
         let end = offset.min(self.text.len());
-        let col = self.text.get(start..end).map_or(end - start, |s| s.chars().count()) + 1;
+        let col = self
+            .text
+            .get(start..end)
+            .map_or(end - start, |s| s.chars().count())
+            + 1;
         (line as u64, col as u64)
     }
 }
@@ -121,7 +125,10 @@ pub fn parse_set(file: &str, text: &str) -> (FactorSet, Vec<Problem>) {
             }
         },
         None => {
-            cx.problem(&root_span, "missing [set] table (id, publisher, edition, ...)");
+            cx.problem(
+                &root_span,
+                "missing [set] table (id, publisher, edition, ...)",
+            );
             SetHeader::default()
         }
     };
@@ -162,9 +169,24 @@ pub fn parse_set(file: &str, text: &str) -> (FactorSet, Vec<Problem>) {
 
 fn read_header(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> SetHeader {
     const KNOWN: &[&str] = &[
-        "id", "publisher", "edition", "version", "period", "valid_from", "valid_to", "title",
-        "url", "licence", "gwp", "kind", "currency", "price_year", "source_file",
-        "source_sha256", "source_rows", "notes",
+        "id",
+        "publisher",
+        "edition",
+        "version",
+        "period",
+        "valid_from",
+        "valid_to",
+        "title",
+        "url",
+        "licence",
+        "gwp",
+        "kind",
+        "currency",
+        "price_year",
+        "source_file",
+        "source_sha256",
+        "source_rows",
+        "notes",
     ];
     unknown_fields(cx, t, KNOWN, "[set]");
     let mut h = SetHeader {
@@ -205,11 +227,20 @@ fn read_header(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> SetHeade
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
     {
         let s = t.get("id").map(|v| v.span()).unwrap_or(span.clone());
-        cx.problem(&s, format!("id {:?}: expected lower-case letters, digits, '-' and '.'", h.id));
+        cx.problem(
+            &s,
+            format!(
+                "id {:?}: expected lower-case letters, digits, '-' and '.'",
+                h.id
+            ),
+        );
     }
     if !h.gwp.is_empty() && !matches!(h.gwp.as_str(), "AR4" | "AR5" | "AR6" | "mixed") {
         let s = t.get("gwp").map(|v| v.span()).unwrap_or(span.clone());
-        cx.problem(&s, format!("gwp {:?}: expected AR4, AR5, AR6 or mixed", h.gwp));
+        cx.problem(
+            &s,
+            format!("gwp {:?}: expected AR4, AR5, AR6 or mixed", h.gwp),
+        );
     }
     if let Some(v) = t.get("kind") {
         match v.get_ref() {
@@ -244,8 +275,22 @@ fn is_iso_date(s: &str) -> bool {
 
 fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<Factor> {
     const KNOWN: &[&str] = &[
-        "key", "id", "scope", "category", "labels", "column", "unit", "kg_co2e", "co2", "ch4",
-        "n2o", "other", "gases", "upstream", "note", "published",
+        "key",
+        "id",
+        "scope",
+        "category",
+        "labels",
+        "column",
+        "unit",
+        "kg_co2e",
+        "co2",
+        "ch4",
+        "n2o",
+        "other",
+        "gases",
+        "upstream",
+        "note",
+        "published",
     ];
     unknown_fields(cx, t, KNOWN, "[[factor]]");
     let key = req_str(cx, t, "key", span);
@@ -264,7 +309,10 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
                 None
             }),
             _ => {
-                cx.problem(&v.span(), "scope: expected \"1\", \"2\", \"3\" or \"outside\"");
+                cx.problem(
+                    &v.span(),
+                    "scope: expected \"1\", \"2\", \"3\" or \"outside\"",
+                );
                 None
             }
         },
@@ -277,7 +325,10 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
         Some(c) if (1..=15).contains(&c) => Some(c as u8),
         Some(_) => {
             let s = t.get("category").map(|v| v.span()).unwrap_or(span.clone());
-            cx.problem(&s, "category: expected a GHG Protocol scope 3 category, 1 to 15");
+            cx.problem(
+                &s,
+                "category: expected a GHG Protocol scope 3 category, 1 to 15",
+            );
             None
         }
         None => None,
@@ -316,26 +367,30 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
     };
     let kg_co2e = opt_num(cx, t, "kg_co2e");
     match (&kg_co2e, published) {
-        (None, true) => {
-            if t.get("kg_co2e").is_none() {
-                cx.problem(
-                    span,
-                    format!(
-                        "factor {key:?} has no kg_co2e value; give one, or mark the factor \
-                         published = false where the source publishes none"
-                    ),
-                );
-            }
+        (None, true) if t.get("kg_co2e").is_none() => {
+            cx.problem(
+                span,
+                format!(
+                    "factor {key:?} has no kg_co2e value; give one, or mark the factor \
+                     published = false where the source publishes none"
+                ),
+            );
         }
         (Some(_), false) => {
             let s = t.get("published").map(|v| v.span()).unwrap_or(span.clone());
-            cx.problem(&s, format!("factor {key:?} has a value but says published = false"));
+            cx.problem(
+                &s,
+                format!("factor {key:?} has a value but says published = false"),
+            );
         }
         _ => {}
     }
     if let (Some(v), Some(val)) = (kg_co2e, t.get("kg_co2e")) {
         if v.is_sign_negative() && !v.is_zero() {
-            cx.problem(&val.span(), format!("kg_co2e {v} is negative; expected zero or more"));
+            cx.problem(
+                &val.span(),
+                format!("kg_co2e {v} is negative; expected zero or more"),
+            );
         }
     }
     let mut gases = Vec::new();
@@ -398,7 +453,10 @@ fn check_duplicate_keys(cx: &mut Ctx<'_>, keys: &[(String, Range<usize>)]) {
     for (k, span) in keys {
         if let Some(first) = seen.get(k.as_str()) {
             let (line, _) = cx.lines.line_col(first.start);
-            cx.problem(span, format!("duplicate key {k:?}; first defined at line {line}"));
+            cx.problem(
+                span,
+                format!("duplicate key {k:?}; first defined at line {line}"),
+            );
         } else {
             seen.insert(k, span);
         }
@@ -508,7 +566,11 @@ fn unknown_fields(cx: &mut Ctx<'_>, t: &Table<'_>, known: &[&str], what: &str) {
         if !known.contains(&k.get_ref().as_ref()) {
             cx.problem(
                 &k.span(),
-                format!("unknown field {:?} in {what}; expected one of: {}", k.get_ref(), known.join(", ")),
+                format!(
+                    "unknown field {:?} in {what}; expected one of: {}",
+                    k.get_ref(),
+                    known.join(", ")
+                ),
             );
         }
     }
@@ -574,7 +636,10 @@ fn num_of(cx: &mut Ctx<'_>, name: &str, v: &Val<'_>) -> Option<Decimal> {
         DeValue::Float(f) => f.as_str().replace('_', ""),
         DeValue::Integer(i) if i.radix() == 10 => i.as_str().replace('_', ""),
         _ => {
-            cx.problem(&v.span(), format!("{name}: expected a decimal number such as \"0.18296\""));
+            cx.problem(
+                &v.span(),
+                format!("{name}: expected a decimal number such as \"0.18296\""),
+            );
             return None;
         }
     };

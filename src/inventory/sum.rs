@@ -82,7 +82,9 @@ impl ExactSum {
             m = rounded;
             scale -= 1;
             if let Some(d) = to_decimal(m, scale) {
-                return Some(d.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero));
+                return Some(
+                    d.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero),
+                );
             }
         }
         None
@@ -115,7 +117,11 @@ mod tests {
     #[test]
     fn order_does_not_matter_where_decimal_addition_would_round() {
         // Plain Decimal addition loses the tiny terms once the big one is added first.
-        let terms = [d("1000000000000"), d("0.0000000000000000123456789"), d("0.0000000000000000123456789")];
+        let terms = [
+            d("1000000000000"),
+            d("0.0000000000000000123456789"),
+            d("0.0000000000000000123456789"),
+        ];
         let mut a = ExactSum::ZERO;
         let mut b = ExactSum::ZERO;
         for t in terms {

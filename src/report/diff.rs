@@ -29,10 +29,21 @@ pub fn diff_text(d: &SetDiff, threshold: Option<Decimal>) -> String {
         d.unchanged
     );
     if !d.changed.is_empty() {
-        let _ = writeln!(out, "\nchanged (kg CO2e per unit, largest relative change first):");
+        let _ = writeln!(
+            out,
+            "\nchanged (kg CO2e per unit, largest relative change first):"
+        );
         for c in &d.changed {
             let pct = c.percent.map_or_else(String::new, |p| {
-                format!(" ({}{}%)", if p.is_sign_positive() && !p.is_zero() { "+" } else { "" }, p)
+                format!(
+                    " ({}{}%)",
+                    if p.is_sign_positive() && !p.is_zero() {
+                        "+"
+                    } else {
+                        ""
+                    },
+                    p
+                )
             });
             let _ = writeln!(
                 out,
@@ -50,14 +61,28 @@ pub fn diff_text(d: &SetDiff, threshold: Option<Decimal>) -> String {
         if !items.is_empty() {
             let _ = writeln!(out, "\n{title}:");
             for o in items {
-                let _ = writeln!(out, "  {}  {} [{}]: {}", o.key, o.label, o.unit, opt(o.kg_co2e));
+                let _ = writeln!(
+                    out,
+                    "  {}  {} [{}]: {}",
+                    o.key,
+                    o.label,
+                    o.unit,
+                    opt(o.kg_co2e)
+                );
             }
         }
     }
     if !d.relabelled.is_empty() {
         let _ = writeln!(out, "\nrelabelled:");
         for r in &d.relabelled {
-            let _ = writeln!(out, "  {}  {}\n  {}  -> {}", r.key, r.from, " ".repeat(r.key.len()), r.to);
+            let _ = writeln!(
+                out,
+                "  {}  {}\n  {}  -> {}",
+                r.key,
+                r.from,
+                " ".repeat(r.key.len()),
+                r.to
+            );
         }
     }
     if let Some(t) = threshold {

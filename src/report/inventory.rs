@@ -107,7 +107,10 @@ impl Figures {
     }
 }
 
-fn by<K: Ord + Clone>(inv: &Inventory, key: impl Fn(&GroupKey) -> K) -> Result<BTreeMap<K, Figures>> {
+fn by<K: Ord + Clone>(
+    inv: &Inventory,
+    key: impl Fn(&GroupKey) -> K,
+) -> Result<BTreeMap<K, Figures>> {
     let ov = || crate::Error::overflow(crate::Position::default(), "a breakdown total");
     inv.headline_by(key)
         .ok_or_else(ov)?
@@ -177,17 +180,26 @@ pub fn inventory_json(
     let ov = || crate::Error::overflow(crate::Position::default(), "a total");
     let total = Figures::of(&inv.headline().ok_or_else(ov)?)?;
     let mut totals = total.json();
-    totals.insert("scope_3_categories_kg_co2e".into(), Value::Object(total.categories_json()));
+    totals.insert(
+        "scope_3_categories_kg_co2e".into(),
+        Value::Object(total.categories_json()),
+    );
     let sets: Vec<Value> = facts
         .sets
         .iter()
         .map(|(id, title, sha)| json!({"id": id, "title": title, "sha256": sha}))
         .collect();
     let figures_map = |m: BTreeMap<String, Figures>| -> Value {
-        Value::Object(m.into_iter().map(|(k, f)| (k, Value::Object(f.json()))).collect())
+        Value::Object(
+            m.into_iter()
+                .map(|(k, f)| (k, Value::Object(f.json())))
+                .collect(),
+        )
     };
     let by_site = figures_map(by(inv, |k| k.site.to_string())?);
-    let by_period = figures_map(by(inv, |k| k.period.map(|p| p.to_string()).unwrap_or_default())?);
+    let by_period = figures_map(by(inv, |k| {
+        k.period.map(|p| p.to_string()).unwrap_or_default()
+    })?);
     let by_quality = figures_map(by(inv, |k| k.quality.as_str().to_string())?);
     let mut by_activity = Vec::new();
     for (k, r) in activities(inv, describe)? {
@@ -208,7 +220,10 @@ pub fn inventory_json(
     let gases = inv.by_gas().ok_or_else(ov)?;
     let mut by_gas = Map::new();
     for (name, s) in GASES.iter().zip(&gases) {
-        by_gas.insert(name.to_string(), Value::String(exact_string(value_of(s, "a gas total")?)));
+        by_gas.insert(
+            name.to_string(),
+            Value::String(exact_string(value_of(s, "a gas total")?)),
+        );
     }
     let mut fallback = ExactSum::ZERO;
     let mut fallback_lines = 0u64;
@@ -281,17 +296,28 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
     rows.push(("Total (location-based)".into(), t2(f.total_location)));
     rows.push(("Total (market-based)".into(), t2(f.total_market)));
     if !f.outside_of_scopes.is_zero() {
-        rows.push(("Outside of scopes (biogenic CO2)".into(), t2(f.outside_of_scopes)));
+        rows.push((
+            "Outside of scopes (biogenic CO2)".into(),
+            t2(f.outside_of_scopes),
+        ));
     }
     let mut out = String::new();
     let sets: Vec<&str> = facts.sets.iter().map(|(id, _, _)| id.as_str()).collect();
-    let _ = writeln!(out, "Greenhouse gas inventory, tCO2e (factor sets: {})", sets.join(", "));
+    let _ = writeln!(
+        out,
+        "Greenhouse gas inventory, tCO2e (factor sets: {})",
+        sets.join(", ")
+    );
     let _ = writeln!(
         out,
         "Rows: {} read, {} used, {} rejected\n",
         inv.rows.read, inv.rows.used, inv.rows.rejected
     );
-    let width = rows.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
+    let width = rows
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
     let vwidth = rows.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
     for (l, v) in &rows {
         let _ = writeln!(out, "{l:<width$}  {v:>vwidth$}");
@@ -309,7 +335,11 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
         ]];
         for (s, f) in &sites {
             table.push([
-                if s.is_empty() { "(no site)".into() } else { s.clone() },
+                if s.is_empty() {
+                    "(no site)".into()
+                } else {
+                    s.clone()
+                },
                 t2(f.scope_1),
                 t2(f.scope_2_location),
                 t2(f.scope_2_market),
@@ -325,7 +355,10 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
         .map(|v| crate::num::round_for_display(tonnes(*v), 2))
         .fold(Decimal::ZERO, |a, b| a + b);
     if parts != crate::num::round_for_display(tonnes(f.total_location), 2) {
-        let _ = writeln!(out, "\nFigures are rounded separately, so they may not add up to the totals.");
+        let _ = writeln!(
+            out,
+            "\nFigures are rounded separately, so they may not add up to the totals."
+        );
     }
     for n in &facts.notes {
         let _ = writeln!(out, "note: {n}");
@@ -379,7 +412,11 @@ pub fn inventory_csv(inv: &Inventory) -> Result<String> {
     put("total", "", &Figures::of(&inv.headline().ok_or_else(ov)?)?)?;
     for (c, f) in by(inv, |k| k.class.category())? {
         if let Some(c) = c {
-            put("scope_3_category", &format!("{c} {}", CATEGORY_NAMES[usize::from(c) - 1]), &f)?;
+            put(
+                "scope_3_category",
+                &format!("{c} {}", CATEGORY_NAMES[usize::from(c) - 1]),
+                &f,
+            )?;
         }
     }
     for (s, f) in by(inv, |k| k.site.to_string())? {
@@ -394,6 +431,8 @@ pub fn inventory_csv(inv: &Inventory) -> Result<String> {
     for (a, f) in by(inv, |k| format!("{}/{}", k.set, k.factor))? {
         put("activity", &a, &f)?;
     }
-    let bytes = w.into_inner().map_err(|e| crate::Error::usage(e.to_string()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| crate::Error::usage(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| crate::Error::usage(e.to_string()))
 }

@@ -8,7 +8,14 @@ fn inventory_json(s: &Session, files: &[&str], extra: &[&str]) -> crate::util::R
     let set = mini_set();
     let mut args = vec!["inventory"];
     args.extend_from_slice(files);
-    args.extend_from_slice(&["--factors", &set, "--spend-factors", "none", "--format", "json"]);
+    args.extend_from_slice(&[
+        "--factors",
+        &set,
+        "--spend-factors",
+        "none",
+        "--format",
+        "json",
+    ]);
     args.extend_from_slice(extra);
     s.ghg(&args)
 }
@@ -53,7 +60,13 @@ fn gases_add_up_to_the_total() {
     let g = &j["by_gas_kg_co2e"];
     let sum: rust_decimal::Decimal = ["co2", "ch4", "n2o", "not_split_by_gas"]
         .iter()
-        .map(|k| g[*k].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap())
+        .map(|k| {
+            g[*k]
+                .as_str()
+                .unwrap()
+                .parse::<rust_decimal::Decimal>()
+                .unwrap()
+        })
         .sum();
     assert_eq!(sum.normalize().to_string(), "39950.66");
     // 100,000 x 0.18259 + 2,000 x 2.53763 + 50,000 x 0.17489 + 50,000 x 0.01834 (T&D)
@@ -79,7 +92,9 @@ fn shuffled(text: &str, seed: u64) -> String {
     let header = lines.remove(0);
     let mut state = seed;
     for i in (1..lines.len()).rev() {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let j = (state >> 33) as usize % (i + 1);
         lines.swap(i, j);
     }
@@ -103,7 +118,12 @@ fn many_rows(n: usize) -> String {
     let mut s = String::from("site,period,activity,quantity,unit\n");
     for i in 0..n {
         let (a, u, q) = acts[i % acts.len()];
-        s.push_str(&format!("site-{},2025-{:02},{a},{q}{},{u}\n", i % 7, 1 + i % 12, i % 10));
+        s.push_str(&format!(
+            "site-{},2025-{:02},{a},{q}{},{u}\n",
+            i % 7,
+            1 + i % 12,
+            i % 10
+        ));
     }
     s
 }
@@ -128,7 +148,16 @@ fn output_is_the_same_for_any_row_order_file_split_and_thread_count() {
     for threads in ["1", "2", "5"] {
         let set = mini_set();
         let run = s.ghg_env(
-            &["inventory", "all.csv", "--factors", &set, "--spend-factors", "none", "--format", "json"],
+            &[
+                "inventory",
+                "all.csv",
+                "--factors",
+                &set,
+                "--spend-factors",
+                "none",
+                "--format",
+                "json",
+            ],
             &[("RAYON_NUM_THREADS", threads)],
         );
         assert_eq!(base.stdout, run.stdout, "RAYON_NUM_THREADS={threads}");
@@ -136,8 +165,17 @@ fn output_is_the_same_for_any_row_order_file_split_and_thread_count() {
     let j1 = inventory_json(&s, &["all.csv"], &["-j", "1", "--out", "o1"]);
     let j4 = inventory_json(&s, &["all.csv"], &["-j", "4", "--out", "o4"]);
     assert_eq!(j1.stdout, j4.stdout);
-    for f in ["inventory.json", "inventory.csv", "ledger.csv", "rejects.csv"] {
-        assert_eq!(s.read(&format!("o1/{f}")), s.read(&format!("o4/{f}")), "{f}");
+    for f in [
+        "inventory.json",
+        "inventory.csv",
+        "ledger.csv",
+        "rejects.csv",
+    ] {
+        assert_eq!(
+            s.read(&format!("o1/{f}")),
+            s.read(&format!("o4/{f}")),
+            "{f}"
+        );
     }
     assert_eq!(base.json()["rows"]["read"], 40_000);
 }
@@ -152,7 +190,10 @@ fn messy_rows_are_rejected_with_reasons_and_good_rows_still_count() {
         b"A,1_100_1004_6,,kWh\r\nA,1_100_1004_6,\"12,3a\",kWh\r\nB,no-such-factor,5,kWh\r\nB,7_400_4000_5,10,litres\r\n",
     );
     s.write_bytes("messy.csv", &bytes);
-    s.write("good.csv", &format!("site,activity,quantity,unit\n{}", good.replace('\r', "")));
+    s.write(
+        "good.csv",
+        &format!("site,activity,quantity,unit\n{}", good.replace('\r', "")),
+    );
     let run = inventory_json(&s, &["messy.csv"], &["--out", "out"]);
     assert_eq!(run.code, 1, "rejected rows make the exit code 1");
     let j = run.json();
@@ -164,11 +205,31 @@ fn messy_rows_are_rejected_with_reasons_and_good_rows_still_count() {
     let rejects = s.read("out/rejects.csv");
     let lines: Vec<&str> = rejects.lines().collect();
     assert_eq!(lines[0], "file,line,column,value,reason");
-    assert!(lines[1].starts_with("messy.csv,4,3,,\"blank quantity"), "{}", lines[1]);
-    assert!(lines[2].starts_with("messy.csv,5,3,\"12,3a\",quantity is not a number"), "{}", lines[2]);
-    assert!(lines[3].starts_with("messy.csv,6,2,no-such-factor,\"unknown activity"), "{}", lines[3]);
-    assert!(lines[4].starts_with("messy.csv,7,4,litres,"), "{}", lines[4]);
-    assert!(lines[4].contains("cannot be converted to kWh"), "{}", lines[4]);
+    assert!(
+        lines[1].starts_with("messy.csv,4,3,,\"blank quantity"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("messy.csv,5,3,\"12,3a\",quantity is not a number"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].starts_with("messy.csv,6,2,no-such-factor,\"unknown activity"),
+        "{}",
+        lines[3]
+    );
+    assert!(
+        lines[4].starts_with("messy.csv,7,4,litres,"),
+        "{}",
+        lines[4]
+    );
+    assert!(
+        lines[4].contains("cannot be converted to kWh"),
+        "{}",
+        lines[4]
+    );
     assert_eq!(lines.len(), 5);
     // --allow-rejects: same figures, exit 0.
     let allowed = inventory_json(&s, &["messy.csv"], &["--allow-rejects"]);
@@ -203,7 +264,10 @@ fn unit_conversions_are_exact() {
     // 3.6 GJ = 1000 kWh; 1 GWh = 1,000,000 kWh; x 0.177
     assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "177177");
     // 2000 litres = 2 m3 x 0.1913
-    assert_eq!(j["totals_kg_co2e"]["scope_3_categories_kg_co2e"]["1"], "0.3826");
+    assert_eq!(
+        j["totals_kg_co2e"]["scope_3_categories_kg_co2e"]["1"],
+        "0.3826"
+    );
 }
 
 #[test]
@@ -238,14 +302,28 @@ fn reads_standard_input() {
     let s = Session::new();
     let set = mini_set();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ghg"))
-        .args(["inventory", "-", "--factors", &set, "--spend-factors", "none", "--format", "json"])
+        .args([
+            "inventory",
+            "-",
+            "--factors",
+            &set,
+            "--spend-factors",
+            "none",
+            "--format",
+            "json",
+        ])
         .current_dir(s.dir())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(ACCEPTANCE.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ACCEPTANCE.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(j["totals_kg_co2e"]["scope_1"], "23437.64");

@@ -13,8 +13,12 @@ pub struct Run {
 impl Run {
     /// Parses stdout as JSON.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 }
 
@@ -73,7 +77,9 @@ impl Session {
     /// Runs `ghg` with extra environment variables.
     pub fn ghg_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ghg"));
-        cmd.args(args).current_dir(self.dir.path()).env_remove("GHG_FACTORS_DIR");
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env_remove("GHG_FACTORS_DIR");
         for (k, v) in env {
             cmd.env(k, v);
         }
