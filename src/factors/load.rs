@@ -677,3 +677,63 @@ fn str_list(cx: &mut Ctx<'_>, t: &Table<'_>, name: &str) -> Vec<String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "[set]\nid = \"t\"\npublisher = \"P\"\nedition = 2023\ntitle = \"T\"\nlicence = \"OGL\"\ngwp = \"AR5\"\n";
+
+    fn one(factor: &str) -> (FactorSet, Vec<Problem>) {
+        parse_set(
+            "t.toml",
+            &format!("{HEAD}\n[[factor]]\nkey = \"k\"\nscope = \"2\"\nunit = \"kWh\"\n{factor}"),
+        )
+    }
+
+    #[test]
+    fn bare_and_quoted_values_are_read_exactly() {
+        let (set, p) = one(
+            "kg_co2e = 0.207074288590604\nco2 = 9.65519999999227e-05\nch4 = \"0.20697773659\"\n",
+        );
+        assert!(p.is_empty(), "{p:?}");
+        let f = &set.factors[0];
+        assert_eq!(f.kg_co2e.unwrap().to_string(), "0.207074288590604");
+        assert_eq!(f.gases[0].1.to_string(), "0.0000965519999999227");
+        // 17 significant digits, past what an f64 round-trips: still exact.
+        let (set, p) = one("kg_co2e = \"0.12345678901234567891\"\n");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(
+            set.factors[0].kg_co2e.unwrap().to_string(),
+            "0.12345678901234567891"
+        );
+    }
+
+    #[test]
+    fn problems_point_at_the_value() {
+        let (_, p) = one("kg_co2e = \"12,3a\"\n");
+        assert_eq!(p.len(), 1);
+        assert_eq!((p[0].pos.line, p[0].pos.column), (13, 11));
+        assert!(p[0].message.contains("12,3a"));
+        let (_, p) = one("kg_co2e = \"-1\"\n");
+        assert!(p[0].message.contains("negative"), "{p:?}");
+        let (_, p) = one("");
+        assert!(p[0].message.contains("no kg_co2e"), "{p:?}");
+        let (_, p) = one("published = false\n");
+        assert!(p.is_empty(), "{p:?}");
+    }
+
+    #[test]
+    fn gas_parts_must_add_up_within_rounding() {
+        let (_, p) =
+            one("kg_co2e = \"0.18296\"\nco2 = \"0.18259\"\nch4 = \"0.00028\"\nn2o = \"9e-05\"\n");
+        assert!(p.is_empty(), "{p:?}");
+        let (_, p) =
+            one("kg_co2e = \"0.18296\"\nco2 = \"0.18259\"\nch4 = \"0.00028\"\nn2o = \"0.00019\"\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].message.contains("per-gas parts add up to 0.18306"),
+            "{p:?}"
+        );
+    }
+}

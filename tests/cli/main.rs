@@ -2,4 +2,5 @@
 
 mod util;
 
+mod factors;
 mod inventory;
