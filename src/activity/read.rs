@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 /// Rows per chunk: fixed in code, never derived from the thread count, so results cannot
 /// depend on it.
-pub const CHUNK_ROWS: usize = 1 << 14;
+pub const CHUNK_ROWS: usize = 1 << 13;
 
 /// Where activity rows come from.
 #[derive(Clone, Debug, PartialEq, Eq)]

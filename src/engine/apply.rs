@@ -9,7 +9,7 @@ use crate::inventory::{
 };
 use crate::num::{exact_string, parse_decimal};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// Header of ledger.csv: one line per input row and per upstream line.
@@ -86,11 +86,14 @@ struct Work<'a> {
     site_names: Vec<Arc<str>>,
     groups: HashMap<LocalKey, Totals>,
     ledger: Option<csv::Writer<Vec<u8>>>,
+    /// The current row's lines; a buffer kept from row to row.
+    lines: Vec<Line>,
 }
 
 /// One line about to be added: a row's primary factor or one of its upstream factors.
-struct Line<'r> {
-    applied: &'r Applied,
+struct Line {
+    factor: FactorRef,
+    value: Decimal,
     class: ScopeClass,
     upstream_of: Option<FactorRef>,
     kg: Decimal,
@@ -179,8 +182,8 @@ impl Work<'_> {
             })?;
             let unit = field(rec, c.unit)?;
             let unit = match (unit.is_empty(), sign) {
-                (false, _) => unit.to_string(),
-                (true, Some(cur)) => cur.to_string(),
+                (false, _) => unit,
+                (true, Some(cur)) => cur,
                 (true, None) => {
                     return Err(reject(
                         c.unit,
@@ -200,9 +203,9 @@ impl Work<'_> {
             })?;
             let currency = field(rec, c.currency)?;
             let unit = if !currency.is_empty() {
-                currency.to_string()
+                currency
             } else {
-                sign.unwrap_or("GBP").to_string()
+                sign.unwrap_or("GBP")
             };
             (q, c.amount, unit)
         };
@@ -219,7 +222,7 @@ impl Work<'_> {
             .map_err(|r| reject(c.period, period_text, r))?;
         let site_text = field(rec, c.site)?;
         let site = self.site_id(site_text);
-        let slot = self.resolution(set, activity, &unit_text);
+        let slot = self.resolution(set, activity, unit_text);
         let resolver = self.resolver;
         let resolved = match &self.resolved[slot] {
             Ok(r) => r,
@@ -230,7 +233,7 @@ impl Work<'_> {
                 {
                     (c.activity, activity)
                 } else {
-                    (c.unit, unit_text.as_str())
+                    (c.unit, unit_text)
                 };
                 return Err(reject(col, val, reason.clone()));
             }
@@ -389,8 +392,11 @@ impl Work<'_> {
             (ScopeClass::Two, _, _) => (kg, MarketBasis::LocationFallback),
             _ => (kg, MarketBasis::NotApplicable),
         };
-        let mut lines = vec![Line {
-            applied: &resolved.primary,
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.clear();
+        lines.push(Line {
+            factor: resolved.primary.factor,
+            value: resolved.primary.value,
             class,
             upstream_of: None,
             kg,
@@ -398,13 +404,14 @@ impl Work<'_> {
             market,
             converted,
             gases,
-        }];
+        });
         let up_category = if class == ScopeClass::Three(6) { 6 } else { 3 };
         for u in &resolved.upstream {
             let uf = resolver.factor(u.factor);
             let (kg, converted, gases) = compute(u, &uf.gases).ok_or_else(overflow)?;
             lines.push(Line {
-                applied: u,
+                factor: u.factor,
+                value: u.value,
                 class: ScopeClass::Three(up_category),
                 upstream_of: Some(resolved.primary.factor),
                 kg,
@@ -420,7 +427,7 @@ impl Work<'_> {
                 class: l.class,
                 site,
                 period,
-                factor: l.applied.factor,
+                factor: l.factor,
                 upstream_of: l.upstream_of,
                 quality,
                 market: l.market,
@@ -428,9 +435,14 @@ impl Work<'_> {
             let t = self.groups.entry(key).or_default();
             let add = |s: &mut ExactSum, v: Decimal| s.add(v).ok_or_else(overflow);
             add(&mut t.kg, l.kg)?;
-            add(&mut t.kg_market, l.kg_market)?;
+            // Outside scope 2 the market figure is the location figure: not summed twice.
+            if l.market != MarketBasis::NotApplicable {
+                add(&mut t.kg_market, l.kg_market)?;
+            }
             for (s, v) in t.gases.iter_mut().zip(l.gases) {
-                add(s, v)?;
+                if !v.is_zero() {
+                    add(s, v)?;
+                }
             }
             add(&mut t.quantity, l.converted)?;
             t.lines += 1;
@@ -442,8 +454,8 @@ impl Work<'_> {
             let qty_s = exact_string(qty);
             let period_s = period.map(|p| p.to_string()).unwrap_or_default();
             for l in &lines {
-                let f = resolver.factor(l.applied.factor);
-                let s = resolver.set(l.applied.factor);
+                let f = resolver.factor(l.factor);
+                let s = resolver.set(l.factor);
                 let up = l
                     .upstream_of
                     .map(|u| resolver.factor(u).key.as_str())
@@ -458,10 +470,10 @@ impl Work<'_> {
                     &line_s,
                     activity,
                     &qty_s,
-                    &unit_text,
+                    unit_text,
                     s.id(),
                     &f.key,
-                    &exact_string(l.applied.value),
+                    &exact_string(l.value),
                     &exact_string(l.converted),
                     f.unit.name,
                     &exact_string(l.kg),
@@ -481,6 +493,7 @@ impl Work<'_> {
                     .map_err(|e| reject(None, "", format!("ledger: {e}")))?;
             }
         }
+        self.lines = lines;
         Ok(())
     }
 }
@@ -497,12 +510,13 @@ pub fn apply_chunk(
         resolver,
         cols,
         file,
-        cache: HashMap::new(),
+        cache: HashMap::default(),
         resolved: Vec::new(),
-        sites: HashMap::new(),
+        sites: HashMap::default(),
         site_names: Vec::new(),
-        groups: HashMap::new(),
+        groups: HashMap::default(),
         ledger: want_ledger.then(|| csv::WriterBuilder::new().from_writer(Vec::new())),
+        lines: Vec::new(),
     };
     let mut rejects = Vec::new();
     let mut used = 0u64;

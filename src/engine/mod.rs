@@ -52,7 +52,7 @@ pub fn run(inputs: Vec<Input>, resolver: &Resolver, mut sinks: Sinks<'_>) -> Res
     let mut reader = ChunkReader::new(inputs);
     let mut out = RunOutput::default();
     // The reader runs ahead on its own thread, a bounded number of chunks ahead.
-    let (tx, rx) = mpsc::sync_channel::<Result<Chunk>>(BATCH_CHUNKS * 2);
+    let (tx, rx) = mpsc::sync_channel::<Result<Chunk>>(BATCH_CHUNKS);
     let (back_tx, back_rx) = mpsc::channel::<Chunk>();
     let files = std::thread::scope(|scope| -> Result<Vec<FileInfo>> {
         let producer = scope.spawn(move || {

@@ -115,7 +115,7 @@ pub struct GroupKey {
 pub struct Totals {
     /// kg CO2e (location-based for scope 2).
     pub kg: ExactSum,
-    /// kg CO2e, market-based (equal to `kg` outside scope 2).
+    /// kg CO2e, market-based; kept for scope 2 groups only (see [`Totals::market`]).
     pub kg_market: ExactSum,
     /// kg CO2e by gas: CO2, CH4, N2O, and the part the factor does not split by gas.
     pub gases: [ExactSum; 4],
@@ -129,6 +129,14 @@ pub struct Totals {
 pub const GASES: [&str; 4] = ["co2", "ch4", "n2o", "not_split_by_gas"];
 
 impl Totals {
+    /// The market-based figure: the scope 2 market sum, or the location figure elsewhere.
+    pub fn market(&self, market: MarketBasis) -> &ExactSum {
+        match market {
+            MarketBasis::NotApplicable => &self.kg,
+            _ => &self.kg_market,
+        }
+    }
+
     /// Adds another group's totals.
     pub fn merge(&mut self, o: &Totals) -> Option<()> {
         self.kg.merge(&o.kg)?;
@@ -228,12 +236,12 @@ impl Headline {
     }
 
     /// Adds one group's totals in its place.
-    pub fn add(&mut self, class: ScopeClass, t: &Totals) -> Option<()> {
+    pub fn add(&mut self, class: ScopeClass, market: MarketBasis, t: &Totals) -> Option<()> {
         match class {
             ScopeClass::One => self.scope_1.merge(&t.kg),
             ScopeClass::Two => {
                 self.scope_2_location.merge(&t.kg)?;
-                self.scope_2_market.merge(&t.kg_market)
+                self.scope_2_market.merge(t.market(market))
             }
             ScopeClass::Three(c) => {
                 self.scope_3.merge(&t.kg)?;
@@ -268,7 +276,7 @@ impl Inventory {
         let mut h = Headline::default();
         for (k, t) in &self.groups {
             if keep(k) {
-                h.add(k.class, t)?;
+                h.add(k.class, k.market, t)?;
             }
         }
         Some(h)
@@ -286,7 +294,7 @@ impl Inventory {
     ) -> Option<BTreeMap<K, Headline>> {
         let mut out: BTreeMap<K, Headline> = BTreeMap::new();
         for (k, t) in &self.groups {
-            out.entry(key(k)).or_default().add(k.class, t)?;
+            out.entry(key(k)).or_default().add(k.class, k.market, t)?;
         }
         Some(out)
     }

@@ -11,9 +11,23 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 const SCALE: u32 = 28;
 
-/// An exact sum of decimals, in units of 10^-28.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExactSum(I256);
+/// An exact sum of decimals. Terms are added as plain decimals while that is exact (the
+/// result keeps the larger scale: `Decimal` only drops scale when it must round); otherwise the
+/// running sum moves into a 256-bit count of 10^-28. Either way the value is exact, so the
+/// representation never shows through equality or results.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ExactSum {
+    fast: Decimal,
+    big: I256,
+}
+
+impl PartialEq for ExactSum {
+    fn eq(&self, other: &Self) -> bool {
+        self.total() == other.total()
+    }
+}
+
+impl Eq for ExactSum {}
 
 fn pow10(n: u32) -> I256 {
     let mut p = I256::ONE;
@@ -31,37 +45,58 @@ fn pow10_table() -> &'static [I256; 29] {
 
 impl ExactSum {
     /// Zero.
-    pub const ZERO: ExactSum = ExactSum(I256::ZERO);
+    pub const ZERO: ExactSum = ExactSum {
+        fast: Decimal::ZERO,
+        big: I256::ZERO,
+    };
 
-    /// The exact value of one decimal.
-    pub fn of(d: Decimal) -> ExactSum {
+    /// The exact value of one decimal, in 10^-28.
+    fn wide(d: Decimal) -> I256 {
         let m = I256::from(d.mantissa());
         // |mantissa| < 2^96 and 10^28 < 2^94, so the product fits in 191 bits.
-        ExactSum(m * pow10_table()[(SCALE - d.scale()) as usize])
+        m * pow10_table()[(SCALE - d.scale()) as usize]
+    }
+
+    /// The whole exact value, in 10^-28; saturates only past about 10^48.
+    fn total(&self) -> I256 {
+        self.big.saturating_add(Self::wide(self.fast))
     }
 
     /// Adds a decimal; `None` only past about 10^48 kg.
     pub fn add(&mut self, d: Decimal) -> Option<()> {
-        self.0 = self.0.checked_add(Self::of(d).0)?;
+        if let Some(r) = self.fast.checked_add(d) {
+            if r.scale() == self.fast.scale().max(d.scale()) {
+                self.fast = r;
+                return Some(());
+            }
+        }
+        self.big = self
+            .big
+            .checked_add(Self::wide(self.fast))?
+            .checked_add(Self::wide(d))?;
+        self.fast = Decimal::ZERO;
         Some(())
     }
 
     /// Adds another sum.
     pub fn merge(&mut self, other: &ExactSum) -> Option<()> {
-        self.0 = self.0.checked_add(other.0)?;
-        Some(())
+        self.big = self.big.checked_add(other.big)?;
+        self.add(other.fast)
     }
 
     /// True when zero.
     pub fn is_zero(&self) -> bool {
-        self.0 == I256::ZERO
+        self.total() == I256::ZERO
     }
 
     /// The sum as a decimal: exact when it has at most 28 significant digits (any realistic
     /// inventory), otherwise rounded half away from zero to the nearest representable value.
     /// `None` if the integer part alone exceeds a 96-bit decimal.
     pub fn value(&self) -> Option<Decimal> {
-        let mut m = self.0;
+        if self.big == I256::ZERO {
+            return Some(self.fast.normalize());
+        }
+        let mut m = self.big.checked_add(Self::wide(self.fast))?;
         let mut scale = SCALE;
         while scale > 0 && m % 10 == 0 {
             m /= 10;

@@ -165,7 +165,7 @@ fn activities(
         });
         row.quantity.merge(&t.quantity).ok_or_else(ov)?;
         row.kg.merge(&t.kg).ok_or_else(ov)?;
-        row.kg_market.merge(&t.kg_market).ok_or_else(ov)?;
+        row.kg_market.merge(t.market(k.market)).ok_or_else(ov)?;
         row.lines += t.lines;
     }
     Ok(out)
