@@ -375,6 +375,7 @@ fn persist_csv(w: Option<CsvTmp>, path: &Path) -> Result<()> {
 
 /// Flushes a finished temporary file to disk and renames it into place.
 fn persist_tmp(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    super::output::readable(&tmp).map_err(|e| Error::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())

@@ -12,6 +12,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    readable(&tmp).map_err(|e| Error::io(path, e))?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io(path, e))?;
@@ -30,4 +31,17 @@ pub fn stdout(bytes: &[u8]) -> Result<()> {
 /// True for an error writing to a closed pipe (`ghg ... | head`), which is not a failure.
 pub fn is_broken_pipe(e: &Error) -> bool {
     matches!(e.kind(), ErrorKind::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// Temporary files are created owner-only; outputs are ordinary files others may read.
+pub fn readable(tmp: &tempfile::NamedTempFile) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    #[cfg(not(unix))]
+    let _ = tmp;
+    Ok(())
 }
