@@ -107,7 +107,7 @@ proptest! {
         let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(ledger.as_slice());
         for rec in rdr.records() {
             let rec = rec.unwrap();
-            sum += Decimal::from_str(&rec[10]).unwrap();
+            sum += Decimal::from_str(&rec[9]).unwrap();
         }
         prop_assert_eq!(sum.normalize(), total.normalize());
     }

@@ -12,7 +12,8 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
-/// Header of ledger.csv: one line per input row and per upstream line.
+/// Header of ledger.csv: one line per input row and per upstream line. The first twelve
+/// columns are the contract, in its order; later columns only ever get added.
 pub const LEDGER_HEADER: &[&str] = &[
     "file",
     "line",
@@ -23,10 +24,10 @@ pub const LEDGER_HEADER: &[&str] = &[
     "factor_key",
     "factor_value",
     "converted_quantity",
-    "converted_unit",
     "kg_co2e",
     "scope",
     "category",
+    "converted_unit",
     "kg_co2e_market",
     "market_basis",
     "upstream_of",
@@ -475,10 +476,10 @@ impl Work<'_> {
                     &f.key,
                     &exact_string(l.value),
                     &exact_string(l.converted),
-                    f.unit.name,
                     &exact_string(l.kg),
                     l.class.scope_str(),
                     &category,
+                    f.unit.name,
                     &exact_string(l.kg_market),
                     l.market.as_str(),
                     up,

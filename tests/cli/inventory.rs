@@ -279,12 +279,12 @@ fn ledger_has_a_line_per_row_and_per_upstream_line() {
     let ledger = s.read("out/ledger.csv");
     let lines: Vec<&str> = ledger.lines().collect();
     assert!(lines[0].starts_with(
-        "file,line,activity,quantity,unit,factor_set,factor_key,factor_value,converted_quantity,converted_unit,kg_co2e,scope,category"
+        "file,line,activity,quantity,unit,factor_set,factor_key,factor_value,converted_quantity,kg_co2e,scope,category,converted_unit"
     ));
     // gas + WTT, electricity + T&D + 2 WTT, diesel + WTT
     assert_eq!(lines.len(), 1 + 2 + 4 + 2);
-    assert!(lines[1].starts_with("a.csv,2,1_100_1004_6,100,MWh,mini-desnz-2025,1_100_1004_6,0.18296,100000,kWh (Gross CV),18296,1,"), "{}", lines[1]);
-    assert!(lines[2].starts_with("a.csv,2,1_100_1004_6,100,MWh,mini-desnz-2025,11_100_1004_6,0.03021,100000,kWh (Gross CV),3021,3,3,"), "{}", lines[2]);
+    assert!(lines[1].starts_with("a.csv,2,1_100_1004_6,100,MWh,mini-desnz-2025,1_100_1004_6,0.18296,100000,18296,1,,kWh (Gross CV),"), "{}", lines[1]);
+    assert!(lines[2].starts_with("a.csv,2,1_100_1004_6,100,MWh,mini-desnz-2025,11_100_1004_6,0.03021,100000,3021,3,3,kWh (Gross CV),"), "{}", lines[2]);
 }
 
 #[test]
