@@ -16,9 +16,55 @@ pub enum Period {
 }
 
 impl Period {
-    /// Parses `2024`, `2024-05`, `2024-05-31`, `2024/25`, `2024-25` or `2024/2025`.
+    /// Parses `2024`, `2024-05`, `2024-05-31`, `2024/25`, `2024-25` or `2024/2025`, and the
+    /// forms spreadsheets export: `31/05/2024` (UK day first), `2024-05-31T00:00:00`,
+    /// `May 2024`, `May-24`, `FY2024/25`.
     pub fn parse(text: &str) -> Option<Period> {
         let t = text.trim();
+        if let Some(p) = Self::parse_strict(t) {
+            return Some(p);
+        }
+        Self::parse_loose(t)
+    }
+
+    fn parse_loose(t: &str) -> Option<Period> {
+        // FY2024/25, FY 2024-25
+        if let Some(rest) = t.strip_prefix("FY").or_else(|| t.strip_prefix("fy")) {
+            return match Self::parse_strict(rest.trim())? {
+                p @ Period::FinancialYear(_) => Some(p),
+                _ => None,
+            };
+        }
+        // 2024-05-31T00:00:00 or 2024-05-31 00:00:00: the date part.
+        if t.len() > 10 && t.is_char_boundary(10) && matches!(t.as_bytes()[10], b'T' | b' ') {
+            return match Self::parse_strict(&t[..10])? {
+                p @ Period::Day(..) => Some(p),
+                _ => None,
+            };
+        }
+        // 31/05/2024 or 1/5/2024, day first as in the UK.
+        let parts: Vec<&str> = t.split('/').collect();
+        if parts.len() == 3 && parts[2].len() == 4 {
+            let d = parts[0].parse::<u8>().ok()?;
+            let m = parts[1].parse::<u8>().ok()?;
+            if parts[0].len() > 2 || parts[1].len() > 2 {
+                return None;
+            }
+            return Self::parse_strict(&format!("{}-{m:02}-{d:02}", parts[2]));
+        }
+        // May 2024, May-2024, May-24, may 24
+        let (name, year) = t.split_once([' ', '-'])?;
+        let m = month_number(name)?;
+        let year = year.trim();
+        let y: u16 = match year.len() {
+            4 => year.parse().ok()?,
+            2 => 2000 + year.parse::<u16>().ok()?,
+            _ => return None,
+        };
+        (1900..=2200).contains(&y).then_some(Period::Month(y, m))
+    }
+
+    fn parse_strict(t: &str) -> Option<Period> {
         let b = t.as_bytes();
         let num = |s: &str| -> Option<u16> {
             (!s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()))
@@ -64,6 +110,31 @@ impl Period {
     }
 }
 
+fn month_number(name: &str) -> Option<u8> {
+    const NAMES: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let n = name.trim().to_ascii_lowercase();
+    if n.len() < 3 {
+        return None;
+    }
+    NAMES
+        .iter()
+        .position(|full| full.starts_with(n.as_str()) || (n == "sept" && *full == "september"))
+        .map(|i| i as u8 + 1)
+}
+
 fn days_in_month(y: u16, m: u16) -> Option<u16> {
     Some(match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -107,7 +178,7 @@ mod tests {
             "2023-02-29",
             "24",
             "2024-5",
-            "May 2024",
+            "May 20245",
             "2024-06-31",
         ] {
             assert_eq!(Period::parse(bad), None, "{bad}");
@@ -115,5 +186,39 @@ mod tests {
         assert_eq!(Period::parse("2024-02-29"), Some(Period::Day(2024, 2, 29)));
         assert_eq!(Period::FinancialYear(2024).to_string(), "2024/25");
         assert_eq!(Period::FinancialYear(2024).start_year(), 2024);
+    }
+
+    #[test]
+    fn spreadsheet_forms() {
+        assert_eq!(Period::parse("31/05/2024"), Some(Period::Day(2024, 5, 31)));
+        assert_eq!(Period::parse("1/5/2024"), Some(Period::Day(2024, 5, 1)));
+        assert_eq!(
+            Period::parse("2024-05-31T00:00:00"),
+            Some(Period::Day(2024, 5, 31))
+        );
+        assert_eq!(
+            Period::parse("2024-05-31 00:00:00"),
+            Some(Period::Day(2024, 5, 31))
+        );
+        assert_eq!(Period::parse("May 2024"), Some(Period::Month(2024, 5)));
+        assert_eq!(Period::parse("Sept-24"), Some(Period::Month(2024, 9)));
+        assert_eq!(
+            Period::parse("FY2024/25"),
+            Some(Period::FinancialYear(2024))
+        );
+        assert_eq!(
+            Period::parse("FY 2024-25"),
+            Some(Period::FinancialYear(2024))
+        );
+        for bad in [
+            "31/13/2024",
+            "30/02/2024",
+            "Ma 2024",
+            "May 202",
+            "FY2024",
+            "05/31/2024",
+        ] {
+            assert_eq!(Period::parse(bad), None, "{bad}");
+        }
     }
 }

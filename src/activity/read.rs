@@ -5,7 +5,7 @@ use super::Columns;
 use crate::factors::sha256_hex;
 use crate::{Error, Position, Result};
 use sha2::{Digest, Sha256};
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -54,6 +54,8 @@ pub struct FileInfo {
     pub sha256: String,
     /// Its size in bytes, once read to the end.
     pub bytes: u64,
+    /// Lines above the header row (titles, notes), not read as rows.
+    pub preamble_lines: u64,
 }
 
 /// A run of records from one file.
@@ -92,7 +94,36 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
-type Reader = csv::Reader<Hashing<Box<dyn Read + Send>>>;
+type Reader = csv::Reader<std::io::BufReader<Hashing<Box<dyn Read + Send>>>>;
+
+/// How far down a file the header row is looked for.
+const HEADER_SEARCH_LINES: u64 = 20;
+
+/// The delimiter of the first line: the most frequent of `,`, `;`, tab and `|` outside quotes
+/// (spreadsheets in some locales export `;`), comma when none appears.
+fn sniff_delimiter(head: &[u8]) -> u8 {
+    let line = head.split(|&b| b == b'\n').next().unwrap_or(head);
+    let mut counts = [0usize; 4];
+    let cands = [b',', b';', b'\t', b'|'];
+    let mut quoted = false;
+    for &b in line {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            if let Some(i) = cands.iter().position(|&c| c == b) {
+                counts[i] += 1;
+            }
+        }
+    }
+    let best = (0..4)
+        .max_by_key(|&i| (counts[i], usize::from(i == 0)))
+        .unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        cands[best]
+    }
+}
 
 /// Reads inputs one after another and hands out chunks of records, in file order.
 pub struct ChunkReader {
@@ -142,36 +173,64 @@ impl ChunkReader {
             hasher: Sha256::new(),
             bytes: 0,
         };
+        let mut buffered = std::io::BufReader::with_capacity(1 << 16, source);
+        let delimiter = sniff_delimiter(buffered.fill_buf().map_err(|e| Error::io(&name, e))?);
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(delimiter)
             // csv counts lines wrongly for CRLF files when \r ends records; ending records at
             // \n alone keeps line numbers right, and the stray \r is trimmed with the field.
             .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(source);
+            .from_reader(buffered);
+        // The header is the first record naming the required columns; spreadsheets often put
+        // a title or notes above it. Lines above it are reported, not read as rows.
         let mut header = csv::ByteRecord::new();
-        let got = rdr
-            .read_byte_record(&mut header)
-            .map_err(|e| csv_error(&name, e))?;
-        if !got {
-            return Err(Error::malformed(
-                Position::new(&name, 1, 0),
-                "the file is empty; expected a header row such as activity,quantity,unit",
-            ));
-        }
-        let names: Vec<String> = header
-            .iter()
-            .map(|f| String::from_utf8_lossy(f).into_owned())
-            .collect();
-        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        let columns = Columns::from_header(&refs);
-        if let Some(what) = columns.missing() {
+        let mut first: Option<(Vec<String>, &'static str, u64)> = None;
+        let columns = loop {
+            let got = rdr
+                .read_byte_record(&mut header)
+                .map_err(|e| csv_error(&name, e))?;
+            if !got {
+                return Err(match first {
+                    Some((names, what, line)) => Error::malformed(
+                        Position::new(&name, line, 0),
+                        format!("the header {:?} lacks {what}", names.join(",")),
+                    ),
+                    None => Error::malformed(
+                        Position::new(&name, 1, 0),
+                        "the file is empty; expected a header row such as activity,quantity,unit",
+                    ),
+                });
+            }
+            let names: Vec<String> = header
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let columns = Columns::from_header(&refs);
             let line = header.position().map_or(1, |p| p.line());
-            return Err(Error::malformed(
-                Position::new(&name, line, 0),
-                format!("the header {:?} lacks {what}", names.join(",")),
-            ));
-        }
+            match columns.missing() {
+                None => {
+                    if line > 1 {
+                        self.files[idx].preamble_lines = line - 1;
+                    }
+                    break columns;
+                }
+                Some(what) => {
+                    if first.is_none() {
+                        first = Some((names, what, line));
+                    }
+                    if line >= HEADER_SEARCH_LINES {
+                        let (names, what, line) = first.unwrap_or_default();
+                        return Err(Error::malformed(
+                            Position::new(&name, line, 0),
+                            format!("the header {:?} lacks {what}", names.join(",")),
+                        ));
+                    }
+                }
+            }
+        };
         self.files[idx].columns = columns.clone();
         self.current = Some((idx, rdr, Arc::from(name.as_str()), Arc::new(columns)));
         Ok(true)
@@ -206,7 +265,7 @@ impl ChunkReader {
             if len < CHUNK_ROWS {
                 // End of this file: finish its hash.
                 if let Some((_, rdr, _, _)) = self.current.take() {
-                    let h = rdr.into_inner();
+                    let h = rdr.into_inner().into_inner();
                     let info = &mut self.files[file];
                     info.sha256 = hex(h.hasher.finalize().as_slice());
                     info.bytes = h.bytes;

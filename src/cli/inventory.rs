@@ -277,6 +277,20 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         pool.install(|| engine::run(prepared.inputs.clone(), &prepared.resolver, sinks))?
     };
     let inv = &result.inventory;
+    let mut notes = prepared.notes.clone();
+    for f in &result.files {
+        if f.preamble_lines > 0 {
+            let n = f.preamble_lines;
+            eprintln!(
+                "note: {}: {n} line(s) above the header row were skipped",
+                f.name
+            );
+            notes.push(format!(
+                "{}: {n} line(s) above the header row skipped",
+                f.name
+            ));
+        }
+    }
     let mut used_sets: Vec<&str> = inv.groups.keys().map(|k| &*k.set).collect();
     used_sets.sort_unstable();
     used_sets.dedup();
@@ -286,7 +300,7 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             .filter_map(|id| prepared.resolver.sets.iter().find(|s| s.id() == *id))
             .map(|s| (s.id().to_string(), s.header.title.clone(), s.sha256.clone()))
             .collect(),
-        notes: prepared.notes.clone(),
+        notes,
     };
     let describe = |set: &str, key: &str| -> (String, String) {
         prepared

@@ -528,6 +528,15 @@ pub fn apply_chunk(
             continue;
         }
         let line = rec.position().map_or(0, |p| p.line());
+        // A row that is not UTF-8 is read as Windows-1252, the encoding Excel on Windows
+        // saves "CSV" in (a pound sign is byte 0xA3 there).
+        let transcoded;
+        let rec = if std::str::from_utf8(rec.as_slice()).is_ok() {
+            rec
+        } else {
+            transcoded = windows_1252(rec);
+            &transcoded
+        };
         match w.row(rec, line) {
             Ok(()) => used += 1,
             Err(r) => rejects.push(Reject {
@@ -571,4 +580,27 @@ pub fn apply_chunk(
         rejects,
         ledger,
     }
+}
+
+/// A record's fields decoded from Windows-1252 into UTF-8, position kept.
+fn windows_1252(rec: &csv::ByteRecord) -> csv::ByteRecord {
+    // 0x80-0x9F differ from Latin-1; the rest of the upper half maps to U+00A0..U+00FF.
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    let mut out = csv::ByteRecord::new();
+    for field in rec.iter() {
+        let text: String = field
+            .iter()
+            .map(|&b| match b {
+                0x80..=0x9f => HIGH[usize::from(b - 0x80)],
+                _ => char::from(b),
+            })
+            .collect();
+        out.push_field(text.as_bytes());
+    }
+    out.set_position(rec.position().cloned());
+    out
 }

@@ -328,3 +328,31 @@ fn reads_standard_input() {
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(j["totals_kg_co2e"]["scope_1"], "23437.64");
 }
+
+#[test]
+fn spreadsheet_exports_are_read() {
+    let s = Session::new();
+    // Semicolon-delimited, a title above the header, UK dates, Windows-1252 pound signs.
+    let mut bytes = b"Trust energy return;;;\n;;;\nsite;activity;quantity;unit;period\n".to_vec();
+    bytes.extend_from_slice(b"A;7_400_4000_5;\xa31,000;kWh;31/05/2025\n");
+    bytes.extend_from_slice(b"A;1_101_1011_8;2000;litres;May-25\n;;;;\n");
+    s.write_bytes("export.csv", &bytes);
+    let run = inventory_json(&s, &["export.csv"], &["--no-upstream"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = run.json();
+    assert_eq!(j["rows"]["read"], 2);
+    assert_eq!(j["rows"]["blank_lines_skipped"], 1);
+    // 1,000 x 0.177 and 2,000 x 2.57082
+    assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "177");
+    assert_eq!(j["totals_kg_co2e"]["scope_1"], "5141.64");
+    assert!(
+        j["by_period"]["2025-05-31"].is_object(),
+        "{}",
+        j["by_period"]
+    );
+    assert!(
+        run.stderr.contains("2 line(s) above the header row"),
+        "{}",
+        run.stderr
+    );
+}
