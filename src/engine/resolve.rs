@@ -140,9 +140,11 @@ impl Resolver {
     pub fn resolve(&self, set: u16, activity: &str, unit_text: &str) -> Result<Resolved, String> {
         let Some(fref) = self.find(set, activity) else {
             let set_name = self.sets.get(set as usize).map_or("", |s| s.id());
+            let hint = self.suggest(set, activity);
             return Err(format!(
-                "unknown activity {activity:?}: not a factor key, publisher ID or alias in {set_name}{}",
-                if self.spend.is_empty() { "" } else { " or the spend sets" }
+                "unknown activity {activity:?}: not a factor key, publisher ID or alias in {set_name}{}{}",
+                if self.spend.is_empty() { "" } else { " or the spend sets" },
+                if hint.is_empty() { String::new() } else { format!("; did you mean {}?", hint.join(", ")) }
             ));
         };
         let f = self.factor(fref);
@@ -190,6 +192,46 @@ impl Resolver {
             price_year,
         })
     }
+}
+
+impl Resolver {
+    /// Up to three aliases or keys close to a mistyped activity.
+    fn suggest(&self, set: u16, activity: &str) -> Vec<String> {
+        let a = activity.to_lowercase();
+        let mut scored: Vec<(usize, String)> = self
+            .aliases
+            .keys()
+            .map(|k| (edit_distance(&a, k), format!("{k:?}")))
+            .filter(|(d, _)| *d <= 2.max(a.len() / 4))
+            .collect();
+        if let Some(fs) = self.sets.get(set as usize) {
+            scored.extend(
+                fs.factors
+                    .iter()
+                    .map(|f| (edit_distance(activity, &f.key), format!("{:?}", f.key)))
+                    .filter(|(d, _)| *d <= 2),
+            );
+        }
+        scored.sort();
+        scored.dedup_by(|x, y| x.1 == y.1);
+        scored.into_iter().take(3).map(|(_, s)| s).collect()
+    }
+}
+
+/// Levenshtein distance, for suggestions only.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 fn usable_value(fs: &FactorSet, f: &Factor) -> Result<Decimal, String> {
