@@ -11,10 +11,15 @@
 //! - [`desnz_read`]: the DESNZ flat file (`.xls`/`.xlsx`) or its normalized CSV, to rows.
 //! - [`desnz`]: rows to a [`FactorSet`]: header, scope 3 categories, upstream links.
 //! - [`desnz_match`]: stable keys for the editions before factor IDs (2016-2022).
+//! - [`sdu`], [`spend`]: the NHS SDU factors; the Defra SIC and US EPA spend factors.
+//! - [`deflators`]: price-index CSVs to `factors/tables/deflators.toml`.
 
+pub mod deflators;
 pub mod desnz;
 pub mod desnz_match;
 pub mod desnz_read;
+pub mod sdu;
+pub mod spend;
 
 use super::load::parse_set;
 use super::model::FactorSet;
