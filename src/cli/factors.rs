@@ -10,6 +10,8 @@ use clap::Subcommand;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+mod import;
+
 /// Subcommands of `ghg factors`.
 #[derive(Debug, Subcommand)]
 pub enum FactorsCommand {
@@ -30,6 +32,9 @@ pub enum FactorsCommand {
         /// Files or directories to check [default: every shipped and user set].
         paths: Vec<PathBuf>,
     },
+    /// Generate factor sets from publisher files: a DESNZ flat file, or every shipped file.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
 }
 
 /// Runs a `ghg factors` subcommand.
@@ -38,6 +43,7 @@ pub fn run(cmd: &FactorsCommand, global: &GlobalArgs) -> Result<Outcome> {
         FactorsCommand::List => list(global),
         FactorsCommand::Show { set, query } => show(global, set, query),
         FactorsCommand::Validate { paths } => validate(global, paths),
+        FactorsCommand::Import(cmd) => import::run(cmd, global),
     }
 }
 

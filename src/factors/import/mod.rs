@@ -13,7 +13,9 @@
 //! - [`desnz_match`]: stable keys for the editions before factor IDs (2016-2022).
 //! - [`sdu`], [`spend`]: the NHS SDU factors; the Defra SIC and US EPA spend factors.
 //! - [`deflators`]: price-index CSVs to `factors/tables/deflators.toml`.
+//! - [`all`]: every shipped file at once, as `ghg factors import all` writes them.
 
+pub mod all;
 pub mod deflators;
 pub mod desnz;
 pub mod desnz_match;
