@@ -247,7 +247,10 @@ fn find_header(file: &str, range: &Range<Data>, year: u16) -> Result<(usize, Col
                 _ => String::new(),
             })
             .collect();
-        if !(texts.iter().any(|t| t == "Scope") && texts.iter().any(|t| t == "Level 1")) {
+        // The header row: "Scope" and the value column, whatever else it holds.
+        if !(texts.iter().any(|t| t == "Scope")
+            && texts.iter().any(|t| t.starts_with("GHG Conversion Factor")))
+        {
             continue;
         }
         let line = u64::from(r0) + i as u64 + 1;
@@ -298,7 +301,7 @@ fn find_header(file: &str, range: &Range<Data>, year: u16) -> Result<(usize, Col
     }
     Err(Error::malformed(
         Position::new(file, 0, 0),
-        format!("sheet {SHEET:?}: unknown layout, no header row with \"Scope\" and \"Level 1\" in the first 60 rows"),
+        format!("sheet {SHEET:?}: unknown layout, no header row with \"Scope\" and \"GHG Conversion Factor YEAR\" in the first 60 rows"),
     ))
 }
 
@@ -327,7 +330,7 @@ fn read_factor_sheet(file: &str, range: &Range<Data>, year: u16) -> Result<(Vec<
         let gas = match gas_of(&ghg) {
             Ok(Some(g)) => g,
             Ok(None) => {
-                if !text(cols.scope)?.is_empty() {
+                if text(cols.scope)?.starts_with("Scope") {
                     energy_rows += 1;
                 }
                 continue;
