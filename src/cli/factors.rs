@@ -11,6 +11,8 @@ use rust_decimal::Decimal;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+mod import;
+
 /// Subcommands of `ghg factors`.
 #[derive(Debug, Subcommand)]
 pub enum FactorsCommand {
@@ -45,6 +47,9 @@ pub enum FactorsCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Generate factor sets from publisher files: a DESNZ flat file, or every shipped file.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
 }
 
 /// Output formats for commands that print a report.
@@ -77,6 +82,7 @@ pub fn run(cmd: &FactorsCommand, global: &GlobalArgs) -> Result<Outcome> {
             threshold,
             format,
         } => diff(global, from, to, *threshold, *format),
+        FactorsCommand::Import(cmd) => import::run(cmd, global),
     }
 }
 

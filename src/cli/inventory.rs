@@ -181,53 +181,47 @@ fn is_default_spend(name: &str) -> bool {
     matches!(name, "defra-sic-2022" | "epa-sc-1.3")
 }
 
-/// Shipped aliases, then the user's file on top.
+/// Shipped aliases, then the user's file on top (its names win), as normalised name to key.
 pub fn load_aliases(extra: Option<&Path>) -> Result<HashMap<String, String>> {
+    use crate::factors::tables::{parse_aliases, Aliases};
     let mut map = HashMap::new();
-    if let Some(text) = crate::embedded::factor_file("aliases.toml") {
-        read_aliases("factors/aliases.toml", text, &mut map)?;
+    let mut add = |a: Aliases| {
+        for alias in a.aliases {
+            map.insert(alias.name, alias.key);
+        }
+    };
+    if crate::embedded::factor_file("aliases.toml").is_some() {
+        add(Aliases::shipped()?);
     }
     if let Some(p) = extra {
         let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
-        read_aliases(&p.display().to_string(), &text, &mut map)?;
+        add(parse_aliases(&p.display().to_string(), &text)?);
     }
     Ok(map)
 }
 
-fn read_aliases(name: &str, text: &str, map: &mut HashMap<String, String>) -> Result<()> {
-    let v: toml::Table = toml::from_str(text).map_err(|e| {
-        Error::malformed(
-            crate::Position::new(name, 0, 0),
-            format!("not valid TOML: {e}"),
-        )
-    })?;
-    let Some(toml::Value::Table(t)) = v.get("aliases") else {
-        return Err(Error::malformed(
-            crate::Position::new(name, 1, 0),
-            "expected an [aliases] table of \"name\" = \"factor key\"",
-        ));
-    };
-    for (k, v) in t {
-        let key = match v {
-            toml::Value::String(s) => s.clone(),
-            toml::Value::Table(t) => match t.get("key") {
-                Some(toml::Value::String(s)) => s.clone(),
-                _ => continue,
-            },
-            _ => continue,
-        };
-        map.insert(k.to_lowercase(), key);
-    }
-    Ok(())
-}
-
-/// Price indices from the shipped deflator table.
+/// Price indices from the shipped deflator table, by currency.
 pub fn load_deflators(gbp: Deflator) -> Result<BTreeMap<String, PriceIndex>> {
-    let out = BTreeMap::new();
-    let Some(text) = crate::embedded::factor_file("tables/deflators.toml") else {
+    let mut out = BTreeMap::new();
+    if crate::embedded::factor_file("tables/deflators.toml").is_none() {
         return Ok(out);
+    }
+    let tables = crate::factors::tables::Deflators::shipped()?;
+    let gbp_series = match gbp {
+        Deflator::Cpi => "D7BT",
+        Deflator::Gdp => "YBGB",
     };
-    let _ = (text, gbp);
+    for (currency, id) in [("GBP", gbp_series), ("USD", "A191RD3A086NBEA")] {
+        if let Some(s) = tables.series(id) {
+            out.insert(
+                currency.to_string(),
+                PriceIndex {
+                    name: format!("{} ({}, {})", s.name, s.id, s.base),
+                    values: s.values.clone(),
+                },
+            );
+        }
+    }
     Ok(out)
 }
 

@@ -46,7 +46,7 @@ pub struct Resolver {
     pub edition: Edition,
     /// Spend sets searched after the activity set, by index into `sets`.
     pub spend: Vec<u16>,
-    /// Lower-case alias to factor key.
+    /// Alias (as normalised by `factors::tables::normalise_name`) to factor key.
     pub aliases: HashMap<String, String>,
     /// Price index by currency (`GBP`, `USD`), for spend rows with a price year.
     pub deflators: BTreeMap<String, PriceIndex>,
@@ -112,7 +112,7 @@ impl Resolver {
     pub fn find(&self, set: u16, activity: &str) -> Option<FactorRef> {
         let key = self
             .aliases
-            .get(&activity.to_lowercase())
+            .get(&crate::factors::tables::normalise_name(activity))
             .map(String::as_str)
             .unwrap_or(activity);
         let lookup = |s: u16| -> Option<FactorRef> {

@@ -186,6 +186,7 @@ fn read_header(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> SetHeade
         "source_file",
         "source_sha256",
         "source_rows",
+        "published_dp",
         "notes",
     ];
     unknown_fields(cx, t, KNOWN, "[set]");
@@ -220,6 +221,21 @@ fn read_header(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> SetHeade
     };
     h.price_year = opt_int(cx, t, "price_year").map(|y| y.clamp(0, u16::MAX as i64) as u16);
     h.source_rows = opt_int(cx, t, "source_rows").map(|n| n.max(0) as u64);
+    h.published_dp = match opt_int(cx, t, "published_dp") {
+        Some(dp) if (0..=28).contains(&dp) => Some(dp as u32),
+        Some(_) => {
+            let s = t
+                .get("published_dp")
+                .map(|v| v.span())
+                .unwrap_or(span.clone());
+            cx.problem(
+                &s,
+                "published_dp: expected a number of decimal places, 0 to 28",
+            );
+            None
+        }
+        None => None,
+    };
     if !h.id.is_empty()
         && !h
             .id
@@ -235,11 +251,12 @@ fn read_header(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> SetHeade
             ),
         );
     }
-    if !h.gwp.is_empty() && !matches!(h.gwp.as_str(), "AR4" | "AR5" | "AR6" | "mixed") {
+    if !h.gwp.is_empty() && !matches!(h.gwp.as_str(), "AR4" | "AR5" | "AR6" | "mixed" | "unstated")
+    {
         let s = t.get("gwp").map(|v| v.span()).unwrap_or(span.clone());
         cx.problem(
             &s,
-            format!("gwp {:?}: expected AR4, AR5, AR6 or mixed", h.gwp),
+            format!("gwp {:?}: expected AR4, AR5, AR6, mixed or unstated", h.gwp),
         );
     }
     if let Some(v) = t.get("kind") {
@@ -505,7 +522,7 @@ fn check_set(cx: &mut Ctx<'_>, h: &SetHeader, factors: &[Factor], spans: &[Facto
             }
         }
         if let Some(total) = f.kg_co2e {
-            check_gas_sum(cx, f, total, &spans[i].table);
+            check_gas_sum(cx, f, total, h.published_dp, &spans[i].table);
         }
     }
     if h.kind == Some(SetKind::Spend) {
@@ -524,8 +541,17 @@ fn check_set(cx: &mut Ctx<'_>, h: &SetHeader, factors: &[Factor], spans: &[Facto
 }
 
 /// The per-gas parts must add up to the total within the rounding of the published figures:
-/// half a unit in the last place of each figure.
-fn check_gas_sum(cx: &mut Ctx<'_>, f: &Factor, total: Decimal, span: &Range<usize>) {
+/// half a unit in the last place of each figure, or in the `published_dp`-th decimal place
+/// if that is coarser. (DESNZ 2017 and 2018 give per-mile factors as their per-km figures,
+/// rounded to 5 places, times 1.609344 exactly: the products carry 11 places, but the
+/// rounding that makes parts and total differ happened at the 5th.)
+fn check_gas_sum(
+    cx: &mut Ctx<'_>,
+    f: &Factor,
+    total: Decimal,
+    published_dp: Option<u32>,
+    span: &Range<usize>,
+) {
     let parts: Vec<Decimal> = f
         .gases
         .iter()
@@ -535,14 +561,18 @@ fn check_gas_sum(cx: &mut Ctx<'_>, f: &Factor, total: Decimal, span: &Range<usiz
     if parts.len() < 2 {
         return;
     }
+    let half = |v: Decimal| match published_dp {
+        Some(dp) if dp < v.scale() => Decimal::new(5, dp + 1),
+        _ => half_ulp(v),
+    };
     let mut sum = Decimal::ZERO;
-    let mut tolerance = half_ulp(total);
+    let mut tolerance = half(total);
     for p in &parts {
         sum = match sum.checked_add(*p) {
             Some(s) => s,
             None => return,
         };
-        tolerance += half_ulp(*p);
+        tolerance += half(*p);
     }
     let gap = (sum - total).abs();
     if gap > tolerance {
@@ -735,5 +765,46 @@ mod tests {
             p[0].message.contains("per-gas parts add up to 0.18306"),
             "{p:?}"
         );
+    }
+
+    fn set(extra_header: &str, factor: &str) -> String {
+        format!(
+            "[set]\nid = \"t\"\npublisher = \"P\"\nedition = 2017\ntitle = \"T\"\nlicence = \"L\"\n\
+             gwp = \"AR4\"\n{extra_header}\n[[factor]]\nkey = \"k\"\nscope = \"1\"\nunit = \"miles\"\n{factor}\n"
+        )
+    }
+
+    // DESNZ 2017, Delivery vehicles, Rigid (>3.5 - 7.5 tonnes), 100% Laden, miles: the per-km
+    // figures rounded to 5 places, times 1.609344.
+    const MILES: &str = "kg_co2e = \"0.93533463936\"\nco2 = \"0.923763456\"\n\
+                         ch4 = \"0.00035405568\"\nn2o = \"0.01120103424\"";
+
+    #[test]
+    fn parts_rounded_before_a_unit_conversion_need_published_dp() {
+        let (_, problems) = parse_set("t.toml", &set("", MILES));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("per-gas parts add up to"));
+        let (s, problems) = parse_set("t.toml", &set("published_dp = 5", MILES));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(s.header.published_dp, Some(5));
+    }
+
+    #[test]
+    fn published_dp_still_catches_real_gaps() {
+        let off = MILES.replace("0.923763456", "0.92366");
+        let (_, problems) = parse_set("t.toml", &set("published_dp = 5", &off));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn unstated_gwp_is_accepted() {
+        let text = set("", "kg_co2e = \"1\"").replace("\"AR4\"", "\"unstated\"");
+        let (_, problems) = parse_set("t.toml", &text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let text = set("", "kg_co2e = \"1\"").replace("\"AR4\"", "\"SAR\"");
+        let (_, problems) = parse_set("t.toml", &text);
+        assert!(problems[0]
+            .message
+            .contains("expected AR4, AR5, AR6, mixed or unstated"));
     }
 }

@@ -1,8 +1,10 @@
 //! Emission-factor sets: TOML files under `factors/` (shipped inside the binary) and in the
 //! user's own directories, loaded exactly, validated, searched, compared and imported.
 
+pub mod import;
 pub mod load;
 pub mod model;
+pub mod tables;
 pub mod write;
 
 pub use load::{parse_set, sha256_hex, Problem};

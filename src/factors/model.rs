@@ -114,6 +114,9 @@ pub struct SetHeader {
     pub source_sha256: String,
     /// Number of factor rows in the source.
     pub source_rows: Option<u64>,
+    /// Decimal places the publisher rounds its figures to for display (DESNZ: 5), where the
+    /// stored figures carry more; widens the per-gas sum check to half a unit in that place.
+    pub published_dp: Option<u32>,
     /// Free text: how the set was made, caveats.
     pub notes: String,
 }

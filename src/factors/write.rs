@@ -92,6 +92,9 @@ pub fn render_set(set: &FactorSet, preamble: &[String]) -> String {
     if let Some(n) = h.source_rows {
         kv("source_rows", n.to_string());
     }
+    if let Some(dp) = h.published_dp {
+        kv("published_dp", dp.to_string());
+    }
     if !h.notes.is_empty() {
         kv("notes", quote(&h.notes));
     }

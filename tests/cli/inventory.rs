@@ -362,19 +362,46 @@ fn table_and_csv_formats() {
     let s = Session::new();
     s.write("a.csv", &ACCEPTANCE.replace("100,MWh", "100000,MWh"));
     let set = mini_set();
-    let run = s.ghg(&["inventory", "a.csv", "--factors", &set, "--spend-factors", "none"]);
+    let run = s.ghg(&[
+        "inventory",
+        "a.csv",
+        "--factors",
+        &set,
+        "--spend-factors",
+        "none",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // 100,000 MWh x 0.18296 = 18,296,000 kg + 5,141.64 kg = 18,301.14164 t, shown to 2 places.
-    let line = run.stdout.lines().find(|l| l.starts_with("Scope 1")).unwrap();
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Scope 1"))
+        .unwrap();
     assert!(line.ends_with("18,301.14"), "{line}");
-    let line = run.stdout.lines().find(|l| l.contains("3 Fuel- and energy-related")).unwrap();
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("3 Fuel- and energy-related"))
+        .unwrap();
     // 3,021,000 + 926.5 + 2,295 + 198.5 + 1,222.02 kg
     assert!(line.ends_with("3,025.64"), "{line}");
-    let csv = s.ghg(&["inventory", "a.csv", "--factors", &set, "--spend-factors", "none", "--format", "csv"]);
+    let csv = s.ghg(&[
+        "inventory",
+        "a.csv",
+        "--factors",
+        &set,
+        "--spend-factors",
+        "none",
+        "--format",
+        "csv",
+    ]);
     let mut lines = csv.stdout.lines();
     assert_eq!(
         lines.next().unwrap(),
         "breakdown,name,scope_1,scope_2_location,scope_2_market,scope_3,total_location,total_market,outside_of_scopes"
     );
-    assert_eq!(lines.next().unwrap(), "total,,18301141.64,8850,8850,3025642.02,21335633.66,21335633.66,0");
+    assert_eq!(
+        lines.next().unwrap(),
+        "total,,18301141.64,8850,8850,3025642.02,21335633.66,21335633.66,0"
+    );
 }
