@@ -181,13 +181,16 @@ fn is_default_spend(name: &str) -> bool {
     matches!(name, "defra-sic-2022" | "epa-sc-1.3")
 }
 
-/// Shipped aliases, then the user's file on top (its names win), as normalised name to key.
-pub fn load_aliases(extra: Option<&Path>) -> Result<HashMap<String, String>> {
+/// Shipped aliases, then the user's file on top (its names win): normalised name to the keys
+/// to try, in order.
+pub fn load_aliases(extra: Option<&Path>) -> Result<HashMap<String, Vec<String>>> {
     use crate::factors::tables::{parse_aliases, Aliases};
     let mut map = HashMap::new();
     let mut add = |a: Aliases| {
         for alias in a.aliases {
-            map.insert(alias.name, alias.key);
+            let mut keys = vec![alias.key];
+            keys.extend(alias.also);
+            map.insert(alias.name, keys);
         }
     };
     if crate::embedded::factor_file("aliases.toml").is_some() {

@@ -46,8 +46,9 @@ pub struct Resolver {
     pub edition: Edition,
     /// Spend sets searched after the activity set, by index into `sets`.
     pub spend: Vec<u16>,
-    /// Alias (as normalised by `factors::tables::normalise_name`) to factor key.
-    pub aliases: HashMap<String, String>,
+    /// Alias (as normalised by `factors::tables::normalise_name`) to the factor keys it may
+    /// stand for, tried in order.
+    pub aliases: HashMap<String, Vec<String>>,
     /// Price index by currency (`GBP`, `USD`), for spend rows with a price year.
     pub deflators: BTreeMap<String, PriceIndex>,
     /// Whether to add upstream (well-to-tank, T&D) lines.
@@ -110,14 +111,16 @@ impl Resolver {
 
     /// Looks up an activity in the row's set, then in the spend sets; aliases first.
     pub fn find(&self, set: u16, activity: &str) -> Option<FactorRef> {
-        let key = self
+        let alias = self
             .aliases
-            .get(&crate::factors::tables::normalise_name(activity))
-            .map(String::as_str)
-            .unwrap_or(activity);
+            .get(&crate::factors::tables::normalise_name(activity));
         let lookup = |s: u16| -> Option<FactorRef> {
             let fs = self.sets.get(s as usize)?;
-            let i = fs.index_of(key).or_else(|| fs.index_of(activity))?;
+            let i = alias
+                .into_iter()
+                .flatten()
+                .find_map(|k| fs.index_of(k))
+                .or_else(|| fs.index_of(activity))?;
             Some(FactorRef {
                 set: s,
                 index: i as u32,

@@ -169,6 +169,9 @@ pub struct Alias {
     pub name: String,
     /// The factor key it stands for (a DESNZ factor ID, stable across editions).
     pub key: String,
+    /// Keys of the same factor in editions that key it differently (older editions whose
+    /// labels could not be matched to the ID); tried in order after `key`.
+    pub also: Vec<String>,
     /// What it is, for people.
     pub note: String,
 }
@@ -218,6 +221,8 @@ struct AliasEntry {
     name: toml::Spanned<String>,
     key: String,
     #[serde(default)]
+    also: Vec<String>,
+    #[serde(default)]
     note: String,
 }
 
@@ -240,6 +245,7 @@ pub fn parse_aliases(file: &str, text: &str) -> Result<Aliases> {
         out.aliases.push(Alias {
             name,
             key: a.key,
+            also: a.also,
             note: a.note,
         });
     }
