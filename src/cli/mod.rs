@@ -6,6 +6,7 @@
 
 pub mod factors;
 pub mod inventory;
+pub mod manifest;
 pub mod output;
 
 use crate::factors::Catalog;
