@@ -9,3 +9,4 @@
 //! Everything here works on values and bytes; reading files and re-running is `cli/`'s job.
 
 pub mod manifest;
+pub mod verify;

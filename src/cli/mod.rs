@@ -8,6 +8,7 @@ pub mod factors;
 pub mod inventory;
 pub mod manifest;
 pub mod output;
+pub mod verify;
 
 use crate::factors::Catalog;
 use crate::Error;
@@ -51,6 +52,8 @@ pub enum Command {
     Factors(factors::FactorsCommand),
     /// Compute a scope 1, 2 and 3 inventory from activity CSVs [default: the example NHS trust].
     Inventory(inventory::InventoryArgs),
+    /// Re-run the inventory in DIR/manifest.json and report any input, factor or output that differs.
+    Verify(verify::VerifyArgs),
 }
 
 /// The outcome of a subcommand that ran.
@@ -67,6 +70,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
         Command::Factors(cmd) => factors::run(cmd, &cli.global),
         Command::Inventory(args) => inventory::run(args, &cli.global),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
