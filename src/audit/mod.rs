@@ -8,5 +8,6 @@
 //!
 //! Everything here works on values and bytes; reading files and re-running is `cli/`'s job.
 
+pub mod explain;
 pub mod manifest;
 pub mod verify;

@@ -4,6 +4,7 @@
 //! Exit codes: 0 done and clean; 1 done with findings (rejected rows, a failed check, a
 //! difference over a threshold); 2 could not run (bad usage, unreadable input, invalid set).
 
+pub mod explain;
 pub mod factors;
 pub mod inventory;
 pub mod manifest;
@@ -54,6 +55,8 @@ pub enum Command {
     Inventory(inventory::InventoryArgs),
     /// Re-run the inventory in DIR/manifest.json and report any input, factor or output that differs.
     Verify(verify::VerifyArgs),
+    /// Show how a ledger line, factor or total in an output directory was computed.
+    Explain(explain::ExplainArgs),
 }
 
 /// The outcome of a subcommand that ran.
@@ -71,6 +74,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Factors(cmd) => factors::run(cmd, &cli.global),
         Command::Inventory(args) => inventory::run(args, &cli.global),
         Command::Verify(args) => verify::run(args),
+        Command::Explain(args) => explain::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
