@@ -8,6 +8,7 @@
 //!
 //! Everything here works on values and bytes; reading files and re-running is `cli/`'s job.
 
+pub mod compare;
 pub mod explain;
 pub mod manifest;
 pub mod verify;

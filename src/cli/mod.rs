@@ -4,6 +4,7 @@
 //! Exit codes: 0 done and clean; 1 done with findings (rejected rows, a failed check, a
 //! difference over a threshold); 2 could not run (bad usage, unreadable input, invalid set).
 
+pub mod compare;
 pub mod explain;
 pub mod factors;
 pub mod inventory;
@@ -57,6 +58,8 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Show how a ledger line, factor or total in an output directory was computed.
     Explain(explain::ExplainArgs),
+    /// Compare one inventory under two factor sets: change by scope, category, site, and drivers.
+    Compare(compare::CompareArgs),
 }
 
 /// The outcome of a subcommand that ran.
@@ -75,6 +78,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Inventory(args) => inventory::run(args, &cli.global),
         Command::Verify(args) => verify::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Compare(args) => compare::run(args, &cli.global),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
