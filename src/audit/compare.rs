@@ -296,10 +296,11 @@ fn table(out: &mut String, title: &str, rows: &[Change], a: &str, b: &str) {
             pct_text(c.percent),
         ]);
     }
-    aligned(out, &t);
+    aligned(out, &t, false);
 }
 
-fn aligned<const N: usize>(out: &mut String, rows: &[[String; N]]) {
+/// Text in columns: the first left-aligned, figures right-aligned, a final label column left.
+fn aligned<const N: usize>(out: &mut String, rows: &[[String; N]], label_last: bool) {
     let mut w = [0usize; N];
     for r in rows {
         for (w, c) in w.iter_mut().zip(r) {
@@ -311,6 +312,8 @@ fn aligned<const N: usize>(out: &mut String, rows: &[[String; N]]) {
         for (i, c) in r.iter().enumerate() {
             if i == 0 {
                 let _ = write!(line, "{c:<w$}", w = w[0]);
+            } else if label_last && i == N - 1 {
+                let _ = write!(line, "  {c:<w$}", w = w[i]);
             } else {
                 let _ = write!(line, "  {c:>w$}", w = w[i]);
             }
@@ -388,7 +391,7 @@ pub fn render_text(c: &Comparison, top: usize) -> String {
                 d.label.clone(),
             ]);
         }
-        aligned(&mut out, &t);
+        aligned(&mut out, &t, true);
         if shown < c.drivers.len() {
             let _ = writeln!(
                 out,

@@ -156,6 +156,10 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
 
     if let Some(dir) = &args.out {
         write_restatement(dir, &sides, &c)?;
+        eprintln!(
+            "wrote {0}/original, {0}/restated (each with manifest.json) and {0}/restatement.json",
+            dir.display()
+        );
     }
     match args.format {
         CompareFormat::Table => stdout(render_text(&c, args.top).as_bytes())?,
