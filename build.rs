@@ -50,6 +50,56 @@ fn main() {
         }
         writeln!(code, "];").unwrap();
     }
+    println!("cargo:rustc-env=GHG_COMMIT={}", source_commit(&root));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets this")).join("embedded.rs");
     std::fs::write(out, code).expect("write embedded.rs");
+}
+
+/// The commit the binary is built from, for the audit manifest: `GHG_COMMIT` if set (builds from
+/// a tarball), else `git rev-parse HEAD`, else "unknown". Rebuilds when HEAD moves.
+fn source_commit(root: &Path) -> String {
+    println!("cargo:rerun-if-env-changed=GHG_COMMIT");
+    if let Ok(c) = std::env::var("GHG_COMMIT") {
+        if !c.trim().is_empty() {
+            return c.trim().to_string();
+        }
+    }
+    let watch = |p: &str| {
+        // A path that does not exist would make cargo rerun this script on every build.
+        let p = root.join(p);
+        if p.exists() {
+            println!("cargo:rerun-if-changed={}", p.display());
+        }
+    };
+    let git = |args: &[&str]| -> Option<String> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .ok()?;
+        let text = String::from_utf8(out.stdout).ok()?;
+        (out.status.success() && !text.trim().is_empty()).then(|| text.trim().to_string())
+    };
+    // Only this project's own repository: a packaged crate unpacked inside another is "unknown".
+    let top = git(&["rev-parse", "--show-toplevel"]).map(PathBuf::from);
+    let same = |a: &Path, b: &Path| {
+        a.canonicalize()
+            .ok()
+            .is_some_and(|a| b.canonicalize().ok() == Some(a))
+    };
+    if !top.as_deref().is_some_and(|t| same(t, root)) {
+        return "unknown".to_string();
+    }
+    // HEAD itself, the branch it points to, and packed refs: any of them moving changes the commit.
+    for name in ["HEAD", "packed-refs"] {
+        if let Some(p) = git(&["rev-parse", "--git-path", name]) {
+            watch(&p);
+        }
+    }
+    if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
+        if let Some(p) = git(&["rev-parse", "--git-path", &branch]) {
+            watch(&p);
+        }
+    }
+    git(&["rev-parse", "HEAD"]).unwrap_or_else(|| "unknown".to_string())
 }

@@ -10,6 +10,7 @@
 #![deny(clippy::float_arithmetic, clippy::cast_precision_loss)]
 
 pub mod activity;
+pub mod audit;
 pub mod cli;
 pub mod embedded;
 pub mod engine;

@@ -49,6 +49,9 @@ pub struct InventoryArgs {
     /// Worker threads [default: all cores]; results never depend on it.
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
+    /// A timestamp to record in DIR/manifest.json (none by default, so reruns are identical).
+    #[arg(long, requires = "out")]
+    pub timestamp: Option<String>,
 }
 
 /// Output formats of `ghg inventory`.
@@ -322,6 +325,7 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         persist_csv(rejects_tmp.take(), &d.join("rejects.csv"))?;
         write_atomic(&d.join("inventory.json"), json.as_bytes())?;
         write_atomic(&d.join("inventory.csv"), csv_text.as_bytes())?;
+        super::manifest::write(d, args, global, &catalog, &prepared, &result.files)?;
     }
     match args.format {
         InventoryFormat::Table => stdout(inventory_table(inv, &facts)?.as_bytes())?,

@@ -4,9 +4,13 @@
 //! Exit codes: 0 done and clean; 1 done with findings (rejected rows, a failed check, a
 //! difference over a threshold); 2 could not run (bad usage, unreadable input, invalid set).
 
+pub mod compare;
+pub mod explain;
 pub mod factors;
 pub mod inventory;
+pub mod manifest;
 pub mod output;
+pub mod verify;
 
 use crate::factors::Catalog;
 use crate::Error;
@@ -55,6 +59,12 @@ pub enum Command {
     Factors(factors::FactorsCommand),
     /// Compute a scope 1, 2 and 3 inventory from activity CSVs [default: the example NHS trust].
     Inventory(inventory::InventoryArgs),
+    /// Re-run the inventory in DIR/manifest.json and report any input, factor or output that differs.
+    Verify(verify::VerifyArgs),
+    /// Show how a ledger line, factor or total in an output directory was computed.
+    Explain(explain::ExplainArgs),
+    /// Compare one inventory under two factor sets: change by scope, category, site, and drivers.
+    Compare(compare::CompareArgs),
 }
 
 /// The outcome of a subcommand that ran.
@@ -71,6 +81,9 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
         Command::Factors(cmd) => factors::run(cmd, &cli.global),
         Command::Inventory(args) => inventory::run(args, &cli.global),
+        Command::Verify(args) => verify::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Compare(args) => compare::run(args, &cli.global),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

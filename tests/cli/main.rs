@@ -4,3 +4,5 @@ mod util;
 
 mod factors;
 mod inventory;
+
+mod audit;

@@ -1,0 +1,485 @@
+//! One inventory under two factor sets: the change by scope, scope 3 category and site, and
+//! the factors that drive it, largest absolute change first. This is also the figure a
+//! base-year recalculation needs: the baseline as reported and as restated, side by side.
+//!
+//! A driver is a factor key whose contribution (location-based kg CO2e over every line that
+//! uses it, upstream lines under their own keys) differs between the two runs. Factor keys
+//! are stable across DESNZ editions, so a key names the same factor in both.
+
+use crate::inventory::{value_of, Inventory, RowCounts};
+use crate::num::{exact_string, percent_change};
+use crate::report::inventory::{Figures, CATEGORY_NAMES};
+use crate::{Error, Position, Result};
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Percentages are rounded half away from zero to this many places.
+pub const PERCENT_DP: u32 = 2;
+
+/// One figure before and after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// What the figure is.
+    pub name: String,
+    /// kg CO2e under the original set.
+    pub original: Decimal,
+    /// kg CO2e under the other set.
+    pub restated: Decimal,
+    /// `restated - original`, kg CO2e.
+    pub kg: Decimal,
+    /// Change in percent of the original, rounded; `None` when the original is zero.
+    pub percent: Option<Decimal>,
+}
+
+impl Change {
+    fn new(name: impl Into<String>, original: Decimal, restated: Decimal) -> Result<Change> {
+        let kg = restated
+            .checked_sub(original)
+            .ok_or_else(|| Error::overflow(Position::default(), "a change"))?;
+        Ok(Change {
+            name: name.into(),
+            original,
+            restated,
+            kg,
+            percent: percent_change(original, restated, PERCENT_DP),
+        })
+    }
+}
+
+/// A factor whose contribution changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Driver {
+    /// Factor key.
+    pub key: String,
+    /// Label path (from the restated set, else the original).
+    pub label: String,
+    /// Factor unit.
+    pub unit: String,
+    /// Factor value in the original set, if it has the key.
+    pub original_factor: Option<Decimal>,
+    /// Factor value in the other set, if it has the key.
+    pub restated_factor: Option<Decimal>,
+    /// Factor change in percent, rounded.
+    pub factor_percent: Option<Decimal>,
+    /// The contribution before and after.
+    pub contribution: Change,
+}
+
+/// What a factor lookup gives: value, label and unit.
+pub type FactorInfo = (Decimal, String, String);
+
+/// Two inventories compared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comparison {
+    /// Name of the original factor set.
+    pub original: String,
+    /// Name of the other factor set.
+    pub restated: String,
+    /// Row counts of each run.
+    pub rows: (RowCounts, RowCounts),
+    /// Scope totals and grand totals.
+    pub scopes: Vec<Change>,
+    /// Scope 3 categories that are non-zero in either run.
+    pub categories: Vec<Change>,
+    /// Sites, total location-based.
+    pub sites: Vec<Change>,
+    /// Factors whose contribution changed, largest absolute kg change first.
+    pub drivers: Vec<Driver>,
+}
+
+impl Comparison {
+    /// The change in the location-based total.
+    pub fn total(&self) -> Option<&Change> {
+        self.scopes.iter().find(|c| c.name == "total_location")
+    }
+}
+
+fn figures(inv: &Inventory) -> Result<Figures> {
+    let h = inv
+        .headline()
+        .ok_or_else(|| Error::overflow(Position::default(), "a total"))?;
+    Figures::of(&h)
+}
+
+/// Compares inventory `a` (under set `a_name`) with `b`. `factor(side, key)` gives a factor's
+/// value, label and unit in the original (side 0) or other (side 1) run's sets.
+pub fn compare(
+    a_name: &str,
+    a: &Inventory,
+    b_name: &str,
+    b: &Inventory,
+    factor: &dyn Fn(usize, &str) -> Option<FactorInfo>,
+) -> Result<Comparison> {
+    let (fa, fb) = (figures(a)?, figures(b)?);
+    let mut scopes = Vec::new();
+    for (name, x, y) in [
+        ("scope_1", fa.scope_1, fb.scope_1),
+        ("scope_2_location", fa.scope_2_location, fb.scope_2_location),
+        ("scope_2_market", fa.scope_2_market, fb.scope_2_market),
+        ("scope_3", fa.scope_3, fb.scope_3),
+        ("total_location", fa.total_location, fb.total_location),
+        ("total_market", fa.total_market, fb.total_market),
+    ] {
+        scopes.push(Change::new(name, x, y)?);
+    }
+    let mut categories = Vec::new();
+    for (i, (x, y)) in fa.categories.iter().zip(&fb.categories).enumerate() {
+        if !x.is_zero() || !y.is_zero() {
+            categories.push(Change::new(
+                format!("{} {}", i + 1, CATEGORY_NAMES[i]),
+                *x,
+                *y,
+            )?);
+        }
+    }
+    let ov = || Error::overflow(Position::default(), "a site total");
+    let sa = a.headline_by(|k| k.site.to_string()).ok_or_else(ov)?;
+    let sb = b.headline_by(|k| k.site.to_string()).ok_or_else(ov)?;
+    let mut site_names: Vec<&String> = sa.keys().chain(sb.keys()).collect();
+    site_names.sort();
+    site_names.dedup();
+    let mut sites = Vec::new();
+    for s in site_names {
+        let t = |m: &BTreeMap<String, crate::inventory::Headline>| -> Result<Decimal> {
+            match m.get(s) {
+                Some(h) => Ok(Figures::of(h)?.total_location),
+                None => Ok(Decimal::ZERO),
+            }
+        };
+        sites.push(Change::new(s.clone(), t(&sa)?, t(&sb)?)?);
+    }
+    let contributions = |inv: &Inventory| -> Result<BTreeMap<String, Decimal>> {
+        let mut sums: BTreeMap<String, crate::inventory::ExactSum> = BTreeMap::new();
+        for (k, t) in &inv.groups {
+            if k.class == crate::inventory::ScopeClass::Outside {
+                continue;
+            }
+            sums.entry(k.factor.to_string())
+                .or_default()
+                .merge(&t.kg)
+                .ok_or_else(|| Error::overflow(Position::default(), "a factor's contribution"))?;
+        }
+        sums.into_iter()
+            .map(|(k, s)| Ok((k, value_of(&s, "a factor's contribution")?)))
+            .collect()
+    };
+    let (ca, cb) = (contributions(a)?, contributions(b)?);
+    let mut keys: Vec<&String> = ca.keys().chain(cb.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut drivers = Vec::new();
+    for key in keys {
+        let x = ca.get(key).copied().unwrap_or(Decimal::ZERO);
+        let y = cb.get(key).copied().unwrap_or(Decimal::ZERO);
+        if x == y {
+            continue;
+        }
+        let (oa, ob) = (factor(0, key), factor(1, key));
+        let (label, unit) = ob
+            .as_ref()
+            .or(oa.as_ref())
+            .map(|(_, l, u)| (l.clone(), u.clone()))
+            .unwrap_or_default();
+        let (va, vb) = (oa.map(|f| f.0), ob.map(|f| f.0));
+        drivers.push(Driver {
+            key: key.clone(),
+            label,
+            unit,
+            original_factor: va,
+            restated_factor: vb,
+            factor_percent: va
+                .zip(vb)
+                .and_then(|(p, q)| percent_change(p, q, PERCENT_DP)),
+            contribution: Change::new(key.clone(), x, y)?,
+        });
+    }
+    drivers.sort_by(|p, q| {
+        q.contribution
+            .kg
+            .abs()
+            .cmp(&p.contribution.kg.abs())
+            .then_with(|| p.key.cmp(&q.key))
+    });
+    Ok(Comparison {
+        original: a_name.to_string(),
+        restated: b_name.to_string(),
+        rows: (a.rows, b.rows),
+        scopes,
+        categories,
+        sites,
+        drivers,
+    })
+}
+
+fn pct(p: Option<Decimal>) -> Value {
+    p.map_or(Value::Null, |p| Value::String(p.to_string()))
+}
+
+fn change_json(c: &Change) -> Value {
+    json!({
+        "name": c.name,
+        "original_kg_co2e": exact_string(c.original),
+        "restated_kg_co2e": exact_string(c.restated),
+        "change_kg_co2e": exact_string(c.kg),
+        "change_percent": pct(c.percent),
+    })
+}
+
+/// The comparison as a JSON value: exact decimals and rounded percentages as strings.
+pub fn to_json(c: &Comparison) -> Value {
+    let rows = |r: &RowCounts| json!({"read": r.read, "used": r.used, "rejected": r.rejected});
+    json!({
+        "schema": "ghg-compare/1",
+        "unit": "kg CO2e",
+        "original": c.original,
+        "restated": c.restated,
+        "rows": {"original": rows(&c.rows.0), "restated": rows(&c.rows.1)},
+        "totals": c.scopes.iter().map(change_json).collect::<Vec<_>>(),
+        "scope_3_categories": c.categories.iter().map(change_json).collect::<Vec<_>>(),
+        "by_site": c.sites.iter().map(change_json).collect::<Vec<_>>(),
+        "drivers": c.drivers.iter().map(|d| json!({
+            "factor_key": d.key,
+            "label": d.label,
+            "unit": d.unit,
+            "original_factor": d.original_factor.map(exact_string),
+            "restated_factor": d.restated_factor.map(exact_string),
+            "factor_change_percent": pct(d.factor_percent),
+            "original_kg_co2e": exact_string(d.contribution.original),
+            "restated_kg_co2e": exact_string(d.contribution.restated),
+            "change_kg_co2e": exact_string(d.contribution.kg),
+            "change_percent": pct(d.contribution.percent),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The comparison as pretty JSON with a final newline.
+pub fn render_json(c: &Comparison) -> Result<String> {
+    let mut s =
+        serde_json::to_string_pretty(&to_json(c)).map_err(|e| Error::usage(e.to_string()))?;
+    s.push('\n');
+    Ok(s)
+}
+
+fn pct_text(p: Option<Decimal>) -> String {
+    match p {
+        Some(p) if p.is_sign_positive() && !p.is_zero() => format!("+{p}%"),
+        Some(p) => format!("{p}%"),
+        None => "n/a".to_string(),
+    }
+}
+
+fn kg_text(d: Decimal) -> String {
+    let s = crate::num::display_grouped(d, 2);
+    if d.is_sign_positive() && !d.is_zero() {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+fn table(out: &mut String, title: &str, rows: &[Change], a: &str, b: &str) {
+    let mut t = vec![[
+        title.to_string(),
+        a.to_string(),
+        b.to_string(),
+        "change".into(),
+        "%".into(),
+    ]];
+    for c in rows {
+        t.push([
+            c.name.clone(),
+            crate::num::display_grouped(c.original, 2),
+            crate::num::display_grouped(c.restated, 2),
+            kg_text(c.kg),
+            pct_text(c.percent),
+        ]);
+    }
+    aligned(out, &t, false);
+}
+
+/// Text in columns: the first left-aligned, figures right-aligned, a final label column left.
+fn aligned<const N: usize>(out: &mut String, rows: &[[String; N]], label_last: bool) {
+    let mut w = [0usize; N];
+    for r in rows {
+        for (w, c) in w.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    for r in rows {
+        let mut line = String::new();
+        for (i, c) in r.iter().enumerate() {
+            if i == 0 {
+                let _ = write!(line, "{c:<w$}", w = w[0]);
+            } else if label_last && i == N - 1 {
+                let _ = write!(line, "  {c:<w$}", w = w[i]);
+            } else {
+                let _ = write!(line, "  {c:>w$}", w = w[i]);
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+/// The comparison for people, kg CO2e to two places; at most `top` drivers (0 for all).
+pub fn render_text(c: &Comparison, top: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Inventory under {} (original) and {} (restated), kg CO2e\n",
+        c.original, c.restated
+    );
+    table(&mut out, "total", &c.scopes, "original", "restated");
+    if !c.categories.is_empty() {
+        let _ = writeln!(out);
+        table(
+            &mut out,
+            "scope 3 category",
+            &c.categories,
+            "original",
+            "restated",
+        );
+    }
+    if c.sites.len() > 1 || c.sites.iter().any(|s| !s.name.is_empty()) {
+        let _ = writeln!(out);
+        let sites: Vec<Change> = c
+            .sites
+            .iter()
+            .map(|s| Change {
+                name: if s.name.is_empty() {
+                    "(no site)".into()
+                } else {
+                    s.name.clone()
+                },
+                ..s.clone()
+            })
+            .collect();
+        table(
+            &mut out,
+            "site (total, location-based)",
+            &sites,
+            "original",
+            "restated",
+        );
+    }
+    let _ = writeln!(out, "\nDrivers, largest change first");
+    if c.drivers.is_empty() {
+        let _ = writeln!(out, "  none: every factor contributes the same");
+    } else {
+        let mut t = vec![[
+            "factor".to_string(),
+            "original factor".into(),
+            "restated factor".into(),
+            "factor %".into(),
+            "kg change".into(),
+            "label".into(),
+        ]];
+        let shown = if top == 0 {
+            c.drivers.len()
+        } else {
+            top.min(c.drivers.len())
+        };
+        for d in &c.drivers[..shown] {
+            let f = |v: Option<Decimal>| v.map_or("(none)".to_string(), exact_string);
+            t.push([
+                d.key.clone(),
+                f(d.original_factor),
+                f(d.restated_factor),
+                pct_text(d.factor_percent),
+                kg_text(d.contribution.kg),
+                d.label.clone(),
+            ]);
+        }
+        aligned(&mut out, &t, true);
+        if shown < c.drivers.len() {
+            let _ = writeln!(
+                out,
+                "  ... and {} more (--top 0 shows all)",
+                c.drivers.len() - shown
+            );
+        }
+    }
+    let (ra, rb) = &c.rows;
+    if ra.used != rb.used || ra.rejected != rb.rejected {
+        let _ = writeln!(
+            out,
+            "\nnote: rows used differ ({} under {}, {} under {}): rows one set cannot price are not in its figures",
+            ra.used, c.original, rb.used, c.restated
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::{ExactSum, GroupKey, MarketBasis, Quality, ScopeClass, Totals};
+    use std::str::FromStr;
+    use std::sync::Arc;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn inv(set: &str, lines: &[(ScopeClass, &str, &str)]) -> Inventory {
+        let mut i = Inventory::default();
+        for (class, key, kg) in lines {
+            let k = GroupKey {
+                class: *class,
+                site: Arc::from("A"),
+                period: None,
+                set: Arc::from(set),
+                factor: Arc::from(*key),
+                upstream_of: None,
+                quality: Quality::AverageData,
+                market: MarketBasis::NotApplicable,
+            };
+            let t = Totals {
+                kg: ExactSum::of(d(kg)),
+                kg_market: ExactSum::of(d(kg)),
+                ..Totals::default()
+            };
+            i.groups.insert(k, t);
+        }
+        i
+    }
+
+    #[test]
+    fn electricity_drives_the_change() {
+        let a = inv(
+            "a",
+            &[
+                (ScopeClass::Two, "e", "10352.5"),
+                (ScopeClass::One, "g", "100"),
+            ],
+        );
+        let b = inv(
+            "b",
+            &[
+                (ScopeClass::Two, "e", "8850"),
+                (ScopeClass::One, "g", "100"),
+            ],
+        );
+        let f = |side: usize, key: &str| -> Option<FactorInfo> {
+            (key == "e").then(|| {
+                (
+                    if side == 0 { d("0.20705") } else { d("0.177") },
+                    "elec".into(),
+                    "kWh".into(),
+                )
+            })
+        };
+        let c = compare("a", &a, "b", &b, &f).unwrap();
+        assert_eq!(c.drivers.len(), 1);
+        assert_eq!(c.drivers[0].factor_percent, Some(d("-14.51")));
+        assert_eq!(c.drivers[0].contribution.kg, d("-1502.5"));
+        let s2 = c
+            .scopes
+            .iter()
+            .find(|s| s.name == "scope_2_location")
+            .unwrap();
+        assert_eq!(s2.percent, Some(d("-14.51")));
+        assert!(render_text(&c, 0).contains("-14.51%"));
+    }
+}

@@ -1,0 +1,843 @@
+//! A figure back to what made it: each ledger line as input quantity, exact unit conversion,
+//! factor and product, and the totals of `inventory.json` it rolls into.
+//!
+//! The kg CO2e is recomputed here the way the engine computes it (quantity x multiplier x
+//! factor, then one division by the divisor if the conversion has one) and compared with the
+//! ledger's, so an explanation that does not reproduce its figure says so.
+
+use crate::engine::LEDGER_HEADER;
+use crate::num::{exact_string, parse_decimal};
+use crate::report::inventory::CATEGORY_NAMES;
+use crate::units::{conversion, parse_unit};
+use crate::{Error, Position, Result};
+use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// One line of `ledger.csv`, read back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LedgerLine {
+    /// Line of ledger.csv it was read from, from 1 (the header is line 1).
+    pub ledger_line: u64,
+    /// Input file as named in the run.
+    pub file: String,
+    /// Line in that input, from 1.
+    pub line: u64,
+    /// The row's activity text.
+    pub activity: String,
+    /// The row's quantity.
+    pub quantity: Decimal,
+    /// The row's unit.
+    pub unit: String,
+    /// Factor set id.
+    pub factor_set: String,
+    /// Factor key.
+    pub factor_key: String,
+    /// Factor value, kg CO2e per converted unit.
+    pub factor_value: Decimal,
+    /// The quantity in the factor's unit.
+    pub converted_quantity: Decimal,
+    /// The factor's unit.
+    pub converted_unit: String,
+    /// kg CO2e (location-based for scope 2).
+    pub kg_co2e: Decimal,
+    /// `1`, `2`, `3` or `outside`.
+    pub scope: String,
+    /// Scope 3 category.
+    pub category: Option<u8>,
+    /// kg CO2e, market-based.
+    pub kg_co2e_market: Decimal,
+    /// How the market-based figure was found (scope 2).
+    pub market_basis: String,
+    /// For an upstream line, the factor it is upstream of.
+    pub upstream_of: String,
+    /// Site.
+    pub site: String,
+    /// Period.
+    pub period: String,
+    /// The row's reference.
+    pub reference: String,
+    /// The row's supplier.
+    pub supplier: String,
+    /// Data-quality tier.
+    pub quality: String,
+    /// The factor's label path.
+    pub factor_label: String,
+}
+
+/// Reads `ledger.csv`; `name` names it in errors.
+pub fn read_ledger(name: &str, bytes: &[u8]) -> Result<Vec<LedgerLine>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let header = rdr
+        .headers()
+        .map_err(|e| Error::malformed(Position::new(name, 1, 0), format!("not a ledger: {e}")))?
+        .clone();
+    let mut col = BTreeMap::new();
+    for want in LEDGER_HEADER {
+        let i = header.iter().position(|h| h == *want).ok_or_else(|| {
+            Error::malformed(
+                Position::new(name, 1, 0),
+                format!("not a ledger written by ghg inventory: no column {want:?}"),
+            )
+        })?;
+        col.insert(*want, i);
+    }
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            Error::malformed(
+                Position::new(name, line, 0),
+                format!("unreadable ledger line: {e}"),
+            )
+        })?;
+        let ledger_line = rec.position().map_or(0, |p| p.line());
+        let get = |c: &str| -> &str { col.get(c).and_then(|&i| rec.get(i)).unwrap_or("") };
+        let num = |c: &str| -> Result<Decimal> {
+            let v = get(c);
+            let field = col.get(c).map_or(0, |&i| i as u64 + 1);
+            parse_decimal(v).map_err(|e| {
+                Error::bad_value(Position::new(name, ledger_line, field), c, v, e.describe())
+            })
+        };
+        let int = |c: &str| -> Result<u64> {
+            let v = get(c);
+            v.parse::<u64>().map_err(|_| {
+                let field = col.get(c).map_or(0, |&i| i as u64 + 1);
+                Error::bad_value(
+                    Position::new(name, ledger_line, field),
+                    c,
+                    v,
+                    "a line number",
+                )
+            })
+        };
+        let category = match get("category") {
+            "" => None,
+            c => Some(c.parse::<u8>().map_err(|_| {
+                Error::bad_value(
+                    Position::new(name, ledger_line, 0),
+                    "category",
+                    c,
+                    "1 to 15",
+                )
+            })?),
+        };
+        out.push(LedgerLine {
+            ledger_line,
+            file: get("file").to_string(),
+            line: int("line")?,
+            activity: get("activity").to_string(),
+            quantity: num("quantity")?,
+            unit: get("unit").to_string(),
+            factor_set: get("factor_set").to_string(),
+            factor_key: get("factor_key").to_string(),
+            factor_value: num("factor_value")?,
+            converted_quantity: num("converted_quantity")?,
+            converted_unit: get("converted_unit").to_string(),
+            kg_co2e: num("kg_co2e")?,
+            scope: get("scope").to_string(),
+            category,
+            kg_co2e_market: num("kg_co2e_market")?,
+            market_basis: get("market_basis").to_string(),
+            upstream_of: get("upstream_of").to_string(),
+            site: get("site").to_string(),
+            period: get("period").to_string(),
+            reference: get("ref").to_string(),
+            supplier: get("supplier").to_string(),
+            quality: get("quality").to_string(),
+            factor_label: get("factor_label").to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// Which ledger lines to explain; every filter given must match, none given means all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// An input row: file as named in the ledger, and line.
+    pub line: Option<(String, u64)>,
+    /// A factor: set id (any set if `None`) and key.
+    pub factor: Option<(Option<String>, String)>,
+    /// A site as written on the rows.
+    pub site: Option<String>,
+    /// A scope: `1`, `2`, `3`, `outside`.
+    pub scope: Option<String>,
+    /// A scope 3 category.
+    pub category: Option<u8>,
+}
+
+impl Selection {
+    /// True when the line passes every filter.
+    pub fn matches(&self, l: &LedgerLine) -> bool {
+        self.line
+            .as_ref()
+            .map_or(true, |(f, n)| &l.file == f && l.line == *n)
+            && self.factor.as_ref().map_or(true, |(s, k)| {
+                &l.factor_key == k && s.as_ref().map_or(true, |s| &l.factor_set == s)
+            })
+            && self.site.as_ref().map_or(true, |s| &l.site == s)
+            && self
+                .scope
+                .as_ref()
+                .map_or(true, |s| l.scope.eq_ignore_ascii_case(s))
+            && self.category.map_or(true, |c| l.category == Some(c))
+    }
+
+    /// The filters in words, for headings.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some((f, n)) = &self.line {
+            parts.push(format!("input row {f}:{n}"));
+        }
+        if let Some((s, k)) = &self.factor {
+            parts.push(match s {
+                Some(s) => format!("factor {s}:{k}"),
+                None => format!("factor {k}"),
+            });
+        }
+        if let Some(s) = &self.scope {
+            parts.push(format!("scope {s}"));
+        }
+        if let Some(c) = self.category {
+            parts.push(format!("category {c}"));
+        }
+        if let Some(s) = &self.site {
+            parts.push(format!("site {s:?}"));
+        }
+        if parts.is_empty() {
+            "the whole inventory".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// Where a factor is defined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactorSource {
+    /// The factor-set file, as the manifest names it.
+    pub file: String,
+    /// Line of the factor's `[[factor]]` header.
+    pub line: u64,
+}
+
+/// One ledger line, explained.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chain {
+    /// The line.
+    pub line: LedgerLine,
+    /// Multiply the quantity by this to get the factor's unit...
+    pub multiply_by: Option<Decimal>,
+    /// ...and divide by this (one for every conversion between decimal units).
+    pub divide_by: Option<Decimal>,
+    /// The kg CO2e recomputed from quantity, conversion and factor.
+    pub recomputed: Option<Decimal>,
+    /// Where the factor is defined, when known.
+    pub source: Option<FactorSource>,
+}
+
+impl Chain {
+    /// True when the recomputed kg CO2e equals the ledger's.
+    pub fn reproduced(&self) -> bool {
+        self.recomputed == Some(self.line.kg_co2e)
+    }
+}
+
+/// kg CO2e as the engine computes it: `quantity x multiply_by x factor`, then `/ divide_by`.
+pub fn recompute(
+    quantity: Decimal,
+    multiply_by: Decimal,
+    divide_by: Decimal,
+    factor: Decimal,
+) -> Option<Decimal> {
+    let p = quantity.checked_mul(multiply_by)?.checked_mul(factor)?;
+    if divide_by == Decimal::ONE {
+        Some(p)
+    } else {
+        p.checked_div(divide_by)
+    }
+}
+
+/// Explains one ledger line; `source(set, key)` finds where a factor is defined.
+pub fn chain(line: &LedgerLine, source: &dyn Fn(&str, &str) -> Option<FactorSource>) -> Chain {
+    let conv = parse_unit(&line.unit)
+        .zip(parse_unit(&line.converted_unit))
+        .and_then(|(from, to)| conversion(&from, &to).ok());
+    let recomputed = conv.and_then(|c| recompute(line.quantity, c.num, c.den, line.factor_value));
+    Chain {
+        line: line.clone(),
+        multiply_by: conv.map(|c| c.num),
+        divide_by: conv.map(|c| c.den),
+        recomputed,
+        source: source(&line.factor_set, &line.factor_key),
+    }
+}
+
+/// A named total of `inventory.json` and its value, kg CO2e.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Total {
+    /// What it is (`scope 1`, `scope 3 category 6 Business travel`, `site "REF12"`, ...).
+    pub name: String,
+    /// JSON pointer into inventory.json.
+    pub pointer: String,
+    /// Its value as inventory.json gives it.
+    pub kg_co2e: String,
+}
+
+/// The totals of `inventory.json` a line rolls into, innermost first.
+pub fn rolls_into(l: &LedgerLine, inventory: &Value) -> Vec<Total> {
+    let mut ptrs: Vec<(String, String)> = Vec::new();
+    match l.scope.as_str() {
+        "1" => ptrs.push(("scope 1".into(), "/totals_kg_co2e/scope_1".into())),
+        "2" => {
+            ptrs.push((
+                "scope 2 (location-based)".into(),
+                "/totals_kg_co2e/scope_2_location".into(),
+            ));
+            ptrs.push((
+                "scope 2 (market-based)".into(),
+                "/totals_kg_co2e/scope_2_market".into(),
+            ));
+        }
+        "3" => {
+            if let Some(c) = l.category {
+                let name = CATEGORY_NAMES
+                    .get(usize::from(c).wrapping_sub(1))
+                    .copied()
+                    .unwrap_or("");
+                ptrs.push((
+                    format!("scope 3 category {c} ({name})"),
+                    format!("/totals_kg_co2e/scope_3_categories_kg_co2e/{c}"),
+                ));
+            }
+            ptrs.push(("scope 3".into(), "/totals_kg_co2e/scope_3".into()));
+        }
+        _ => ptrs.push((
+            "outside of scopes".into(),
+            "/totals_kg_co2e/outside_of_scopes".into(),
+        )),
+    }
+    if l.scope != "outside" {
+        let site = l.site.replace('~', "~0").replace('/', "~1");
+        ptrs.push((
+            format!("site {:?} total (location-based)", l.site),
+            format!("/by_site/{site}/total_location"),
+        ));
+        ptrs.push((
+            "total (location-based)".into(),
+            "/totals_kg_co2e/total_location".into(),
+        ));
+        if l.scope == "2" {
+            ptrs.push((
+                "total (market-based)".into(),
+                "/totals_kg_co2e/total_market".into(),
+            ));
+        }
+    }
+    ptrs.into_iter()
+        .filter_map(|(name, pointer)| {
+            let v = inventory.pointer(&pointer)?.as_str()?.to_string();
+            Some(Total {
+                name,
+                pointer,
+                kg_co2e: v,
+            })
+        })
+        .collect()
+}
+
+/// The lines of one factor within a selection, summed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactorSum {
+    /// Set id.
+    pub set: String,
+    /// Factor key.
+    pub key: String,
+    /// Label path.
+    pub label: String,
+    /// Factor value.
+    pub value: Decimal,
+    /// Factor unit.
+    pub unit: String,
+    /// Converted quantity, summed.
+    pub quantity: Decimal,
+    /// kg CO2e, summed.
+    pub kg_co2e: Decimal,
+    /// Lines.
+    pub lines: u64,
+}
+
+/// An explanation of a selection of ledger lines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explanation {
+    /// What was selected, in words.
+    pub selection: String,
+    /// Every selected line, explained, in ledger order.
+    pub chains: Vec<Chain>,
+    /// The selection by factor, largest kg CO2e first.
+    pub by_factor: Vec<FactorSum>,
+    /// kg CO2e of the selection (location-based).
+    pub kg_co2e: Decimal,
+    /// kg CO2e of the selection (market-based).
+    pub kg_co2e_market: Decimal,
+    /// The totals of inventory.json the selection rolls into.
+    pub totals: Vec<Total>,
+    /// The total of inventory.json the selection is exactly, if it is one.
+    pub equals: Option<Total>,
+}
+
+/// Explains the lines `sel` picks. `inventory` is inventory.json; `source` finds factors.
+pub fn explain(
+    lines: &[LedgerLine],
+    sel: &Selection,
+    inventory: &Value,
+    source: &dyn Fn(&str, &str) -> Option<FactorSource>,
+) -> Result<Explanation> {
+    let ov = || Error::overflow(Position::default(), "the selection's total");
+    let chains: Vec<Chain> = lines
+        .iter()
+        .filter(|l| sel.matches(l))
+        .map(|l| chain(l, source))
+        .collect();
+    let mut kg = Decimal::ZERO;
+    let mut kg_market = Decimal::ZERO;
+    let mut sums: BTreeMap<(String, String), FactorSum> = BTreeMap::new();
+    let mut totals: Vec<Total> = Vec::new();
+    for c in &chains {
+        let l = &c.line;
+        if l.scope != "outside" {
+            kg = kg.checked_add(l.kg_co2e).ok_or_else(ov)?;
+            kg_market = kg_market.checked_add(l.kg_co2e_market).ok_or_else(ov)?;
+        }
+        let s = sums
+            .entry((l.factor_set.clone(), l.factor_key.clone()))
+            .or_insert_with(|| FactorSum {
+                set: l.factor_set.clone(),
+                key: l.factor_key.clone(),
+                label: l.factor_label.clone(),
+                value: l.factor_value,
+                unit: l.converted_unit.clone(),
+                quantity: Decimal::ZERO,
+                kg_co2e: Decimal::ZERO,
+                lines: 0,
+            });
+        s.quantity = s
+            .quantity
+            .checked_add(l.converted_quantity)
+            .ok_or_else(ov)?;
+        s.kg_co2e = s.kg_co2e.checked_add(l.kg_co2e).ok_or_else(ov)?;
+        s.lines += 1;
+        for t in rolls_into(l, inventory) {
+            if !totals.iter().any(|x| x.pointer == t.pointer) {
+                totals.push(t);
+            }
+        }
+    }
+    // Innermost first: category, scope, site, grand totals.
+    let rank = |t: &Total| -> u8 {
+        let p = t.pointer.as_str();
+        if p.contains("scope_3_categories") {
+            0
+        } else if p.starts_with("/by_site/") {
+            2
+        } else if p.contains("/total_") {
+            3
+        } else {
+            1
+        }
+    };
+    totals.sort_by(|a, b| {
+        rank(a)
+            .cmp(&rank(b))
+            .then_with(|| a.pointer.cmp(&b.pointer))
+    });
+    let mut by_factor: Vec<FactorSum> = sums.into_values().collect();
+    by_factor.sort_by(|a, b| {
+        b.kg_co2e
+            .abs()
+            .cmp(&a.kg_co2e.abs())
+            .then_with(|| (&a.set, &a.key).cmp(&(&b.set, &b.key)))
+    });
+    let equals = exact_total(sel, inventory);
+    Ok(Explanation {
+        selection: sel.describe(),
+        chains,
+        by_factor,
+        kg_co2e: kg,
+        kg_co2e_market: kg_market,
+        totals,
+        equals,
+    })
+}
+
+/// The inventory.json total a selection made only of scope, category and site filters is.
+fn exact_total(sel: &Selection, inventory: &Value) -> Option<Total> {
+    if sel.line.is_some() || sel.factor.is_some() {
+        return None;
+    }
+    let (base, prefix) = match &sel.site {
+        Some(s) => (
+            format!("/by_site/{}", s.replace('~', "~0").replace('/', "~1")),
+            format!("site {s:?} "),
+        ),
+        None => ("/totals_kg_co2e".to_string(), String::new()),
+    };
+    let (field, name) = match (sel.scope.as_deref(), sel.category) {
+        (None, None) => (
+            "total_location".to_string(),
+            "total (location-based)".to_string(),
+        ),
+        (Some("1"), None) => ("scope_1".into(), "scope 1".into()),
+        (Some("2"), None) => ("scope_2_location".into(), "scope 2 (location-based)".into()),
+        (Some("3"), None) => ("scope_3".into(), "scope 3".into()),
+        (Some("3") | None, Some(c)) if sel.site.is_none() => (
+            format!("scope_3_categories_kg_co2e/{c}"),
+            format!("scope 3 category {c}"),
+        ),
+        _ => return None,
+    };
+    let pointer = format!("{base}/{field}");
+    let v = inventory.pointer(&pointer)?.as_str()?.to_string();
+    Some(Total {
+        name: format!("{prefix}{name}"),
+        pointer,
+        kg_co2e: v,
+    })
+}
+
+fn chain_json(c: &Chain) -> Value {
+    let l = &c.line;
+    let mut m = Map::new();
+    m.insert("file".into(), json!(l.file));
+    m.insert("line".into(), json!(l.line));
+    m.insert("ledger_line".into(), json!(l.ledger_line));
+    m.insert("activity".into(), json!(l.activity));
+    m.insert("quantity".into(), json!(exact_string(l.quantity)));
+    m.insert("unit".into(), json!(l.unit));
+    m.insert(
+        "conversion".into(),
+        json!({
+            "from": l.unit,
+            "to": l.converted_unit,
+            "multiply_by": c.multiply_by.map(exact_string),
+            "divide_by": c.divide_by.map(exact_string),
+        }),
+    );
+    m.insert(
+        "converted_quantity".into(),
+        json!(exact_string(l.converted_quantity)),
+    );
+    m.insert("converted_unit".into(), json!(l.converted_unit));
+    m.insert(
+        "factor".into(),
+        json!({
+            "set": l.factor_set,
+            "key": l.factor_key,
+            "label": l.factor_label,
+            "value": exact_string(l.factor_value),
+            "unit": format!("kg CO2e per {}", l.converted_unit),
+            "source": c.source.as_ref().map(|s| json!({"file": s.file, "line": s.line})),
+        }),
+    );
+    m.insert("kg_co2e".into(), json!(exact_string(l.kg_co2e)));
+    m.insert(
+        "kg_co2e_recomputed".into(),
+        json!(c.recomputed.map(exact_string)),
+    );
+    m.insert("reproduced".into(), json!(c.reproduced()));
+    m.insert("formula".into(), json!(formula(c)));
+    m.insert("scope".into(), json!(l.scope));
+    m.insert("category".into(), json!(l.category));
+    m.insert(
+        "kg_co2e_market".into(),
+        json!(exact_string(l.kg_co2e_market)),
+    );
+    m.insert("market_basis".into(), json!(l.market_basis));
+    m.insert("upstream_of".into(), json!(l.upstream_of));
+    m.insert("site".into(), json!(l.site));
+    m.insert("period".into(), json!(l.period));
+    m.insert("ref".into(), json!(l.reference));
+    m.insert("supplier".into(), json!(l.supplier));
+    m.insert("quality".into(), json!(l.quality));
+    Value::Object(m)
+}
+
+fn total_json(t: &Total) -> Value {
+    json!({"name": t.name, "pointer": t.pointer, "kg_co2e": t.kg_co2e})
+}
+
+/// The explanation as JSON: exact decimals as strings.
+pub fn render_json(e: &Explanation) -> Result<String> {
+    let v = json!({
+        "schema": "ghg-explain/1",
+        "selection": e.selection,
+        "lines": e.chains.iter().map(chain_json).collect::<Vec<_>>(),
+        "by_factor": e.by_factor.iter().map(|f| json!({
+            "set": f.set, "key": f.key, "label": f.label, "value": exact_string(f.value),
+            "unit": f.unit, "quantity": exact_string(f.quantity), "kg_co2e": exact_string(f.kg_co2e),
+            "lines": f.lines,
+        })).collect::<Vec<_>>(),
+        "kg_co2e": exact_string(e.kg_co2e),
+        "kg_co2e_market": exact_string(e.kg_co2e_market),
+        "rolls_into": e.totals.iter().map(total_json).collect::<Vec<_>>(),
+        "equals": e.equals.as_ref().map(total_json),
+    });
+    let mut s = serde_json::to_string_pretty(&v).map_err(|e| Error::usage(e.to_string()))?;
+    s.push('\n');
+    Ok(s)
+}
+
+fn formula(c: &Chain) -> String {
+    let l = &c.line;
+    let q = exact_string(l.quantity);
+    let f = exact_string(l.factor_value);
+    let kg = exact_string(l.kg_co2e);
+    match (c.multiply_by, c.divide_by) {
+        (Some(m), Some(d)) if m == Decimal::ONE && d == Decimal::ONE => format!("{q} x {f} = {kg}"),
+        (Some(m), Some(d)) if d == Decimal::ONE => {
+            format!("{q} x {} x {f} = {kg}", exact_string(m))
+        }
+        (Some(m), Some(d)) => format!(
+            "{q} x {} x {f} / {} = {kg}",
+            exact_string(m),
+            exact_string(d)
+        ),
+        _ => format!("{} x {f} = {kg}", exact_string(l.converted_quantity)),
+    }
+}
+
+/// The explanation for people: at most `limit` lines in full (0 for all), then the sums.
+pub fn render_text(e: &Explanation, limit: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Explaining {}: {} ledger line{}",
+        e.selection,
+        e.chains.len(),
+        if e.chains.len() == 1 { "" } else { "s" }
+    );
+    let shown = if limit == 0 {
+        e.chains.len()
+    } else {
+        limit.min(e.chains.len())
+    };
+    for c in &e.chains[..shown] {
+        let l = &c.line;
+        let _ = writeln!(out);
+        let mut head = format!(
+            "{}:{}  {} {} {}",
+            l.file,
+            l.line,
+            l.activity,
+            exact_string(l.quantity),
+            l.unit
+        );
+        if !l.upstream_of.is_empty() {
+            head.push_str(&format!("  (upstream of {})", l.upstream_of));
+        }
+        let _ = writeln!(out, "{head}");
+        let q = exact_string(l.quantity);
+        let cq = exact_string(l.converted_quantity);
+        match (c.multiply_by, c.divide_by) {
+            (Some(m), Some(d)) if m == Decimal::ONE && d == Decimal::ONE => {
+                let _ = writeln!(
+                    out,
+                    "  input      {q} {} (already in the factor's unit {})",
+                    l.unit, l.converted_unit
+                );
+            }
+            (Some(m), Some(d)) => {
+                let ratio = if d == Decimal::ONE {
+                    format!("x {}", exact_string(m))
+                } else {
+                    format!("x {} / {}", exact_string(m), exact_string(d))
+                };
+                let _ = writeln!(
+                    out,
+                    "  convert    {q} {} {ratio} = {cq} {}",
+                    l.unit, l.converted_unit
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "  convert    {q} {} -> {cq} {} (ratio not from units alone)",
+                    l.unit, l.converted_unit
+                );
+            }
+        }
+        let _ = writeln!(
+            out,
+            "  factor     {} {} = {} kg CO2e per {}",
+            l.factor_set,
+            l.factor_key,
+            exact_string(l.factor_value),
+            l.converted_unit
+        );
+        if !l.factor_label.is_empty() {
+            let _ = writeln!(out, "             {}", l.factor_label);
+        }
+        if let Some(s) = &c.source {
+            let _ = writeln!(out, "             defined at {}:{}", s.file, s.line);
+        }
+        let _ = writeln!(out, "  result     {} kg CO2e", formula(c));
+        match c.recomputed {
+            Some(_) if c.reproduced() => {}
+            Some(r) => {
+                let _ = writeln!(
+                    out,
+                    "  warning    recomputed {} kg CO2e differs from the ledger's {}",
+                    exact_string(r),
+                    exact_string(l.kg_co2e)
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "  warning    cannot recompute: units {:?} -> {:?} not convertible here",
+                    l.unit, l.converted_unit
+                );
+            }
+        }
+        if l.market_basis == "contractual" {
+            let _ = writeln!(
+                out,
+                "  market     {} kg CO2e (the row's contractual market_factor)",
+                exact_string(l.kg_co2e_market)
+            );
+        }
+        let cat = l
+            .category
+            .map(|c| format!(" category {c}"))
+            .unwrap_or_default();
+        let site = if l.site.is_empty() {
+            "(no site)".to_string()
+        } else {
+            l.site.clone()
+        };
+        let _ = writeln!(
+            out,
+            "  counts in  scope {}{cat}, site {site}{}",
+            l.scope,
+            if l.period.is_empty() {
+                String::new()
+            } else {
+                format!(", period {}", l.period)
+            }
+        );
+    }
+    if shown < e.chains.len() {
+        let _ = writeln!(
+            out,
+            "\n... and {} more lines (--limit 0 shows all; --format json lists them)",
+            e.chains.len() - shown
+        );
+    }
+    if e.chains.len() > 1 {
+        let _ = writeln!(out, "\nBy factor");
+        for f in &e.by_factor {
+            let _ = writeln!(
+                out,
+                "  {} {}: {} {} x {} = {} kg CO2e ({} line{})  {}",
+                f.set,
+                f.key,
+                exact_string(f.quantity),
+                f.unit,
+                exact_string(f.value),
+                exact_string(f.kg_co2e),
+                f.lines,
+                if f.lines == 1 { "" } else { "s" },
+                f.label
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nSelection total: {} kg CO2e (market-based {})",
+        exact_string(e.kg_co2e),
+        exact_string(e.kg_co2e_market)
+    );
+    if let Some(t) = &e.equals {
+        let same = parse_decimal(&t.kg_co2e).ok() == Some(e.kg_co2e);
+        let _ = writeln!(
+            out,
+            "  = inventory.json {} {} kg CO2e{}",
+            t.name,
+            t.kg_co2e,
+            if same {
+                ""
+            } else {
+                "  (DIFFERS: the ledger and inventory.json disagree)"
+            }
+        );
+    }
+    if !e.totals.is_empty() {
+        let _ = writeln!(out, "Rolls into (inventory.json)");
+        let w = e
+            .totals
+            .iter()
+            .map(|t| t.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        for t in &e.totals {
+            let _ = writeln!(out, "  {:<w$}  {} kg CO2e", t.name, t.kg_co2e);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LEDGER: &str = "file,line,activity,quantity,unit,factor_set,factor_key,factor_value,converted_quantity,converted_unit,kg_co2e,scope,category,kg_co2e_market,market_basis,upstream_of,site,period,ref,supplier,quality,factor_label
+a.csv,2,7_400_4000_5,3.6,GJ,s,7_400_4000_5,0.177,1000,kWh,177,2,,177,location-fallback,,A,,,,average-data,UK electricity
+a.csv,3,x,100,MWh,s,g,0.18296,100000,kWh (Gross CV),18296,1,,18296,,,B,,,,average-data,Natural gas
+";
+
+    #[test]
+    fn lines_reproduce_their_kg() {
+        let lines = read_ledger("ledger.csv", LEDGER.as_bytes()).unwrap();
+        assert_eq!(lines.len(), 2);
+        for l in &lines {
+            let c = chain(l, &|_, _| None);
+            assert!(c.reproduced(), "{c:?}");
+        }
+        let c = chain(&lines[0], &|_, _| None);
+        assert_eq!(
+            (
+                c.multiply_by.unwrap().to_string(),
+                c.divide_by.unwrap().to_string()
+            ),
+            ("10000".into(), "36".into())
+        );
+    }
+
+    #[test]
+    fn selection_filters_and_exact_totals() {
+        let lines = read_ledger("ledger.csv", LEDGER.as_bytes()).unwrap();
+        let inv = json!({"totals_kg_co2e": {"scope_1": "18296", "scope_2_location": "177", "total_location": "18473"}});
+        let sel = Selection {
+            scope: Some("1".into()),
+            ..Selection::default()
+        };
+        let e = explain(&lines, &sel, &inv, &|_, _| None).unwrap();
+        assert_eq!(e.chains.len(), 1);
+        assert_eq!(e.equals.as_ref().unwrap().kg_co2e, "18296");
+        let all = explain(&lines, &Selection::default(), &inv, &|_, _| None).unwrap();
+        assert_eq!(exact_string(all.kg_co2e), "18473");
+        assert_eq!(all.by_factor[0].key, "g");
+        let text = render_text(&all, 0);
+        assert!(text.contains("3.6 GJ x 10000 / 36 = 1000 kWh"), "{text}");
+    }
+
+    #[test]
+    fn a_ledger_without_its_columns_is_refused() {
+        let err = read_ledger("x.csv", b"a,b\n1,2\n").unwrap_err();
+        assert!(err.to_string().starts_with("x.csv:1:"), "{err}");
+    }
+}

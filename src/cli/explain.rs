@@ -1,0 +1,170 @@
+//! `ghg explain DIR`: how a figure in DIR was made, from DIR/ledger.csv and DIR/inventory.json
+//! (and the factor-set files DIR/manifest.json names, for where each factor is defined).
+
+use super::manifest::hash_file;
+use super::output::stdout;
+use super::verify::load_manifest;
+use super::Outcome;
+use crate::audit::explain::{
+    explain, read_ledger, render_json, render_text, FactorSource, Selection,
+};
+use crate::audit::manifest::{Manifest, Origin};
+use crate::factors::{parse_set, sha256_hex};
+use crate::{Error, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Show the chain behind a figure: input quantity and unit, exact unit conversion, factor
+/// (set, key, label, value, where it is defined), `quantity x factor = kg CO2e`, and the totals
+/// it rolls into. Filters combine; none explains the whole inventory.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ExplainArgs {
+    /// An output directory written by `ghg inventory --out DIR`.
+    pub dir: PathBuf,
+    /// An input row, as FILE:LINE with FILE as the ledger names it (`energy.csv:14`).
+    #[arg(long, value_name = "FILE:LINE")]
+    pub line: Option<String>,
+    /// A factor, as SET:KEY or KEY (`desnz-2025:7_400_4000_5`).
+    #[arg(long, value_name = "[SET:]KEY")]
+    pub factor: Option<String>,
+    /// Lines of this site.
+    #[arg(long)]
+    pub site: Option<String>,
+    /// Lines of this scope: 1, 2, 3 or outside.
+    #[arg(long, value_parser = ["1", "2", "3", "outside"])]
+    pub scope: Option<String>,
+    /// Lines of this scope 3 category (1-15).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=15))]
+    pub category: Option<u8>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+    /// Lines shown in full in text output (0 for all); the sums always cover every line.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+}
+
+/// Output formats of `ghg explain`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainFormat {
+    /// For people.
+    Text,
+    /// Exact decimals as strings, every selected line.
+    Json,
+}
+
+fn selection(args: &ExplainArgs) -> Result<Selection> {
+    let line = match &args.line {
+        Some(t) => {
+            let (file, n) = t
+                .rsplit_once(':')
+                .and_then(|(f, n)| Some((f, n.parse::<u64>().ok()?)))
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "--line {t:?}: expected FILE:LINE, as in energy.csv:14"
+                    ))
+                })?;
+            Some((file.to_string(), n))
+        }
+        None => None,
+    };
+    let factor = args.factor.as_ref().map(|f| match f.split_once(':') {
+        Some((s, k)) => (Some(s.to_string()), k.to_string()),
+        None => (None, f.clone()),
+    });
+    Ok(Selection {
+        line,
+        factor,
+        site: args.site.clone(),
+        scope: args.scope.clone(),
+        category: args.category,
+    })
+}
+
+/// Where each factor set's factors are defined: set id to (file name, key to line), for the
+/// sets whose file still has the hash the manifest recorded.
+fn factor_lines(dir: &Path, m: &Manifest) -> BTreeMap<String, (String, BTreeMap<String, u64>)> {
+    let mut out = BTreeMap::new();
+    for e in &m.factor_sets {
+        let Some(id) = &e.id else { continue };
+        let text = match e.origin {
+            Origin::Embedded => e
+                .name
+                .strip_prefix("factors/")
+                .and_then(crate::embedded::factor_file)
+                .map(str::to_string),
+            _ => {
+                let p = Path::new(&e.name);
+                let p = if p.is_absolute() {
+                    p.to_path_buf()
+                } else {
+                    dir.join(&m.run_dir).join(p)
+                };
+                match hash_file(&p) {
+                    Ok((sha, _)) if sha == e.sha256 => std::fs::read_to_string(&p).ok(),
+                    _ => None,
+                }
+            }
+        };
+        let Some(text) = text.filter(|t| sha256_hex(t.as_bytes()) == e.sha256) else {
+            continue;
+        };
+        let (set, _) = parse_set(&e.name, &text);
+        let lines = set
+            .factors
+            .iter()
+            .map(|f| (f.key.clone(), f.line))
+            .collect();
+        out.insert(id.clone(), (e.name.clone(), lines));
+    }
+    out
+}
+
+/// Runs `ghg explain`.
+pub fn run(args: &ExplainArgs) -> Result<Outcome> {
+    let sel = selection(args)?;
+    let dir = &args.dir;
+    let ledger_path = dir.join("ledger.csv");
+    let ledger = std::fs::read(&ledger_path).map_err(|e| Error::io(&ledger_path, e))?;
+    let lines = read_ledger(&ledger_path.display().to_string(), &ledger)?;
+    let inv_path = dir.join("inventory.json");
+    let inv_text = std::fs::read_to_string(&inv_path).map_err(|e| Error::io(&inv_path, e))?;
+    let inventory: serde_json::Value = serde_json::from_str(&inv_text).map_err(|e| {
+        Error::malformed(
+            crate::Position::new(
+                inv_path.display().to_string(),
+                e.line() as u64,
+                e.column() as u64,
+            ),
+            format!("not valid JSON: {e}"),
+        )
+    })?;
+    // The manifest is optional here: without it, factors are shown without their source line.
+    let sources = load_manifest(dir)
+        .map(|m| factor_lines(dir, &m))
+        .unwrap_or_default();
+    let source = |set: &str, key: &str| -> Option<FactorSource> {
+        let (file, lines) = sources.get(set)?;
+        Some(FactorSource {
+            file: file.clone(),
+            line: *lines.get(key)?,
+        })
+    };
+    let e = explain(&lines, &sel, &inventory, &source)?;
+    if e.chains.is_empty() {
+        return Err(Error::usage(format!(
+            "{}: no ledger line matches {}",
+            ledger_path.display(),
+            e.selection
+        )));
+    }
+    match args.format {
+        ExplainFormat::Text => stdout(render_text(&e, args.limit).as_bytes())?,
+        ExplainFormat::Json => stdout(render_json(&e)?.as_bytes())?,
+    }
+    Ok(if e.chains.iter().all(|c| c.reproduced()) {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
