@@ -28,7 +28,8 @@ pub struct InventoryArgs {
         default_value = "defra-sic-2022,epa-sc-1.3"
     )]
     pub spend_factors: Vec<String>,
-    /// A TOML file of extra aliases (`[aliases]` table: "name" = "factor key").
+    /// A TOML file of extra aliases, in the format of factors/aliases.toml (`[[alias]]` tables
+    /// with `name` and `key`); its names take precedence over the shipped ones.
     #[arg(long)]
     pub aliases: Option<PathBuf>,
     /// Price index for moving GBP spend to the factor's price year.

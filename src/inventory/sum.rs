@@ -50,6 +50,14 @@ impl ExactSum {
         big: I256::ZERO,
     };
 
+    /// A sum of one term.
+    pub fn of(d: Decimal) -> ExactSum {
+        ExactSum {
+            fast: d,
+            big: I256::ZERO,
+        }
+    }
+
     /// The exact value of one decimal, in 10^-28.
     fn wide(d: Decimal) -> I256 {
         let m = I256::from(d.mantissa());
