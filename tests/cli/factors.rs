@@ -149,3 +149,123 @@ fn a_user_set_directory_is_held_to_the_same_validation() {
     let run = s.ghg_env(&["factors", "validate"], &[("GHG_FACTORS_DIR", "mine")]);
     assert_eq!(run.code, 1);
 }
+
+#[test]
+fn show_prints_a_factor_exactly_by_key_or_by_words() {
+    let s = Session::new();
+    let run = s.ghg(&["factors", "show", "desnz-2023", "7_400_4000_5"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let first = run.stdout.lines().next().unwrap();
+    assert_eq!(first, "7_400_4000_5 0.207074288590604 kg CO2e per kWh");
+    assert!(run.stdout.contains("scope     scope 2"), "{}", run.stdout);
+    let run = s.ghg(&["factors", "show", "desnz-2025", "natural", "gas", "gross"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("1_100_1004_6 0.18296 kg CO2e per kWh (Gross CV)"),
+        "{}",
+        run.stdout
+    );
+    let run = s.ghg(&["factors", "show", "desnz-2025", "no such thing at all"]);
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn list_shows_every_shipped_set_with_its_count() {
+    let s = Session::new();
+    let run = s.ghg(&["factors", "list"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut ids = Vec::new();
+    for y in 2016..=2025 {
+        ids.push(format!("desnz-{y}"));
+    }
+    for y in 2007..=2020 {
+        ids.push(format!("nhs-sdu-{y}-{:02}", (y + 1) % 100));
+    }
+    ids.push("defra-sic-2022".into());
+    ids.push("epa-sc-1.3".into());
+    for id in &ids {
+        assert!(
+            run.stdout.lines().any(|l| l.starts_with(&format!("{id} "))),
+            "{id} missing:\n{}",
+            run.stdout
+        );
+    }
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("desnz-2025 "))
+        .unwrap();
+    // factor count and the source's row count
+    assert_eq!(
+        line.split_whitespace().filter(|t| *t == "3483").count(),
+        2,
+        "{line}"
+    );
+}
+
+#[test]
+fn diff_reports_uk_electricity_and_fails_a_threshold() {
+    let s = Session::new();
+    let run = s.ghg(&["factors", "diff", "desnz-2024", "desnz-2025"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("7_400_4000_5  UK electricity > Electricity generated > Electricity: UK > kWh [kWh]: 0.20705 -> 0.177 (-14.51%)"),
+        "{}",
+        run.stdout
+    );
+    // The 2025 edition relabelled 42 waste factors "Incineration with Energy Recovery".
+    assert!(
+        run.stdout.contains("42 relabelled"),
+        "{}",
+        run.stdout.lines().next().unwrap()
+    );
+    let run = s.ghg(&[
+        "factors",
+        "diff",
+        "desnz-2024",
+        "desnz-2025",
+        "--threshold",
+        "10%",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1);
+    let j = run.json();
+    let elec = j["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "7_400_4000_5")
+        .unwrap();
+    assert_eq!(elec["from"], "0.20705");
+    assert_eq!(elec["to"], "0.177");
+    assert_eq!(elec["change"], "-0.03005");
+    assert_eq!(elec["change_percent"], "-14.51");
+    assert!(j["over_threshold"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|k| k == "7_400_4000_5"));
+    // A generous threshold passes.
+    let run = s.ghg(&[
+        "factors",
+        "diff",
+        "desnz-2025",
+        "desnz-2025",
+        "--threshold",
+        "0%",
+    ]);
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn every_shipped_set_validates() {
+    let s = Session::new();
+    let run = s.ghg(&["factors", "validate"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout.lines().filter(|l| l.starts_with("ok  ")).count(),
+        26
+    );
+}

@@ -405,3 +405,100 @@ fn table_and_csv_formats() {
         "total,,18301141.64,8850,8850,3025642.02,21335633.66,21335633.66,0"
     );
 }
+
+#[test]
+fn worked_example_with_the_shipped_desnz_2025_set() {
+    let s = Session::new();
+    s.write("a.csv", ACCEPTANCE);
+    let run = s.ghg(&[
+        "inventory",
+        "a.csv",
+        "--factors",
+        "desnz-2025",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let t = &run.json()["totals_kg_co2e"];
+    assert_eq!(t["scope_1"], "23437.64");
+    assert_eq!(t["scope_2_location"], "8850");
+    assert_eq!(t["scope_3_categories_kg_co2e"]["3"], "7663.02");
+}
+
+#[test]
+fn without_factors_each_row_uses_the_edition_of_its_period() {
+    let s = Session::new();
+    s.write(
+        "p.csv",
+        "activity,quantity,unit,period\nelectricity,1000,kWh,2016/17\nelectricity,1000,kWh,2024-03\nelectricity,1000,kWh,2031\nelectricity,1000,kWh,2012\n",
+    );
+    let run = s.ghg(&[
+        "inventory",
+        "p.csv",
+        "--format",
+        "json",
+        "--no-upstream",
+        "--out",
+        "o",
+    ]);
+    assert_eq!(run.code, 1, "the 2012 row has no edition");
+    let j = run.json();
+    // 1000 x 0.41205 (2016) + 1000 x 0.20705 (2024) + 1000 x 0.177 (2025, newest)
+    assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "796.1");
+    let sets: Vec<&str> = j["factor_sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(sets, ["desnz-2016", "desnz-2024", "desnz-2025"]);
+    assert!(s
+        .read("o/rejects.csv")
+        .contains("no DESNZ edition covers 2012"));
+}
+
+#[test]
+fn spend_rows_are_deflated_to_the_factor_price_year() {
+    let s = Session::new();
+    s.write(
+        "spend.csv",
+        "activity,amount,currency,price_year\nsic-21,\"£1,000,000\",GBP,2016\nsic-21,1000000,GBP,2022\n",
+    );
+    let run = s.ghg(&[
+        "inventory",
+        "spend.csv",
+        "--factors",
+        "desnz-2025",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = run.json();
+    // 1,000,000 x 121.7 / 100.7 (ONS CPI D7BT 2022 over 2016) x 0.240241960139895, plus
+    // 1,000,000 x 0.240241960139895.
+    let deflated = rust_decimal::Decimal::from(1_000_000)
+        * rust_decimal::Decimal::new(1217, 1)
+        * "0.240241960139895"
+            .parse::<rust_decimal::Decimal>()
+            .unwrap()
+        / rust_decimal::Decimal::new(1007, 1);
+    let expected = deflated + "240241.960139895".parse::<rust_decimal::Decimal>().unwrap();
+    let got: rust_decimal::Decimal = j["totals_kg_co2e"]["scope_3_categories_kg_co2e"]["1"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(got.round_dp(12), expected.round_dp(12));
+    assert!(j["by_data_quality"]["spend-based"].is_object());
+}
+
+#[test]
+fn the_shipped_example_runs_clean() {
+    let s = Session::new();
+    let run = s.ghg(&["inventory", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = run.json();
+    assert_eq!(j["rows"]["rejected"], 0);
+    assert!(j["rows"]["read"].as_u64().unwrap() > 30);
+    assert!(run.stderr.contains("example NHS trust"));
+}
