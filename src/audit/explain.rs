@@ -64,6 +64,16 @@ pub struct LedgerLine {
     pub quality: String,
     /// The factor's label path.
     pub factor_label: String,
+    /// The row's contractual kg CO2e per kWh, for a contractual market-based line.
+    pub market_factor: Option<Decimal>,
+    /// For deflated spend: the row's price year.
+    pub price_year: String,
+    /// For deflated spend: the price index series.
+    pub deflator: String,
+    /// For deflated spend: the index in the row's price year (the divisor)...
+    pub deflator_from: Option<Decimal>,
+    /// ...and in the factor's price year (the multiplier).
+    pub deflator_to: Option<Decimal>,
 }
 
 /// Reads `ledger.csv`; `name` names it in errors.
@@ -115,6 +125,13 @@ pub fn read_ledger(name: &str, bytes: &[u8]) -> Result<Vec<LedgerLine>> {
                 )
             })
         };
+        let opt_num = |c: &str| -> Result<Option<Decimal>> {
+            if get(c).is_empty() {
+                Ok(None)
+            } else {
+                num(c).map(Some)
+            }
+        };
         let category = match get("category") {
             "" => None,
             c => Some(c.parse::<u8>().map_err(|_| {
@@ -150,6 +167,11 @@ pub fn read_ledger(name: &str, bytes: &[u8]) -> Result<Vec<LedgerLine>> {
             supplier: get("supplier").to_string(),
             quality: get("quality").to_string(),
             factor_label: get("factor_label").to_string(),
+            market_factor: opt_num("market_factor")?,
+            price_year: get("price_year").to_string(),
+            deflator: get("deflator").to_string(),
+            deflator_from: opt_num("deflator_from")?,
+            deflator_to: opt_num("deflator_to")?,
         });
     }
     Ok(out)
@@ -267,11 +289,16 @@ pub fn chain(line: &LedgerLine, source: &dyn Fn(&str, &str) -> Option<FactorSour
     let conv = parse_unit(&line.unit)
         .zip(parse_unit(&line.converted_unit))
         .and_then(|(from, to)| conversion(&from, &to).ok());
-    let recomputed = conv.and_then(|c| recompute(line.quantity, c.num, c.den, line.factor_value));
+    // Deflated spend: the engine multiplies by I(factor year) and divides by I(price year).
+    let conv = conv.and_then(|c| match (line.deflator_to, line.deflator_from) {
+        (Some(to), Some(from)) => Some((c.num.checked_mul(to)?, c.den.checked_mul(from)?)),
+        _ => Some((c.num, c.den)),
+    });
+    let recomputed = conv.and_then(|(m, d)| recompute(line.quantity, m, d, line.factor_value));
     Chain {
         line: line.clone(),
-        multiply_by: conv.map(|c| c.num),
-        divide_by: conv.map(|c| c.den),
+        multiply_by: conv.map(|c| c.0),
+        divide_by: conv.map(|c| c.1),
         recomputed,
         source: source(&line.factor_set, &line.factor_key),
     }
@@ -527,6 +554,20 @@ fn chain_json(c: &Chain) -> Value {
             "divide_by": c.divide_by.map(exact_string),
         }),
     );
+    if let (Some(from), Some(to)) = (l.deflator_from, l.deflator_to) {
+        m.insert(
+            "deflation".into(),
+            json!({
+                "series": l.deflator,
+                "price_year": l.price_year,
+                "index_price_year": exact_string(from),
+                "index_factor_year": exact_string(to),
+            }),
+        );
+    }
+    if let Some(mf) = l.market_factor {
+        m.insert("market_factor".into(), json!(exact_string(mf)));
+    }
     m.insert(
         "converted_quantity".into(),
         json!(exact_string(l.converted_quantity)),
@@ -669,6 +710,18 @@ pub fn render_text(e: &Explanation, limit: usize) -> String {
                     l.unit, l.converted_unit
                 );
             }
+        }
+        if let (Some(from), Some(to)) = (l.deflator_from, l.deflator_to) {
+            let _ = writeln!(
+                out,
+                "  deflate    x {} / {}: {} price index, {} prices to the factor's ({} -> {})",
+                exact_string(to),
+                exact_string(from),
+                l.deflator,
+                l.price_year,
+                exact_string(from),
+                exact_string(to)
+            );
         }
         let _ = writeln!(
             out,

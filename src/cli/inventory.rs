@@ -223,6 +223,7 @@ pub fn load_deflators(gbp: Deflator) -> Result<BTreeMap<String, PriceIndex>> {
             out.insert(
                 currency.to_string(),
                 PriceIndex {
+                    id: s.id.clone(),
                     name: format!("{} ({}, {})", s.name, s.id, s.base),
                     values: s.values.clone(),
                 },

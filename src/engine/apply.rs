@@ -37,6 +37,11 @@ pub const LEDGER_HEADER: &[&str] = &[
     "supplier",
     "quality",
     "factor_label",
+    "market_factor",
+    "price_year",
+    "deflator",
+    "deflator_from",
+    "deflator_to",
 ];
 
 /// What one chunk produced.
@@ -243,6 +248,8 @@ impl Work<'_> {
         let pset = resolver.set(resolved.primary.factor);
 
         // Spend: move the amount from its price year to the factor's.
+        // (I(factor year), I(row year), series id, row year) when deflating.
+        let mut deflation: Option<(&str, u16)> = None;
         let (defl_num, defl_den) = match resolved.price_year {
             Some(fy) => {
                 let py_text = field(rec, c.price_year)?;
@@ -280,6 +287,7 @@ impl Work<'_> {
                                 ),
                             ));
                         };
+                        deflation = Some((idx.id.as_str(), ry));
                         (*i_f, *i_r)
                     }
                     _ => (Decimal::ONE, Decimal::ONE),
@@ -454,6 +462,12 @@ impl Work<'_> {
             let line_s = line.to_string();
             let qty_s = exact_string(qty);
             let period_s = period.map(|p| p.to_string()).unwrap_or_default();
+            let price_year_s = deflation.map(|(_, y)| y.to_string()).unwrap_or_default();
+            let (defl_from_s, defl_to_s) = if deflation.is_some() {
+                (exact_string(defl_den), exact_string(defl_num))
+            } else {
+                (String::new(), String::new())
+            };
             for l in &lines {
                 let f = resolver.factor(l.factor);
                 let s = resolver.set(l.factor);
@@ -466,7 +480,7 @@ impl Work<'_> {
                     .category()
                     .map(|c| c.to_string())
                     .unwrap_or_default();
-                let record: [&str; 22] = [
+                let record: [&str; 27] = [
                     self.file,
                     &line_s,
                     activity,
@@ -489,6 +503,15 @@ impl Work<'_> {
                     supplier,
                     quality.as_str(),
                     &f.label(),
+                    if l.market == MarketBasis::Contractual {
+                        market_text
+                    } else {
+                        ""
+                    },
+                    &price_year_s,
+                    deflation.map_or("", |(id, _)| id),
+                    &defl_from_s,
+                    &defl_to_s,
                 ];
                 w.write_record(record)
                     .map_err(|e| reject(None, "", format!("ledger: {e}")))?;

@@ -31,6 +31,8 @@ pub enum Edition {
 /// A price index for moving spend between price years, by calendar year.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PriceIndex {
+    /// Series identifier (`D7BT`), as written to the ledger.
+    pub id: String,
     /// Series name as cited (`ONS D7BT, CPI 2015=100`).
     pub name: String,
     /// Index value by year.

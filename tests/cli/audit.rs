@@ -641,3 +641,43 @@ fn compare_out_keeps_a_verifiable_restatement() {
     );
     assert_eq!(r["comparison"], run.json());
 }
+
+#[test]
+fn explain_reproduces_deflated_spend_and_contractual_lines() {
+    let s = Session::new();
+    s.write(
+        "mixed.csv",
+        "activity,quantity,unit,amount,currency,price_year,market_factor\n\
+         sic-21,,,\"£1,000,000\",GBP,2016,\n\
+         7_400_4000_5,10,MWh,,,,0.05\n",
+    );
+    let run = s.ghg(&[
+        "inventory",
+        "mixed.csv",
+        "--factors",
+        "desnz-2025",
+        "--out",
+        "out",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = s.ghg(&[
+        "explain",
+        "out",
+        "--line",
+        "mixed.csv:2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let text = s.ghg(&["explain", "out", "--line", "mixed.csv:2"]).stdout;
+    assert!(text.contains("deflate    x 121.7 / 100.7: D7BT"), "{text}");
+    assert!(!text.contains("warning"), "{text}");
+    let text = s.ghg(&["explain", "out", "--line", "mixed.csv:3"]).stdout;
+    assert!(text.contains("market     500 kg CO2e"), "{text}");
+    let ledger = s.read("out/ledger.csv");
+    assert!(ledger
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with("factor_label,market_factor,price_year,deflator,deflator_from,deflator_to"));
+}
