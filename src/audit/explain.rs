@@ -86,14 +86,24 @@ pub fn read_ledger(name: &str, bytes: &[u8]) -> Result<Vec<LedgerLine>> {
         .map_err(|e| Error::malformed(Position::new(name, 1, 0), format!("not a ledger: {e}")))?
         .clone();
     let mut col = BTreeMap::new();
-    for want in LEDGER_HEADER {
-        let i = header.iter().position(|h| h == *want).ok_or_else(|| {
-            Error::malformed(
-                Position::new(name, 1, 0),
-                format!("not a ledger written by ghg inventory: no column {want:?}"),
-            )
-        })?;
-        col.insert(*want, i);
+    // Columns after factor_label were added later: a ledger without them still reads.
+    let required = LEDGER_HEADER
+        .iter()
+        .position(|c| *c == "factor_label")
+        .map_or(LEDGER_HEADER.len(), |i| i + 1);
+    for (n, want) in LEDGER_HEADER.iter().enumerate() {
+        match header.iter().position(|h| h == *want) {
+            Some(i) => {
+                col.insert(*want, i);
+            }
+            None if n >= required => {}
+            None => {
+                return Err(Error::malformed(
+                    Position::new(name, 1, 0),
+                    format!("not a ledger written by ghg inventory: no column {want:?}"),
+                ))
+            }
+        }
     }
     let mut out = Vec::new();
     for rec in rdr.records() {

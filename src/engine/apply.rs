@@ -94,6 +94,8 @@ struct Work<'a> {
     ledger: Option<csv::Writer<Vec<u8>>>,
     /// The current row's lines; a buffer kept from row to row.
     lines: Vec<Line>,
+    /// Ledger text of each factor used: exact value and label.
+    factor_text: HashMap<FactorRef, (String, String)>,
 }
 
 /// One line about to be added: a row's primary factor or one of its upstream factors.
@@ -471,6 +473,17 @@ impl Work<'_> {
             for l in &lines {
                 let f = resolver.factor(l.factor);
                 let s = resolver.set(l.factor);
+                // Per-factor text is made once per chunk, not once per line.
+                let (value_s, label_s) = self
+                    .factor_text
+                    .entry(l.factor)
+                    .or_insert_with(|| (exact_string(l.value), f.label()));
+                let kg_s = exact_string(l.kg);
+                let kg_market_s = if l.kg_market == l.kg {
+                    kg_s.clone()
+                } else {
+                    exact_string(l.kg_market)
+                };
                 let up = l
                     .upstream_of
                     .map(|u| resolver.factor(u).key.as_str())
@@ -488,13 +501,13 @@ impl Work<'_> {
                     unit_text,
                     s.id(),
                     &f.key,
-                    &exact_string(l.value),
+                    value_s,
                     &exact_string(l.converted),
-                    &exact_string(l.kg),
+                    &kg_s,
                     l.class.scope_str(),
                     &category,
                     f.unit.name,
-                    &exact_string(l.kg_market),
+                    &kg_market_s,
                     l.market.as_str(),
                     up,
                     site_text,
@@ -502,7 +515,7 @@ impl Work<'_> {
                     reference,
                     supplier,
                     quality.as_str(),
-                    &f.label(),
+                    label_s,
                     if l.market == MarketBasis::Contractual {
                         market_text
                     } else {
@@ -541,6 +554,7 @@ pub fn apply_chunk(
         groups: HashMap::default(),
         ledger: want_ledger.then(|| csv::WriterBuilder::new().from_writer(Vec::new())),
         lines: Vec::new(),
+        factor_text: HashMap::default(),
     };
     let mut rejects = Vec::new();
     let mut used = 0u64;
