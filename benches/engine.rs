@@ -52,6 +52,7 @@ fn bench(c: &mut Criterion) {
         aliases: HashMap::new(),
         deflators: BTreeMap::new(),
         upstream: true,
+        residual_mix: None,
     };
     let mut g = c.benchmark_group("1M rows");
     g.sample_size(10);

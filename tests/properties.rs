@@ -22,6 +22,7 @@ fn resolver() -> Resolver {
         aliases: HashMap::new(),
         deflators: BTreeMap::new(),
         upstream: true,
+        residual_mix: None,
     }
 }
 

@@ -113,6 +113,9 @@ pub struct RunOptions {
     pub inputs: Vec<String>,
     /// `--no-upstream`.
     pub no_upstream: bool,
+    /// `--residual-mix` (a value, or `SET:KEY`), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residual_mix: Option<String>,
     /// `--spend-factors`, in order.
     pub spend_factors: Vec<String>,
 }
@@ -137,6 +140,9 @@ impl RunOptions {
         a.extend(["--deflator".to_string(), self.deflator.clone()]);
         if self.no_upstream {
             a.push("--no-upstream".to_string());
+        }
+        if let Some(r) = &self.residual_mix {
+            a.extend(["--residual-mix".to_string(), r.clone()]);
         }
         for d in &self.factors_dirs {
             a.push(format!("--factors-dir={d}"));

@@ -9,7 +9,6 @@ use super::{GlobalArgs, Outcome};
 use crate::audit::compare::{compare, render_json, render_text, to_json, FactorInfo};
 use crate::audit::manifest::{path_text, RunOptions, FILE_NAME};
 use crate::engine::{self, Sinks};
-use crate::num::parse_decimal;
 use crate::{Error, Result};
 use clap::Parser;
 use rust_decimal::Decimal;
@@ -44,8 +43,11 @@ pub struct CompareArgs {
     /// Leave out upstream lines (well-to-tank, T&D) in both runs.
     #[arg(long)]
     pub no_upstream: bool,
+    /// Residual-mix factor for market-based scope 2 (both runs); see `ghg inventory --help`.
+    #[arg(long, value_name = "VALUE|SET:KEY")]
+    pub residual_mix: Option<String>,
     /// Exit 1 when the location-based total changes by more than this many percent (`5%`).
-    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    #[arg(long, value_name = "PERCENT", value_parser = super::factors::parse_percent)]
     pub fail_above: Option<Decimal>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
@@ -66,16 +68,6 @@ pub enum CompareFormat {
     Table,
     /// Exact kg CO2e as strings.
     Json,
-}
-
-/// `5%`, `5` or `0.5%` as a number of percent.
-fn parse_percent(text: &str) -> std::result::Result<Decimal, String> {
-    let t = text.trim();
-    let t = t.strip_suffix('%').unwrap_or(t).trim();
-    match parse_decimal(t) {
-        Ok(d) if !d.is_sign_negative() => Ok(d),
-        _ => Err(format!("{text:?} is not a percentage such as 5% or 0.5%")),
-    }
 }
 
 #[derive(Parser)]
@@ -108,6 +100,7 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
         factors_dirs: global.factors_dirs.iter().map(|d| path_text(d)).collect(),
         inputs: args.inputs.iter().map(|p| path_text(p)).collect(),
         no_upstream: args.no_upstream,
+        residual_mix: args.residual_mix.clone(),
         spend_factors: args
             .spend_factors
             .iter()

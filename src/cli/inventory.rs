@@ -38,6 +38,11 @@ pub struct InventoryArgs {
     /// Leave out upstream lines (well-to-tank, T&D).
     #[arg(long)]
     pub no_upstream: bool,
+    /// Residual-mix factor for market-based scope 2 electricity rows without a contractual
+    /// `market_factor`: kg CO2e per kWh (`0.3379`) or a factor as `SET:KEY` (e.g. from your own
+    /// set in --factors-dir). A set's own factor keyed `residual-mix` is used when this is absent.
+    #[arg(long, value_name = "VALUE|SET:KEY")]
+    pub residual_mix: Option<String>,
     /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
     pub format: InventoryFormat,
@@ -147,6 +152,17 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         }
     }
     let aliases = load_aliases(args.aliases.as_deref())?;
+    let residual_mix = match &args.residual_mix {
+        None => None,
+        Some(text) => Some(residual_mix(text, catalog)?),
+    };
+    if let Some(r) = residual_mix {
+        notes.push(format!(
+            "market-based scope 2 electricity without a contractual factor uses the residual mix {} kg CO2e per kWh (--residual-mix {})",
+            crate::num::exact_string(r),
+            args.residual_mix.as_deref().unwrap_or_default()
+        ));
+    }
     let deflators = load_deflators(args.deflator)?;
     let resolver = Resolver {
         sets,
@@ -155,6 +171,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         aliases,
         deflators,
         upstream: !args.no_upstream,
+        residual_mix,
     };
     let inputs = if args.inputs.is_empty() {
         let ex = example_inputs();
@@ -179,6 +196,34 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         inputs,
         notes,
     })
+}
+
+/// `--residual-mix`: a kg CO2e per kWh value, or `SET:KEY` naming a published kWh factor.
+fn residual_mix(text: &str, catalog: &Catalog) -> Result<rust_decimal::Decimal> {
+    if let Ok(v) = crate::num::parse_decimal(text) {
+        if v.is_sign_negative() {
+            return Err(Error::usage(format!(
+                "--residual-mix {text}: a factor cannot be negative"
+            )));
+        }
+        return Ok(v);
+    }
+    let (set, key) = text.rsplit_once(':').ok_or_else(|| {
+        Error::usage(format!(
+            "--residual-mix {text:?}: expected kg CO2e per kWh (0.3379) or SET:KEY"
+        ))
+    })?;
+    let s = catalog.load(set)?;
+    let f = s
+        .get(key)
+        .ok_or_else(|| Error::usage(format!("--residual-mix: no factor {key:?} in {set}")))?;
+    match (f.kg_co2e, f.unit.name) {
+        (Some(v), "kWh") => Ok(v),
+        _ => Err(Error::usage(format!(
+            "--residual-mix: {set}:{key} must be a published factor per kWh (it is per {})",
+            f.unit.name
+        ))),
+    }
 }
 
 fn is_default_spend(name: &str) -> bool {

@@ -89,6 +89,7 @@ pub fn run_options(
             .collect(),
         inputs: args.inputs.iter().map(|p| path_text(p)).collect(),
         no_upstream: args.no_upstream,
+        residual_mix: args.residual_mix.clone(),
         spend_factors: args
             .spend_factors
             .iter()

@@ -389,20 +389,32 @@ impl Work<'_> {
         };
 
         let (kg, converted, gases) = compute(&resolved.primary, &pf.gases).ok_or_else(overflow)?;
-        let (kg_market, market) = match (class, market_factor, resolved.to_kwh) {
-            (ScopeClass::Two, Some(m), Some(k)) => {
-                let kwh = qty.checked_mul(k.num).ok_or_else(overflow)?;
-                let kgm = kwh.checked_mul(m).ok_or_else(overflow)?;
-                let kgm = if k.den == Decimal::ONE {
-                    kgm
-                } else {
-                    kgm.checked_div(k.den).ok_or_else(overflow)?
-                };
-                (kgm, MarketBasis::Contractual)
+        // Market-based scope 2: the row's contractual factor, else a residual mix, else the
+        // location-based figure, flagged.
+        let per_kwh = |m: Decimal, k: crate::units::Conversion| -> Option<Decimal> {
+            let kgm = qty.checked_mul(k.num)?.checked_mul(m)?;
+            if k.den == Decimal::ONE {
+                Some(kgm)
+            } else {
+                kgm.checked_div(k.den)
             }
-            (ScopeClass::Two, _, _) => (kg, MarketBasis::LocationFallback),
-            _ => (kg, MarketBasis::NotApplicable),
         };
+        let (kg_market, market, market_value) =
+            match (class, market_factor, resolved.residual_mix, resolved.to_kwh) {
+                (ScopeClass::Two, Some(m), _, Some(k)) => (
+                    per_kwh(m, k).ok_or_else(overflow)?,
+                    MarketBasis::Contractual,
+                    Some(m),
+                ),
+                (ScopeClass::Two, None, Some(r), Some(k)) => (
+                    per_kwh(r, k).ok_or_else(overflow)?,
+                    MarketBasis::ResidualMix,
+                    Some(r),
+                ),
+                (ScopeClass::Two, _, _, _) => (kg, MarketBasis::LocationFallback, None),
+                _ => (kg, MarketBasis::NotApplicable, None),
+            };
+        let market_value_s = market_value.map(exact_string).unwrap_or_default();
         let mut lines = std::mem::take(&mut self.lines);
         lines.clear();
         lines.push(Line {
@@ -516,8 +528,8 @@ impl Work<'_> {
                     supplier,
                     quality.as_str(),
                     label_s,
-                    if l.market == MarketBasis::Contractual {
-                        market_text
+                    if l.upstream_of.is_none() {
+                        &market_value_s
                     } else {
                         ""
                     },

@@ -55,7 +55,13 @@ pub struct Resolver {
     pub deflators: BTreeMap<String, PriceIndex>,
     /// Whether to add upstream (well-to-tank, T&D) lines.
     pub upstream: bool,
+    /// A residual-mix factor, kg CO2e per kWh, for market-based scope 2 electricity rows
+    /// without a contractual factor; overrides a set's own `residual-mix` factor.
+    pub residual_mix: Option<Decimal>,
 }
+
+/// The key a set may give its residual-mix factor (kg CO2e per kWh).
+pub const RESIDUAL_MIX_KEY: &str = "residual-mix";
 
 /// A factor and how to get a row's quantity into its unit.
 #[derive(Clone, Debug)]
@@ -81,6 +87,8 @@ pub struct Resolved {
     pub to_kwh: Option<Conversion>,
     /// For a spend factor: its currency's price year, to deflate to.
     pub price_year: Option<u16>,
+    /// For scope 2 electricity: the residual-mix factor (kg CO2e per kWh), if any.
+    pub residual_mix: Option<Decimal>,
 }
 
 impl Resolver {
@@ -185,6 +193,19 @@ impl Resolver {
         let price_year = (fs.header.kind == Some(SetKind::Spend))
             .then_some(fs.header.price_year)
             .flatten();
+        let electricity = f
+            .labels
+            .iter()
+            .any(|l| l.to_ascii_lowercase().contains("electricity"));
+        let residual_mix = (to_kwh.is_some() && electricity)
+            .then(|| {
+                self.residual_mix.or_else(|| {
+                    fs.get(RESIDUAL_MIX_KEY)
+                        .filter(|r| r.unit.name == "kWh")
+                        .and_then(|r| r.kg_co2e)
+                })
+            })
+            .flatten();
         Ok(Resolved {
             primary: Applied {
                 factor: fref,
@@ -195,6 +216,7 @@ impl Resolver {
             unit,
             to_kwh,
             price_year,
+            residual_mix,
         })
     }
 }

@@ -74,6 +74,9 @@ pub enum MarketBasis {
     NotApplicable,
     /// The row's contractual `market_factor`.
     Contractual,
+    /// No contractual factor: a residual-mix factor (`--residual-mix`, or a factor keyed
+    /// `residual-mix` in the row's set).
+    ResidualMix,
     /// No contractual factor or residual mix: the location-based factor, flagged.
     LocationFallback,
 }
@@ -84,6 +87,7 @@ impl MarketBasis {
         match self {
             MarketBasis::NotApplicable => "",
             MarketBasis::Contractual => "contractual",
+            MarketBasis::ResidualMix => "residual-mix",
             MarketBasis::LocationFallback => "location-fallback",
         }
     }

@@ -228,6 +228,7 @@ pub fn inventory_json(
     let mut fallback = ExactSum::ZERO;
     let mut fallback_lines = 0u64;
     let mut contractual = ExactSum::ZERO;
+    let mut residual = ExactSum::ZERO;
     for (k, t) in &inv.groups {
         match k.market {
             MarketBasis::LocationFallback => {
@@ -236,6 +237,9 @@ pub fn inventory_json(
             }
             MarketBasis::Contractual => {
                 contractual.merge(&t.kg_market).ok_or_else(ov)?;
+            }
+            MarketBasis::ResidualMix => {
+                residual.merge(&t.kg_market).ok_or_else(ov)?;
             }
             MarketBasis::NotApplicable => {}
         }
@@ -249,6 +253,7 @@ pub fn inventory_json(
         "scope_3_categories_kg_co2e": total.categories_json(),
         "scope_2_market_basis": {
             "contractual_kg_co2e": exact_string(value_of(&contractual, "a total")?),
+            "residual_mix_kg_co2e": exact_string(value_of(&residual, "a total")?),
             "location_fallback_kg_co2e": exact_string(value_of(&fallback, "a total")?),
             "location_fallback_lines": fallback_lines,
         },

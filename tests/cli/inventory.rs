@@ -502,3 +502,43 @@ fn the_shipped_example_runs_clean() {
     assert!(j["rows"]["read"].as_u64().unwrap() > 30);
     assert!(run.stderr.contains("example NHS trust"));
 }
+
+#[test]
+fn residual_mix_fills_market_based_scope_2_without_a_contract() {
+    let s = Session::new();
+    s.write(
+        "m.csv",
+        "activity,quantity,unit,market_factor\n7_400_4000_5,10,MWh,0.05\n7_400_4000_5,1000,kWh,\n",
+    );
+    let j = inventory_json(&s, &["m.csv"], &["--residual-mix", "0.3", "--out", "o"]).json();
+    // 10,000 kWh x 0.05 contractual + 1,000 kWh x 0.3 residual mix
+    assert_eq!(j["totals_kg_co2e"]["scope_2_market"], "800");
+    assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "1947");
+    assert_eq!(j["scope_2_market_basis"]["residual_mix_kg_co2e"], "300");
+    assert_eq!(j["scope_2_market_basis"]["location_fallback_lines"], 0);
+    let ledger = s.read("o/ledger.csv");
+    assert!(
+        ledger
+            .lines()
+            .any(|l| l.contains(",300,residual-mix,") && l.contains(",0.3,")),
+        "{ledger}"
+    );
+    // A factor named SET:KEY works too, and must be per kWh.
+    let set = mini_set();
+    let by_key = inventory_json(
+        &s,
+        &["m.csv"],
+        &["--residual-mix", &format!("{set}:7_400_4000_5")],
+    )
+    .json();
+    assert_eq!(by_key["totals_kg_co2e"]["scope_2_market"], "677");
+    let bad = inventory_json(
+        &s,
+        &["m.csv"],
+        &["--residual-mix", &format!("{set}:1_101_1011_8")],
+    );
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("per kWh"), "{}", bad.stderr);
+    // verify re-runs with the same residual mix.
+    assert_eq!(s.ghg(&["verify", "o"]).code, 0);
+}
