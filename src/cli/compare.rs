@@ -2,8 +2,8 @@
 //! base-year recalculation; `--out DIR` keeps both inventories, each with its manifest, and
 //! `restatement.json` with both figures side by side.
 
-use super::inventory::{prepare, Deflator, InventoryArgs};
-use super::manifest::{hash_file, rerun};
+use super::inventory::{prepare, ComputeArgs, InventoryArgs};
+use super::manifest::{hash_file, options, rerun};
 use super::output::{stdout, write_atomic};
 use super::{GlobalArgs, Outcome};
 use crate::audit::compare::{compare, render_json, render_text, to_json, FactorInfo};
@@ -27,25 +27,9 @@ pub struct CompareArgs {
     /// The factor set to compare with (the restated baseline), by id or path.
     #[arg(long, value_name = "SET")]
     pub against: String,
-    /// Spend factor sets searched after the activity set, in order (both runs).
-    #[arg(
-        long = "spend-factors",
-        value_delimiter = ',',
-        default_value = "defra-sic-2022,epa-sc-1.3"
-    )]
-    pub spend_factors: Vec<String>,
-    /// A TOML file of extra aliases (both runs).
-    #[arg(long)]
-    pub aliases: Option<PathBuf>,
-    /// Price index for moving GBP spend to the factor's price year (both runs).
-    #[arg(long, value_enum, default_value_t = Deflator::Cpi)]
-    pub deflator: Deflator,
-    /// Leave out upstream lines (well-to-tank, T&D) in both runs.
-    #[arg(long)]
-    pub no_upstream: bool,
-    /// Residual-mix factor for market-based scope 2 (both runs); see `ghg inventory --help`.
-    #[arg(long, value_name = "VALUE|SET:KEY")]
-    pub residual_mix: Option<String>,
+    /// Options that decide the figures, the same for both runs.
+    #[command(flatten)]
+    pub compute: ComputeArgs,
     /// Exit 1 when the location-based total changes by more than this many percent (`5%`).
     #[arg(long, value_name = "PERCENT", value_parser = super::factors::parse_percent)]
     pub fail_above: Option<Decimal>,
@@ -91,22 +75,15 @@ fn inventory_args(options: &RunOptions) -> Result<InventoryArgs> {
 pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
     let catalog = global.catalog()?;
     // Paths exactly as given: both sides run from this directory.
-    let side = |factors: &str| RunOptions {
-        aliases: args.aliases.as_ref().map(|p| path_text(p)),
-        deflator: clap::ValueEnum::to_possible_value(&args.deflator)
-            .map(|v| v.get_name().to_string())
-            .unwrap_or_default(),
-        factors: Some(factors.to_string()),
-        factors_dirs: global.factors_dirs.iter().map(|d| path_text(d)).collect(),
-        inputs: args.inputs.iter().map(|p| path_text(p)).collect(),
-        no_upstream: args.no_upstream,
-        residual_mix: args.residual_mix.clone(),
-        spend_factors: args
-            .spend_factors
-            .iter()
-            .filter(|s| !s.is_empty() && *s != "none")
-            .cloned()
-            .collect(),
+    let dirs: Vec<String> = global.factors_dirs.iter().map(|d| path_text(d)).collect();
+    let side = |factors: &str| {
+        options(
+            &args.compute,
+            Some(factors.to_string()),
+            args.inputs.iter().map(|p| path_text(p)).collect(),
+            dirs.clone(),
+            &|p| path_text(p),
+        )
     };
     let sides = [side(&args.factors), side(&args.against)];
     if args.inputs.is_empty() {

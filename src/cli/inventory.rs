@@ -21,6 +21,29 @@ pub struct InventoryArgs {
     /// Factor set for activity rows [default: the DESNZ edition of each row's period].
     #[arg(long)]
     pub factors: Option<String>,
+    /// Options that decide the figures.
+    #[command(flatten)]
+    pub compute: ComputeArgs,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
+    pub format: InventoryFormat,
+    /// Also write inventory.json, inventory.csv, ledger.csv and rejects.csv to this directory.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Exit 0 even when rows were rejected (they are still reported).
+    #[arg(long)]
+    pub allow_rejects: bool,
+    /// Worker threads [default: all cores]; results never depend on it.
+    #[arg(short = 'j', long)]
+    pub threads: Option<usize>,
+    /// A timestamp to record in DIR/manifest.json (none by default, so reruns are identical).
+    #[arg(long, requires = "out")]
+    pub timestamp: Option<String>,
+}
+
+/// The options that decide the figures, shared by `inventory` and `compare`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ComputeArgs {
     /// Spend factor sets searched after the activity set, in order.
     #[arg(
         long = "spend-factors",
@@ -43,21 +66,6 @@ pub struct InventoryArgs {
     /// set in --factors-dir). A set's own factor keyed `residual-mix` is used when this is absent.
     #[arg(long, value_name = "VALUE|SET:KEY")]
     pub residual_mix: Option<String>,
-    /// Output format on standard output.
-    #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
-    pub format: InventoryFormat,
-    /// Also write inventory.json, inventory.csv, ledger.csv and rejects.csv to this directory.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Exit 0 even when rows were rejected (they are still reported).
-    #[arg(long)]
-    pub allow_rejects: bool,
-    /// Worker threads [default: all cores]; results never depend on it.
-    #[arg(short = 'j', long)]
-    pub threads: Option<usize>,
-    /// A timestamp to record in DIR/manifest.json (none by default, so reruns are identical).
-    #[arg(long, requires = "out")]
-    pub timestamp: Option<String>,
 }
 
 /// Output formats of `ghg inventory`.
@@ -135,7 +143,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         }
     };
     let mut spend = Vec::new();
-    for name in &args.spend_factors {
+    for name in &args.compute.spend_factors {
         if name.is_empty() || name == "none" {
             continue;
         }
@@ -151,8 +159,8 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
             Err(e) => return Err(e),
         }
     }
-    let aliases = load_aliases(args.aliases.as_deref())?;
-    let residual_mix = match &args.residual_mix {
+    let aliases = load_aliases(args.compute.aliases.as_deref())?;
+    let residual_mix = match &args.compute.residual_mix {
         None => None,
         Some(text) => Some(residual_mix(text, catalog)?),
     };
@@ -160,17 +168,17 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         notes.push(format!(
             "market-based scope 2 electricity without a contractual factor uses the residual mix {} kg CO2e per kWh (--residual-mix {})",
             crate::num::exact_string(r),
-            args.residual_mix.as_deref().unwrap_or_default()
+            args.compute.residual_mix.as_deref().unwrap_or_default()
         ));
     }
-    let deflators = load_deflators(args.deflator)?;
+    let deflators = load_deflators(args.compute.deflator)?;
     let resolver = Resolver {
         sets,
         edition,
         spend,
         aliases,
         deflators,
-        upstream: !args.no_upstream,
+        upstream: !args.compute.no_upstream,
         residual_mix,
     };
     let inputs = if args.inputs.is_empty() {

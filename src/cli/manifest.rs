@@ -2,7 +2,7 @@
 //! manifest records (for `verify` and `compare --out`). The manifest's shape and its rules
 //! for paths are in `audit::manifest`.
 
-use super::inventory::{Deflator, InventoryArgs, Prepared};
+use super::inventory::{ComputeArgs, Deflator, InventoryArgs, Prepared};
 use super::output::write_atomic;
 use super::GlobalArgs;
 use crate::activity::read::FileInfo;
@@ -71,26 +71,45 @@ pub fn run_options(
     catalog: &Catalog,
     cwd: &Path,
 ) -> RunOptions {
-    RunOptions {
-        aliases: args.aliases.as_deref().map(|p| recorded(p, cwd)),
-        deflator: deflator_name(args.deflator),
-        // As Catalog::load reads it: a known id first, else a path.
-        factors: args.factors.as_ref().map(|f| {
-            if catalog.entry(f).is_some() {
-                f.clone()
-            } else {
-                recorded(Path::new(f), cwd)
-            }
-        }),
-        factors_dirs: global
+    // As Catalog::load reads it: a known id first, else a path.
+    let factors = args.factors.as_ref().map(|f| {
+        if catalog.entry(f).is_some() {
+            f.clone()
+        } else {
+            recorded(Path::new(f), cwd)
+        }
+    });
+    options(
+        &args.compute,
+        factors,
+        args.inputs.iter().map(|p| path_text(p)).collect(),
+        global
             .factors_dirs
             .iter()
             .map(|d| recorded(d, cwd))
             .collect(),
-        inputs: args.inputs.iter().map(|p| path_text(p)).collect(),
-        no_upstream: args.no_upstream,
-        residual_mix: args.residual_mix.clone(),
-        spend_factors: args
+        &|p| recorded(p, cwd),
+    )
+}
+
+/// Run options from the shared computing options; `path` records a path the way the caller
+/// needs (relative to the run directory for a manifest, as given for compare).
+pub fn options(
+    compute: &ComputeArgs,
+    factors: Option<String>,
+    inputs: Vec<String>,
+    factors_dirs: Vec<String>,
+    path: &dyn Fn(&Path) -> String,
+) -> RunOptions {
+    RunOptions {
+        aliases: compute.aliases.as_deref().map(path),
+        deflator: deflator_name(compute.deflator),
+        factors,
+        factors_dirs,
+        inputs,
+        no_upstream: compute.no_upstream,
+        residual_mix: compute.residual_mix.clone(),
+        spend_factors: compute
             .spend_factors
             .iter()
             .filter(|s| !s.is_empty() && *s != "none")
@@ -166,7 +185,7 @@ pub fn write(
             });
         }
     }
-    if let Some(p) = &args.aliases {
+    if let Some(p) = &args.compute.aliases {
         let (sha256, bytes) = hash_file(p)?;
         tables.push(FileEntry {
             bytes,
