@@ -3,6 +3,7 @@
 //! - [`manifest`]: what a run read and wrote (SHA-256 of every file) and with which options,
 //!   written as `manifest.json` beside the outputs.
 //! - [`verify`]: a manifest against a re-run of it: which input, factor set or output differs.
+//! - [`ledger`]: `ledger.csv` read back into typed lines.
 //! - [`explain`]: a ledger line or a total back to quantity x conversion x factor.
 //! - [`compare`]: one inventory under two factor sets, and the factors that drive the change.
 //!
@@ -10,5 +11,6 @@
 
 pub mod compare;
 pub mod explain;
+pub mod ledger;
 pub mod manifest;
 pub mod verify;
