@@ -428,7 +428,13 @@ impl Work<'_> {
             converted,
             gases,
         });
-        let up_category = if class == ScopeClass::Three(6) { 6 } else { 3 };
+        // Upstream of fuel and energy the organisation uses itself (scopes 1 and 2) is
+        // category 3; upstream of a scope 3 activity (business travel's fuel, freight's fuel)
+        // belongs to that activity's own category, as the GHG Protocol files it.
+        let up_category = match class {
+            ScopeClass::Three(c) => c,
+            _ => 3,
+        };
         for u in &resolved.upstream {
             let uf = resolver.factor(u.factor);
             let (kg, converted, gases) = compute(u, &uf.gases).ok_or_else(overflow)?;

@@ -542,3 +542,18 @@ fn residual_mix_fills_market_based_scope_2_without_a_contract() {
     // verify re-runs with the same residual mix.
     assert_eq!(s.ghg(&["verify", "o"]).code, 0);
 }
+
+#[test]
+fn upstream_lines_take_category_3_or_their_travel_category() {
+    let s = Session::new();
+    s.write(
+        "t.csv",
+        "activity,quantity,unit\n25_315_3147_11,1000,passenger.km\n1_101_1011_8,100,litres\n",
+    );
+    let run = s.ghg(&["inventory", "t.csv", "--factors", "desnz-2025", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let c = &run.json()["totals_kg_co2e"]["scope_3_categories_kg_co2e"];
+    // Rail 1000 x 0.03546 and its WTT 1000 x 0.00897 in category 6; diesel WTT 100 x 0.61101 in 3.
+    assert_eq!(c["6"], "44.43");
+    assert_eq!(c["3"], "61.101");
+}
