@@ -441,7 +441,11 @@ impl Work<'_> {
             lines.push(Line {
                 factor: u.factor,
                 value: u.value,
-                class: ScopeClass::Three(up_category),
+                class: if uf.scope == Scope::Outside {
+                    ScopeClass::Outside
+                } else {
+                    ScopeClass::Three(up_category)
+                },
                 upstream_of: Some(resolved.primary.factor),
                 kg,
                 kg_market: kg,

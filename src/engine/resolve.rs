@@ -79,7 +79,7 @@ pub struct Applied {
 pub struct Resolved {
     /// The factor the row multiplies.
     pub primary: Applied,
-    /// Upstream factors, each with its own conversion.
+    /// Linked factors (upstream, then outside of scopes), each with its own conversion.
     pub upstream: Vec<Applied>,
     /// The row's unit, parsed.
     pub unit: Unit,
@@ -169,23 +169,24 @@ impl Resolver {
         let conv =
             conversion(&unit, &f.unit).map_err(|e| format!("{e} ({} {})", fs.id(), f.key))?;
         let mut upstream = Vec::new();
-        if self.upstream {
-            for link in &f.upstream {
-                let Some(i) = fs.index_of(link) else { continue };
-                let lf = &fs.factors[i];
-                let Some(v) = lf.kg_co2e else { continue };
-                let Ok(c) = conversion(&unit, &lf.unit) else {
-                    continue;
-                };
-                upstream.push(Applied {
-                    factor: FactorRef {
-                        set: fref.set,
-                        index: i as u32,
-                    },
-                    value: v,
-                    conversion: c,
-                });
-            }
+        // Upstream lines unless --no-upstream; outside-of-scopes (biogenic) lines always, as
+        // they are reported apart from the totals.
+        let upstream_links = if self.upstream { &f.upstream[..] } else { &[] };
+        for link in upstream_links.iter().chain(&f.outside) {
+            let Some(i) = fs.index_of(link) else { continue };
+            let lf = &fs.factors[i];
+            let Some(v) = lf.value() else { continue };
+            let Ok(c) = conversion(&unit, &lf.unit) else {
+                continue;
+            };
+            upstream.push(Applied {
+                factor: FactorRef {
+                    set: fref.set,
+                    index: i as u32,
+                },
+                value: v,
+                conversion: c,
+            });
         }
         let to_kwh = (f.scope == Scope::Two && unit.dimension == Dimension::Energy)
             .then(|| parse_unit("kWh").and_then(|k| conversion(&unit, &k).ok()))

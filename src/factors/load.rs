@@ -306,6 +306,7 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
         "other",
         "gases",
         "upstream",
+        "outside",
         "note",
         "published",
     ];
@@ -430,6 +431,7 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
     }
     let labels = str_list(cx, t, "labels");
     let upstream = str_list(cx, t, "upstream");
+    let outside = str_list(cx, t, "outside");
     let (line, _) = cx.lines.line_col(span.start);
     Some(Factor {
         key,
@@ -442,6 +444,7 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
         kg_co2e,
         gases,
         upstream,
+        outside,
         note: opt_str(cx, t, "note"),
         line,
     })
@@ -451,16 +454,21 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
 struct FactorSpans {
     table: Range<usize>,
     upstream: Vec<Range<usize>>,
+    outside: Vec<Range<usize>>,
 }
 
 impl FactorSpans {
     fn of(t: &Table<'_>, table: Range<usize>) -> Self {
-        let upstream = match t.get("upstream").map(|v| (v.get_ref(), v.span())) {
+        let spans_of = |name: &str| match t.get(name).map(|v| (v.get_ref(), v.span())) {
             Some((DeValue::Array(items), _)) => items.iter().map(|i| i.span()).collect(),
             Some((_, span)) => vec![span],
             None => Vec::new(),
         };
-        FactorSpans { table, upstream }
+        FactorSpans {
+            upstream: spans_of("upstream"),
+            outside: spans_of("outside"),
+            table,
+        }
     }
 }
 
@@ -505,20 +513,34 @@ fn check_set(cx: &mut Ctx<'_>, h: &SetHeader, factors: &[Factor], spans: &[Facto
         }
     }
     for (i, f) in factors.iter().enumerate() {
-        for (n, link) in f.upstream.iter().enumerate() {
-            let span = spans[i].upstream.get(n).unwrap_or(&spans[i].table);
-            match keys.get(link.as_str()) {
-                None => cx.problem(
-                    span,
-                    format!(
-                        "factor {:?}: upstream link {link:?} does not resolve to a factor in this set",
-                        f.key
+        for (kind, links, link_spans) in [
+            ("upstream", &f.upstream, &spans[i].upstream),
+            ("outside", &f.outside, &spans[i].outside),
+        ] {
+            for (n, link) in links.iter().enumerate() {
+                let span = link_spans.get(n).unwrap_or(&spans[i].table);
+                match keys.get(link.as_str()) {
+                    None => cx.problem(
+                        span,
+                        format!(
+                            "factor {:?}: {kind} link {link:?} does not resolve to a factor in this set",
+                            f.key
+                        ),
                     ),
-                ),
-                Some(&j) if j == i => {
-                    cx.problem(span, format!("factor {:?} links to itself as upstream", f.key))
+                    Some(&j) if j == i => cx.problem(
+                        span,
+                        format!("factor {:?} links to itself as {kind}", f.key),
+                    ),
+                    Some(&j) if kind == "outside" && factors[j].scope != Scope::Outside => cx
+                        .problem(
+                            span,
+                            format!(
+                                "factor {:?}: outside link {link:?} is not an outside-of-scopes factor",
+                                f.key
+                            ),
+                        ),
+                    Some(_) => {}
                 }
-                Some(_) => {}
             }
         }
         if let Some(total) = f.kg_co2e {

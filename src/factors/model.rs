@@ -144,6 +144,9 @@ pub struct Factor {
     pub gases: Vec<(String, Decimal)>,
     /// Keys of the upstream factors (well-to-tank, T&D) to apply alongside this one.
     pub upstream: Vec<String>,
+    /// Keys of outside-of-scopes factors (biogenic CO2 of a biofuel or biomass) to report
+    /// alongside this one, apart from the scope totals.
+    pub outside: Vec<String>,
     /// Publisher's note on the value.
     pub note: String,
     /// Line of the `[[factor]]` header in its file, for messages.
@@ -151,6 +154,16 @@ pub struct Factor {
 }
 
 impl Factor {
+    /// The value a line multiplies by: kg CO2e, or for an outside-of-scopes factor, which
+    /// DESNZ publishes as CO2 only, its CO2 part.
+    pub fn value(&self) -> Option<rust_decimal::Decimal> {
+        self.kg_co2e.or_else(|| {
+            (self.scope == Scope::Outside)
+                .then(|| self.gases.iter().find(|(g, _)| g == "co2").map(|(_, v)| *v))
+                .flatten()
+        })
+    }
+
     /// The label path joined for display: `Fuels > Gaseous fuels > Natural gas`.
     pub fn label(&self) -> String {
         let mut parts: Vec<&str> = self

@@ -137,6 +137,9 @@ pub fn render_set(set: &FactorSet, preamble: &[String]) -> String {
         if !f.upstream.is_empty() {
             let _ = writeln!(out, "upstream = {}", list(&f.upstream));
         }
+        if !f.outside.is_empty() {
+            let _ = writeln!(out, "outside = {}", list(&f.outside));
+        }
         if !f.note.is_empty() {
             let _ = writeln!(out, "note = {}", quote(&f.note));
         }

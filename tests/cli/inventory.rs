@@ -550,10 +550,38 @@ fn upstream_lines_take_category_3_or_their_travel_category() {
         "t.csv",
         "activity,quantity,unit\n25_315_3147_11,1000,passenger.km\n1_101_1011_8,100,litres\n",
     );
-    let run = s.ghg(&["inventory", "t.csv", "--factors", "desnz-2025", "--format", "json"]);
+    let run = s.ghg(&[
+        "inventory",
+        "t.csv",
+        "--factors",
+        "desnz-2025",
+        "--format",
+        "json",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let c = &run.json()["totals_kg_co2e"]["scope_3_categories_kg_co2e"];
     // Rail 1000 x 0.03546 and its WTT 1000 x 0.00897 in category 6; diesel WTT 100 x 0.61101 in 3.
     assert_eq!(c["6"], "44.43");
     assert_eq!(c["3"], "61.101");
+}
+
+#[test]
+fn biogenic_co2_of_a_biofuel_blend_is_reported_outside_the_scopes() {
+    let s = Session::new();
+    s.write("d.csv", "activity,quantity,unit\ndiesel,2000,litres\n");
+    let run = s.ghg(&[
+        "inventory",
+        "d.csv",
+        "--factors",
+        "desnz-2025",
+        "--format",
+        "json",
+        "--no-upstream",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let t = &run.json()["totals_kg_co2e"];
+    // 2,000 l x 2.57082 in scope 1; 2,000 l x 0.14 biogenic CO2 (99_604_1011_8) outside.
+    assert_eq!(t["scope_1"], "5141.64");
+    assert_eq!(t["outside_of_scopes"], "280");
+    assert_eq!(t["total_location"], "5141.64");
 }

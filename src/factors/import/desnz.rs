@@ -29,6 +29,10 @@
 //! - `UK electricity` and `Managed assets- electricity` (Electricity: UK) -> T&D, WTT of
 //!   generation and WTT of T&D (DESNZ's guidance for both sheets asks for T&D and WTT);
 //! - district heat and steam -> also the 5% distribution loss and its WTT.
+//!
+//! Outside-of-scopes links (`outside`): a forecourt biofuel blend (`Diesel (average biofuel
+//! blend)`) and each `Bioenergy` factor -> its `Outside of scopes` twin, the biogenic CO2 the
+//! GHG Protocol asks to be reported apart from scopes 1-3 (same level 3, column and unit).
 
 use super::desnz_match::{assign_keys, norm_path, MatchReport, NormPath};
 use super::desnz_read::DesnzRow;
@@ -85,6 +89,8 @@ pub struct LinkReport {
     pub unpublished: usize,
     /// Twins found more than once (not linked).
     pub ambiguous: usize,
+    /// Factors linked to their outside-of-scopes (biogenic CO2) twin.
+    pub outside: usize,
 }
 
 /// Who published an edition: Defra to 2019, BEIS 2020-2022, DESNZ from 2023.
@@ -196,6 +202,7 @@ fn to_factor(file: &str, year: u16, row: &DesnzRow) -> Result<Factor> {
         kg_co2e: row.kg_co2e,
         gases,
         upstream: Vec::new(),
+        outside: Vec::new(),
         note: row.note.clone(),
         line: row.line,
     })
@@ -324,6 +331,24 @@ fn upstream_targets(p: &NormPath) -> Vec<(&'static str, NormPath)> {
     out
 }
 
+/// The normalised path of a factor's outside-of-scopes twin (its biogenic CO2): a forecourt
+/// biofuel blend's under `Forecourt fuels containing biofuel`, a bioenergy factor's under the
+/// same level 2 (`Biofuel`, `Biomass`, `Biogas`); same level 3, 4, column and unit.
+fn outside_target(p: &NormPath) -> Option<NormPath> {
+    let l2 = match (p[1].as_str(), p[3].as_str()) {
+        ("fuels", l3) if l3.contains("biofuelblend") => {
+            "forecourtfuelscontainingbiofuel".to_string()
+        }
+        ("bioenergy", _) => p[2].clone(),
+        _ => return None,
+    };
+    let mut t = p.clone();
+    t[0] = Scope::Outside.as_str().to_string();
+    t[1] = "outsideofscopes".to_string();
+    t[2] = l2;
+    Some(t)
+}
+
 /// Adds upstream links (see the module documentation) and counts them.
 pub fn link(year: u16, factors: &mut [Factor]) -> LinkReport {
     let paths: Vec<NormPath> = factors.iter().map(norm_path).collect();
@@ -336,6 +361,7 @@ pub fn link(year: u16, factors: &mut [Factor]) -> LinkReport {
         ..LinkReport::default()
     };
     let mut planned: Vec<(usize, String)> = Vec::new();
+    let mut planned_outside: Vec<(usize, String)> = Vec::new();
     for (i, p) in paths.iter().enumerate() {
         if factors[i].kg_co2e.is_none() {
             continue;
@@ -358,10 +384,23 @@ pub fn link(year: u16, factors: &mut [Factor]) -> LinkReport {
         if any {
             report.factors += 1;
         }
+        if let Some(target) = outside_target(p) {
+            if let Some([j]) = index.get(&target).map(Vec::as_slice) {
+                if factors[*j].value().is_some() {
+                    planned_outside.push((i, factors[*j].key.clone()));
+                }
+            }
+        }
     }
     for (i, key) in planned {
         if let Some(f) = factors.get_mut(i) {
             f.upstream.push(key);
+        }
+    }
+    report.outside = planned_outside.len();
+    for (i, key) in planned_outside {
+        if let Some(f) = factors.get_mut(i) {
+            f.outside.push(key);
         }
     }
     report
@@ -447,8 +486,9 @@ fn header(input: &DesnzInput, n: usize, m: &MatchReport, l: &LinkReport) -> SetH
         format!(
             "Upstream links: {} factors carry {} links to their WTT, T&D and distribution-loss factors \
              (rules in src/factors/import/desnz.rs); a battery EV's WTT hangs on its electricity factor, \
-             not its zero scope 1 factor.",
-            l.factors, l.links
+             not its zero scope 1 factor. {} biofuel and bioenergy factors link to their outside-of-scopes \
+             factor (biogenic CO2, published as CO2 only), reported apart from the scope totals.",
+            l.factors, l.links, l.outside
         ),
     ]
     .join("\n");

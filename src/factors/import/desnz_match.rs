@@ -324,6 +324,7 @@ mod tests {
             kg_co2e: None,
             gases: vec![],
             upstream: vec![],
+            outside: vec![],
             note: String::new(),
             line: 0,
         }

@@ -208,6 +208,7 @@ fn build_with(file: &str, bytes: &[u8], table: LinkTable<'_>) -> Result<Vec<(Fac
                 kg_co2e: value,
                 gases: Vec::new(),
                 upstream: Vec::new(),
+                outside: Vec::new(),
                 note,
                 line: r.line,
             });

@@ -205,6 +205,7 @@ pub fn sic_set(
                 .map(|v| vec![("co2".to_string(), v)])
                 .unwrap_or_default(),
             upstream: Vec::new(),
+            outside: Vec::new(),
             note: String::new(),
             line: r.line,
         })
@@ -311,6 +312,7 @@ pub fn epa_set(file: &str, bytes: &[u8]) -> Result<FactorSet> {
             kg_co2e: Some(with),
             gases: Vec::new(),
             upstream: Vec::new(),
+        outside: Vec::new(),
             note: format!(
                 "with margins (kg_co2e) {with}; without margins {without}; margins {margins}; USEEIO {}",
                 get(7)
