@@ -6,6 +6,7 @@
 //! ledger's, so an explanation that does not reproduce its figure says so.
 
 pub use super::ledger::{read_ledger, LedgerLine};
+use crate::inventory::ExactSum;
 use crate::num::{exact_string, parse_decimal};
 use crate::report::inventory::CATEGORY_NAMES;
 use crate::units::{conversion, parse_unit};
@@ -268,33 +269,37 @@ pub fn explain(
         .filter(|l| sel.matches(l))
         .map(|l| chain(l, source))
         .collect();
-    let mut kg = Decimal::ZERO;
-    let mut kg_market = Decimal::ZERO;
-    let mut sums: BTreeMap<(String, String), FactorSum> = BTreeMap::new();
+    // Summed as the inventory sums (exactly), so a selection that is a total equals it.
+    let mut kg = ExactSum::ZERO;
+    let mut kg_market = ExactSum::ZERO;
+    let mut sums: BTreeMap<(String, String), (FactorSum, ExactSum, ExactSum)> = BTreeMap::new();
     let mut totals: Vec<Total> = Vec::new();
     for c in &chains {
         let l = &c.line;
         if l.scope != "outside" {
-            kg = kg.checked_add(l.kg_co2e).ok_or_else(ov)?;
-            kg_market = kg_market.checked_add(l.kg_co2e_market).ok_or_else(ov)?;
+            kg.add(l.kg_co2e).ok_or_else(ov)?;
+            kg_market.add(l.kg_co2e_market).ok_or_else(ov)?;
         }
-        let s = sums
+        let (s, quantity, kg_sum) = sums
             .entry((l.factor_set.clone(), l.factor_key.clone()))
-            .or_insert_with(|| FactorSum {
-                set: l.factor_set.clone(),
-                key: l.factor_key.clone(),
-                label: l.factor_label.clone(),
-                value: l.factor_value,
-                unit: l.converted_unit.clone(),
-                quantity: Decimal::ZERO,
-                kg_co2e: Decimal::ZERO,
-                lines: 0,
+            .or_insert_with(|| {
+                (
+                    FactorSum {
+                        set: l.factor_set.clone(),
+                        key: l.factor_key.clone(),
+                        label: l.factor_label.clone(),
+                        value: l.factor_value,
+                        unit: l.converted_unit.clone(),
+                        quantity: Decimal::ZERO,
+                        kg_co2e: Decimal::ZERO,
+                        lines: 0,
+                    },
+                    ExactSum::ZERO,
+                    ExactSum::ZERO,
+                )
             });
-        s.quantity = s
-            .quantity
-            .checked_add(l.converted_quantity)
-            .ok_or_else(ov)?;
-        s.kg_co2e = s.kg_co2e.checked_add(l.kg_co2e).ok_or_else(ov)?;
+        quantity.add(l.converted_quantity).ok_or_else(ov)?;
+        kg_sum.add(l.kg_co2e).ok_or_else(ov)?;
         s.lines += 1;
         for t in rolls_into(l, inventory) {
             if !totals.iter().any(|x| x.pointer == t.pointer) {
@@ -320,7 +325,12 @@ pub fn explain(
             .cmp(&rank(b))
             .then_with(|| a.pointer.cmp(&b.pointer))
     });
-    let mut by_factor: Vec<FactorSum> = sums.into_values().collect();
+    let mut by_factor = Vec::with_capacity(sums.len());
+    for (mut s, quantity, kg_sum) in sums.into_values() {
+        s.quantity = quantity.value().ok_or_else(ov)?;
+        s.kg_co2e = kg_sum.value().ok_or_else(ov)?;
+        by_factor.push(s);
+    }
     by_factor.sort_by(|a, b| {
         b.kg_co2e
             .abs()
@@ -332,11 +342,21 @@ pub fn explain(
         selection: sel.describe(),
         chains,
         by_factor,
-        kg_co2e: kg,
-        kg_co2e_market: kg_market,
+        kg_co2e: kg.value().ok_or_else(ov)?,
+        kg_co2e_market: kg_market.value().ok_or_else(ov)?,
         totals,
         equals,
     })
+}
+
+impl Explanation {
+    /// False when the selection is one of inventory.json's totals and the ledger lines do not
+    /// add up to it exactly.
+    pub fn agrees(&self) -> bool {
+        self.equals
+            .as_ref()
+            .is_none_or(|t| parse_decimal(&t.kg_co2e).ok() == Some(self.kg_co2e))
+    }
 }
 
 /// The inventory.json total a selection made only of scope, category and site filters is.
@@ -653,7 +673,7 @@ pub fn render_text(e: &Explanation, limit: usize) -> String {
         exact_string(e.kg_co2e_market)
     );
     if let Some(t) = &e.equals {
-        let same = parse_decimal(&t.kg_co2e).ok() == Some(e.kg_co2e);
+        let same = e.agrees();
         let _ = writeln!(
             out,
             "  = inventory.json {} {} kg CO2e{}",

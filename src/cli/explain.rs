@@ -162,7 +162,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         ExplainFormat::Text => stdout(render_text(&e, args.limit).as_bytes())?,
         ExplainFormat::Json => stdout(render_json(&e)?.as_bytes())?,
     }
-    Ok(if e.chains.iter().all(|c| c.reproduced()) {
+    Ok(if e.chains.iter().all(|c| c.reproduced()) && e.agrees() {
         Outcome::Clean
     } else {
         Outcome::Findings
