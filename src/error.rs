@@ -163,6 +163,9 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            ErrorKind::Overflow { pos, what } if pos.file.is_empty() => {
+                write!(f, "{what} overflows the exact decimal range")
+            }
             ErrorKind::Overflow { pos, what } => {
                 write!(f, "{pos}: {what} overflows the exact decimal range")
             }

@@ -12,8 +12,10 @@ pub enum NumError {
     Empty,
     /// Not a decimal number.
     Invalid,
-    /// More significant digits or a larger magnitude than a 96-bit decimal holds exactly.
+    /// Larger than a 96-bit decimal holds (about 7.9e28).
     OutOfRange,
+    /// More decimal places than a 96-bit decimal holds exactly (28).
+    TooPrecise,
 }
 
 impl NumError {
@@ -22,7 +24,8 @@ impl NumError {
         match self {
             NumError::Empty => "a number, not an empty value",
             NumError::Invalid => "a decimal number such as 1204.5 or 9.6552e-05",
-            NumError::OutOfRange => "a number with at most 28 significant digits",
+            NumError::OutOfRange => "a number smaller than 79,228,162,514,264,337,593,543,950,335",
+            NumError::TooPrecise => "a number with at most 28 decimal places and 28 digits in all",
         }
     }
 }
@@ -43,7 +46,19 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumError> {
     if !is_plain_decimal(mantissa) {
         return Err(NumError::Invalid);
     }
-    let m = Decimal::from_str_exact(mantissa).map_err(|_| NumError::OutOfRange)?;
+    let m = Decimal::from_str_exact(mantissa).map_err(|_| {
+        let int_digits = mantissa
+            .split('.')
+            .next()
+            .unwrap_or("")
+            .trim_start_matches(['+', '-', '0'])
+            .len();
+        if int_digits > 28 {
+            NumError::OutOfRange
+        } else {
+            NumError::TooPrecise
+        }
+    })?;
     let Some(exp) = exponent else {
         return Ok(m);
     };
@@ -52,7 +67,11 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumError> {
         return Err(NumError::Invalid);
     }
     let e: i32 = exp.parse().map_err(|_| NumError::Invalid)?;
-    scale_by_power_of_ten(m, e).ok_or(NumError::OutOfRange)
+    scale_by_power_of_ten(m, e).ok_or(if e > 0 {
+        NumError::OutOfRange
+    } else {
+        NumError::TooPrecise
+    })
 }
 
 /// `[+-]digits[.digits]` with at least one digit.
@@ -191,6 +210,11 @@ mod tests {
         assert_eq!(parse_decimal("1e40"), Err(NumError::OutOfRange));
         assert_eq!(
             parse_decimal("0.12345678901234567890123456789012"),
+            Err(NumError::TooPrecise)
+        );
+        assert_eq!(parse_decimal("1e-30"), Err(NumError::TooPrecise));
+        assert_eq!(
+            parse_decimal("123456789012345678901234567890"),
             Err(NumError::OutOfRange)
         );
     }

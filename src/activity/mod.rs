@@ -38,42 +38,86 @@ pub struct Columns {
     pub market_factor: Option<usize>,
     /// Header names not understood, kept to warn about them.
     pub ignored: Vec<String>,
+    /// Header names given twice; the first is read, the rest are kept to warn about them.
+    pub duplicates: Vec<String>,
+    /// Number of header fields: a row with more non-empty fields is rejected.
+    pub width: usize,
+}
+
+/// A header name as compared: lower case, trimmed, spaces and hyphens as underscores.
+fn header_key(raw: &str) -> String {
+    raw.trim()
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .to_ascii_lowercase()
+        .replace([' ', '-'], "_")
 }
 
 impl Columns {
     /// Maps header names to columns. Names are matched case-insensitively after trimming
     /// (and a UTF-8 byte-order mark); a few common synonyms are accepted.
     pub fn from_header(names: &[&str]) -> Columns {
-        let mut c = Columns::default();
+        let mut c = Columns {
+            width: names.len(),
+            ..Columns::default()
+        };
         for (i, raw) in names.iter().enumerate() {
-            let name = raw
-                .trim()
-                .trim_start_matches('\u{feff}')
-                .to_ascii_lowercase();
+            let name = header_key(raw);
             let slot = match name.as_str() {
-                "activity" | "factor" | "factor_key" | "key" => &mut c.activity,
+                "activity" | "factor" | "factor_key" | "factor_id" | "key" | "activity_key" => {
+                    &mut c.activity
+                }
                 "quantity" | "qty" => &mut c.quantity,
-                "unit" | "units" | "uom" => &mut c.unit,
-                "site" | "site_code" | "location" => &mut c.site,
-                "period" | "date" | "month" | "year" => &mut c.period,
-                "ref" | "reference" | "invoice" | "meter" => &mut c.reference,
+                "unit" | "units" | "uom" | "unit_of_measure" => &mut c.unit,
+                "site" | "site_code" | "site_name" | "location" => &mut c.site,
+                "period" | "date" | "month" | "year" | "financial_year" | "fy"
+                | "reporting_period" => &mut c.period,
+                "ref" | "reference" | "invoice" | "invoice_number" | "meter" | "mpan" | "mprn" => {
+                    &mut c.reference
+                }
                 "supplier" | "vendor" => &mut c.supplier,
-                "amount" | "spend" | "value_gbp" => &mut c.amount,
+                "amount" | "spend" | "value_gbp" | "net_amount" => &mut c.amount,
                 "currency" => &mut c.currency,
                 "price_year" => &mut c.price_year,
                 "market_factor" => &mut c.market_factor,
                 _ => {
-                    c.ignored.push(raw.trim().to_string());
+                    if !raw.trim().is_empty() {
+                        c.ignored.push(raw.trim().to_string());
+                    }
                     continue;
                 }
             };
             if slot.is_none() {
                 *slot = Some(i);
             } else {
-                c.ignored.push(raw.trim().to_string());
+                c.duplicates.push(raw.trim().to_string());
             }
         }
         c
+    }
+
+    /// Warnings about the header: columns not read, columns given twice.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        if !self.ignored.is_empty() {
+            w.push(format!(
+                "column(s) not used: {} (known: activity, quantity, unit, site, period, ref, \
+                 supplier, amount, currency, price_year, market_factor)",
+                self.ignored.join(", ")
+            ));
+        }
+        if !self.duplicates.is_empty() {
+            w.push(format!(
+                "column(s) given twice, only the first read: {}",
+                self.duplicates.join(", ")
+            ));
+        }
+        w
+    }
+
+    /// True when a header row names the activity column, so it can be told from a title line.
+    pub fn names_activity(names: &[&str]) -> bool {
+        Columns::from_header(names).activity.is_some()
     }
 
     /// What is missing for the file to be read at all, if anything.
@@ -147,6 +191,17 @@ mod tests {
             (Some(0), Some(1), Some(2), Some(3))
         );
         assert_eq!(c.ignored, vec!["notes".to_string()]);
+        let c = Columns::from_header(&[
+            "Activity",
+            "Quantity",
+            "Unit",
+            "Financial Year",
+            "Site Name",
+            "quantity",
+        ]);
+        assert_eq!((c.period, c.site), (Some(3), Some(4)));
+        assert_eq!(c.duplicates, vec!["quantity".to_string()]);
+        assert_eq!(c.warnings().len(), 1);
         assert_eq!(c.missing(), None);
         assert!(Columns::from_header(&["quantity", "unit"])
             .missing()

@@ -7,7 +7,7 @@ use crate::{Error, Position, Result};
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, Read};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Rows per chunk: fixed in code, never derived from the thread count, so results cannot
 /// depend on it.
@@ -56,6 +56,8 @@ pub struct FileInfo {
     pub bytes: u64,
     /// Lines above the header row (titles, notes), not read as rows.
     pub preamble_lines: u64,
+    /// Records read after the header (rows and blank lines).
+    pub records: u64,
 }
 
 /// A run of records from one file.
@@ -79,50 +81,90 @@ impl Chunk {
     }
 }
 
+/// SHA-256 and size of the bytes read so far, shared with the reader that feeds it.
+type HashState = Arc<Mutex<(Sha256, u64)>>;
+
+/// Hashes every byte as it is read from the file itself, before any translation.
 struct Hashing<R> {
     inner: R,
-    hasher: Sha256,
-    bytes: u64,
+    state: HashState,
 }
 
 impl<R: Read> Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.bytes += n as u64;
+        if let Ok(mut st) = self.state.lock() {
+            st.0.update(&buf[..n]);
+            st.1 += n as u64;
+        }
         Ok(n)
     }
 }
 
-type Reader = csv::Reader<std::io::BufReader<Hashing<Box<dyn Read + Send>>>>;
+/// Reads a file whose lines end in a bare carriage return (old Mac exports) as if they ended
+/// in line feeds, so records and line numbers come out right.
+struct CrToLf<R>(R);
+
+impl<R: Read> Read for CrToLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        for b in &mut buf[..n] {
+            if *b == b'\r' {
+                *b = b'\n';
+            }
+        }
+        Ok(n)
+    }
+}
+
+type Reader = csv::Reader<Box<dyn Read + Send>>;
 
 /// How far down a file the header row is looked for.
 const HEADER_SEARCH_LINES: u64 = 20;
 
-/// The delimiter of the first line: the most frequent of `,`, `;`, tab and `|` outside quotes
-/// (spreadsheets in some locales export `;`), comma when none appears.
-fn sniff_delimiter(head: &[u8]) -> u8 {
-    let line = head.split(|&b| b == b'\n').next().unwrap_or(head);
-    let mut counts = [0usize; 4];
-    let cands = [b',', b';', b'\t', b'|'];
+/// Fields of one line split at `delim` outside double quotes, quotes removed.
+fn split_line(line: &[u8], delim: u8) -> Vec<String> {
+    let mut fields = vec![String::new()];
     let mut quoted = false;
     for &b in line {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if !quoted {
-            if let Some(i) = cands.iter().position(|&c| c == b) {
-                counts[i] += 1;
+        match b {
+            b'"' => quoted = !quoted,
+            b if b == delim && !quoted => fields.push(String::new()),
+            b'\r' => {}
+            b => {
+                if let Some(f) = fields.last_mut() {
+                    f.push(char::from(b));
+                }
             }
         }
     }
-    let best = (0..4)
-        .max_by_key(|&i| (counts[i], usize::from(i == 0)))
-        .unwrap_or(0);
-    if counts[best] == 0 {
-        b','
-    } else {
-        cands[best]
+    fields
+}
+
+/// How the first bytes of a file are laid out: its delimiter, and whether its lines end in
+/// bare carriage returns. The delimiter is the one that makes a line within the first
+/// [`HEADER_SEARCH_LINES`] a header naming an activity column (a title above the header may
+/// contain anything); failing that, the most frequent of `,`, `;`, tab and `|` on line 1.
+fn sniff(head: &[u8]) -> (u8, bool) {
+    let cr_only = head.contains(&b'\r') && !head.contains(&b'\n');
+    let eol = if cr_only { b'\r' } else { b'\n' };
+    let cands = [b',', b';', b'\t', b'|'];
+    for line in head.split(|&b| b == eol).take(HEADER_SEARCH_LINES as usize) {
+        for &d in &cands {
+            let fields = split_line(line, d);
+            let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+            if fields.len() > 1 && Columns::names_activity(&refs) {
+                return (d, cr_only);
+            }
+        }
     }
+    let first = head.split(|&b| b == eol).next().unwrap_or(head);
+    let best = cands
+        .iter()
+        .copied()
+        .max_by_key(|&d| (split_line(first, d).len(), usize::from(d == b',')))
+        .unwrap_or(b',');
+    (best, cr_only)
 }
 
 /// Reads inputs one after another and hands out chunks of records, in file order.
@@ -130,7 +172,7 @@ pub struct ChunkReader {
     inputs: Vec<Input>,
     /// Per input, what was learned so far.
     pub files: Vec<FileInfo>,
-    current: Option<(usize, Reader, Arc<str>, Arc<Columns>)>,
+    current: Option<(usize, Reader, Arc<str>, Arc<Columns>, HashState)>,
     next_input: usize,
     spare: Vec<Vec<csv::ByteRecord>>,
 }
@@ -168,13 +210,18 @@ impl ChunkReader {
         let idx = self.next_input;
         self.next_input += 1;
         let name = input.display_name();
+        let state: HashState = Arc::new(Mutex::new((Sha256::new(), 0)));
         let source = Hashing {
             inner: input.open()?,
-            hasher: Sha256::new(),
-            bytes: 0,
+            state: state.clone(),
         };
         let mut buffered = std::io::BufReader::with_capacity(1 << 16, source);
-        let delimiter = sniff_delimiter(buffered.fill_buf().map_err(|e| Error::io(&name, e))?);
+        let (delimiter, cr_only) = sniff(buffered.fill_buf().map_err(|e| Error::io(&name, e))?);
+        let reader: Box<dyn Read + Send> = if cr_only {
+            Box::new(CrToLf(buffered))
+        } else {
+            Box::new(buffered)
+        };
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -182,7 +229,7 @@ impl ChunkReader {
             // csv counts lines wrongly for CRLF files when \r ends records; ending records at
             // \n alone keeps line numbers right, and the stray \r is trimmed with the field.
             .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(buffered);
+            .from_reader(reader);
         // The header is the first record naming the required columns; spreadsheets often put
         // a title or notes above it. Lines above it are reported, not read as rows.
         let mut header = csv::ByteRecord::new();
@@ -232,7 +279,7 @@ impl ChunkReader {
             }
         };
         self.files[idx].columns = columns.clone();
-        self.current = Some((idx, rdr, Arc::from(name.as_str()), Arc::new(columns)));
+        self.current = Some((idx, rdr, Arc::from(name.as_str()), Arc::new(columns), state));
         Ok(true)
     }
 
@@ -242,7 +289,7 @@ impl ChunkReader {
             if self.current.is_none() && !self.open_next()? {
                 return Ok(None);
             }
-            let Some((file, rdr, name_arc, columns)) = self.current.as_mut() else {
+            let Some((file, rdr, name_arc, columns, _)) = self.current.as_mut() else {
                 continue;
             };
             let (file, name_arc, columns) = (*file, name_arc.clone(), columns.clone());
@@ -262,13 +309,21 @@ impl ChunkReader {
                 }
                 len += 1;
             }
+            self.files[file].records += len as u64;
             if len < CHUNK_ROWS {
                 // End of this file: finish its hash.
-                if let Some((_, rdr, _, _)) = self.current.take() {
-                    let h = rdr.into_inner().into_inner();
+                if let Some((_, rdr, _, _, state)) = self.current.take() {
+                    drop(rdr);
+                    let (hasher, bytes) = match Arc::try_unwrap(state) {
+                        Ok(m) => m.into_inner().unwrap_or_else(|p| p.into_inner()),
+                        Err(shared) => match shared.lock() {
+                            Ok(g) => g.clone(),
+                            Err(p) => p.into_inner().clone(),
+                        },
+                    };
                     let info = &mut self.files[file];
-                    info.sha256 = hex(h.hasher.finalize().as_slice());
-                    info.bytes = h.bytes;
+                    info.sha256 = hex(hasher.finalize().as_slice());
+                    info.bytes = bytes;
                 }
             }
             if len > 0 {

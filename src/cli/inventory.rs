@@ -162,7 +162,12 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
     let aliases = load_aliases(args.compute.aliases.as_deref())?;
     let residual_mix = match &args.compute.residual_mix {
         None => None,
-        Some(text) => Some(residual_mix(text, catalog)?),
+        Some(text) => {
+            let (value, set) = residual_mix(text, catalog)?;
+            // Kept among the sets so the manifest hashes the file it came from.
+            sets.extend(set);
+            Some(value)
+        }
     };
     if let Some(r) = residual_mix {
         notes.push(format!(
@@ -206,15 +211,19 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
     })
 }
 
-/// `--residual-mix`: a kg CO2e per kWh value, or `SET:KEY` naming a published kWh factor.
-fn residual_mix(text: &str, catalog: &Catalog) -> Result<rust_decimal::Decimal> {
+/// `--residual-mix`: a kg CO2e per kWh value, or `SET:KEY` naming a published kWh factor
+/// (returned with its set).
+fn residual_mix(
+    text: &str,
+    catalog: &Catalog,
+) -> Result<(rust_decimal::Decimal, Option<Arc<FactorSet>>)> {
     if let Ok(v) = crate::num::parse_decimal(text) {
         if v.is_sign_negative() {
             return Err(Error::usage(format!(
                 "--residual-mix {text}: a factor cannot be negative"
             )));
         }
-        return Ok(v);
+        return Ok((v, None));
     }
     let (set, key) = text.rsplit_once(':').ok_or_else(|| {
         Error::usage(format!(
@@ -226,7 +235,7 @@ fn residual_mix(text: &str, catalog: &Catalog) -> Result<rust_decimal::Decimal> 
         .get(key)
         .ok_or_else(|| Error::usage(format!("--residual-mix: no factor {key:?} in {set}")))?;
     match (f.kg_co2e, f.unit.name) {
-        (Some(v), "kWh") => Ok(v),
+        (Some(v), "kWh") => Ok((v, Some(s.clone()))),
         _ => Err(Error::usage(format!(
             "--residual-mix: {set}:{key} must be a published factor per kWh (it is per {})",
             f.unit.name
@@ -334,6 +343,14 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let inv = &result.inventory;
     let mut notes = prepared.notes.clone();
     for f in &result.files {
+        for w in f.columns.warnings() {
+            eprintln!("warning: {}: {w}", f.name);
+            notes.push(format!("{}: {w}", f.name));
+        }
+        if f.records == 0 {
+            eprintln!("warning: {}: a header but no data rows", f.name);
+            notes.push(format!("{}: a header but no data rows", f.name));
+        }
         if f.preamble_lines > 0 {
             let n = f.preamble_lines;
             eprintln!(

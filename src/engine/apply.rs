@@ -1,7 +1,7 @@
 //! One chunk of raw records to a partial inventory, its rejects, and (if asked) its ledger
 //! lines as CSV bytes. Runs on worker threads; everything it reads is shared and immutable.
 
-use super::resolve::{Applied, FactorRef, Resolved, Resolver};
+use super::resolve::{Applied, Blame, FactorRef, ResolveError, Resolved, Resolver, NO_SET};
 use crate::activity::{parse_amount, Columns, Period};
 use crate::factors::{Scope, SetKind};
 use crate::inventory::{
@@ -87,7 +87,7 @@ struct Work<'a> {
     file: &'a str,
     /// Resolutions by activity text, then (set, unit text): looked up without allocating.
     cache: HashMap<String, Vec<(u16, String, usize)>>,
-    resolved: Vec<Result<Resolved, String>>,
+    resolved: Vec<Result<Resolved, ResolveError>>,
     sites: HashMap<Vec<u8>, u32>,
     site_names: Vec<Arc<str>>,
     groups: HashMap<LocalKey, Totals>,
@@ -153,6 +153,25 @@ impl Work<'_> {
 
     fn row(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<(), RowReject> {
         let c = self.cols;
+        // More fields than the header usually means an unquoted thousands separator
+        // (7_400_4000_5,kWh,1,234): reading on would take 1 kWh for 1,234.
+        if let Some((i, extra)) = rec
+            .iter()
+            .enumerate()
+            .skip(c.width)
+            .find(|(_, f)| !f.trim_ascii().is_empty())
+        {
+            return Err(reject(
+                Some(i),
+                &String::from_utf8_lossy(extra),
+                format!(
+                    "the row has {} fields but the header has {}; quote a number with a \
+                     thousands separator (\"1,234\")",
+                    rec.len(),
+                    c.width
+                ),
+            ));
+        }
         let activity = field(rec, c.activity)?;
         if activity.is_empty() {
             return Err(reject(
@@ -224,26 +243,23 @@ impl Work<'_> {
                 "negative quantity; net corrections in the source data",
             ));
         }
-        let set = self
-            .resolver
-            .activity_set(period)
-            .map_err(|r| reject(c.period, period_text, r))?;
+        // A period no DESNZ edition covers can still price a spend row: try the spend sets.
+        let (set, no_edition) = match self.resolver.activity_set(period) {
+            Ok(s) => (s, None),
+            Err(reason) => (NO_SET, Some(reason)),
+        };
         let site_text = field(rec, c.site)?;
         let site = self.site_id(site_text);
         let slot = self.resolution(set, activity, unit_text);
         let resolver = self.resolver;
         let resolved = match &self.resolved[slot] {
             Ok(r) => r,
-            Err(reason) => {
-                let (col, val) = if reason.starts_with("unknown activity")
-                    || reason.contains("publishes no value")
-                    || reason.contains("derived total")
-                {
-                    (c.activity, activity)
-                } else {
-                    (c.unit, unit_text)
-                };
-                return Err(reject(col, val, reason.clone()));
+            Err(e) => {
+                return Err(match (e.blame, no_edition) {
+                    (Blame::Activity, Some(reason)) => reject(c.period, period_text, reason),
+                    (Blame::Activity, None) => reject(c.activity, activity, e.reason.clone()),
+                    (Blame::Unit, _) => reject(c.unit, unit_text, e.reason.clone()),
+                });
             }
         };
         let pf = resolver.factor(resolved.primary.factor);

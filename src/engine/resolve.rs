@@ -63,6 +63,32 @@ pub struct Resolver {
 /// The key a set may give its residual-mix factor (kg CO2e per kWh).
 pub const RESIDUAL_MIX_KEY: &str = "residual-mix";
 
+/// Which field of a row a resolution failure is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Blame {
+    /// The activity names no usable factor.
+    Activity,
+    /// The unit is unknown or does not fit the factor.
+    Unit,
+}
+
+/// Why a row's activity and unit could not be resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolveError {
+    /// The field at fault.
+    pub blame: Blame,
+    /// What is wrong and what was expected.
+    pub reason: String,
+}
+
+fn blame(blame: Blame, reason: String) -> ResolveError {
+    ResolveError { blame, reason }
+}
+
+/// A set index that names no set: rows whose period no DESNZ edition covers may still
+/// resolve in the spend sets.
+pub const NO_SET: u16 = u16::MAX;
+
 /// A factor and how to get a row's quantity into its unit.
 #[derive(Clone, Debug)]
 pub struct Applied {
@@ -150,24 +176,32 @@ impl Resolver {
     }
 
     /// Resolves an activity and unit text for a set; `Err` is the reject reason.
-    pub fn resolve(&self, set: u16, activity: &str, unit_text: &str) -> Result<Resolved, String> {
+    pub fn resolve(
+        &self,
+        set: u16,
+        activity: &str,
+        unit_text: &str,
+    ) -> Result<Resolved, ResolveError> {
         let Some(fref) = self.find(set, activity) else {
             let set_name = self.sets.get(set as usize).map_or("", |s| s.id());
             let hint = self.suggest(set, activity);
-            return Err(format!(
+            return Err(blame(Blame::Activity, format!(
                 "unknown activity {activity:?}: not a factor key, publisher ID or alias in {set_name}{}{}",
                 if self.spend.is_empty() { "" } else { " or the spend sets" },
                 if hint.is_empty() { String::new() } else { format!("; did you mean {}?", hint.join(", ")) }
-            ));
+            )));
         };
         let f = self.factor(fref);
         let fs = self.set(fref);
-        let value = usable_value(fs, f)?;
+        let value = usable_value(fs, f).map_err(|r| blame(Blame::Activity, r))?;
         let unit = parse_unit(unit_text).ok_or_else(|| {
-            format!("unknown unit {unit_text:?}; expected a unit such as kWh, litres, km, tonnes or GBP")
+            blame(
+                Blame::Unit,
+                format!("unknown unit {unit_text:?}; expected a unit such as kWh, litres, km, tonnes or GBP"),
+            )
         })?;
-        let conv =
-            conversion(&unit, &f.unit).map_err(|e| format!("{e} ({} {})", fs.id(), f.key))?;
+        let conv = conversion(&unit, &f.unit)
+            .map_err(|e| blame(Blame::Unit, format!("{e} ({} {})", fs.id(), f.key)))?;
         let mut upstream = Vec::new();
         // Upstream lines unless --no-upstream; outside-of-scopes (biogenic) lines always, as
         // they are reported apart from the totals.

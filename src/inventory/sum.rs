@@ -7,7 +7,7 @@
 //! has more than 28 significant digits) happens once, at the end, on the exact value.
 
 use ethnum::I256;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 const SCALE: u32 = 28;
 
@@ -113,21 +113,18 @@ impl ExactSum {
         if let Some(d) = to_decimal(m, scale) {
             return Some(d);
         }
-        // Too many digits: drop to the largest scale that fits, rounding once.
-        while scale > 0 {
-            let div = pow10_table()[1];
-            let q = m / div;
-            let r = m % div;
-            let mut rounded = q;
-            if r.abs() >= 5 {
-                rounded += if m.is_negative() { -1 } else { 1 };
-            }
-            m = rounded;
-            scale -= 1;
-            if let Some(d) = to_decimal(m, scale) {
-                return Some(
-                    d.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero),
-                );
+        // Too many digits: round the exact value once, half away from zero, at the largest
+        // scale that fits (rounding digit by digit could round twice).
+        for k in 1..=scale {
+            let div = pow10_table()[k as usize];
+            let (q, r) = (m / div, m % div);
+            let q = if r.abs() * 2 >= div {
+                q + if m.is_negative() { -1 } else { 1 }
+            } else {
+                q
+            };
+            if let Some(d) = to_decimal(q, scale - k) {
+                return Some(d);
             }
         }
         None
@@ -175,6 +172,16 @@ mod tests {
         }
         assert_eq!(a, b);
         assert_eq!(a.value(), b.value());
+    }
+
+    #[test]
+    fn a_sum_too_long_for_a_decimal_rounds_once() {
+        // 1e12 + 4.49e-17 needs 30 digits; rounded once it is 1e12, not ...0001 as rounding
+        // digit by digit (4.49 -> 4.5 -> 5) would give.
+        let mut s = ExactSum::ZERO;
+        s.add(d("1000000000000")).unwrap();
+        s.add(d("0.0000000000000000449")).unwrap();
+        assert_eq!(s.value().unwrap().normalize().to_string(), "1000000000000");
     }
 
     #[test]

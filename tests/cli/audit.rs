@@ -681,3 +681,31 @@ fn explain_reproduces_deflated_spend_and_contractual_lines() {
         .unwrap()
         .ends_with("factor_label,market_factor,price_year,deflator,deflator_from,deflator_to"));
 }
+
+#[test]
+fn verify_names_a_residual_mix_set_that_changed() {
+    let s = session();
+    s.write(
+        "rm.toml",
+        "[set]\nid = \"rm\"\npublisher = \"AIB (as copied by the user)\"\nedition = 2024\ntitle = \"Residual mix\"\nlicence = \"user\"\ngwp = \"AR5\"\n\n[[factor]]\nkey = \"residual-mix\"\nscope = \"2\"\nlabels = [\"UK electricity\", \"Residual mix\"]\nunit = \"kWh\"\nkg_co2e = \"0.3\"\n",
+    );
+    s.write("e.csv", "activity,quantity,unit\n7_400_4000_5,1000,kWh\n");
+    let run = s.ghg(&[
+        "inventory",
+        "e.csv",
+        "--factors",
+        "sets/mini-desnz-2025.toml",
+        "--spend-factors",
+        "none",
+        "--residual-mix",
+        "rm.toml:residual-mix",
+        "--out",
+        "out",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(s.ghg(&["verify", "out"]).code, 0);
+    edit(&s, "rm.toml", "\"0.3\"", "\"0.4\"");
+    let v = s.ghg(&["verify", "out"]);
+    assert_eq!(v.code, 1);
+    assert!(v.stdout.contains("rm.toml"), "{}", v.stdout);
+}

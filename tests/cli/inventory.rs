@@ -585,3 +585,68 @@ fn biogenic_co2_of_a_biofuel_blend_is_reported_outside_the_scopes() {
     assert_eq!(t["outside_of_scopes"], "280");
     assert_eq!(t["total_location"], "5141.64");
 }
+
+#[test]
+fn review_findings_on_messy_files() {
+    let s = Session::new();
+    // An unquoted thousands separator gives the row one field too many: rejected, not 1 kWh.
+    s.write("x3.csv", "activity,unit,quantity\n7_400_4000_5,kWh,1,234\n");
+    let run = inventory_json(&s, &["x3.csv"], &["--out", "o3"]);
+    assert_eq!(run.code, 1);
+    assert!(s
+        .read("o3/rejects.csv")
+        .contains("x3.csv,2,4,234,\"the row has 4 fields but the header has 3"));
+    // Lines ending in bare carriage returns.
+    s.write(
+        "cr.csv",
+        "activity,quantity,unit,site\r7_400_4000_5,1,kWh,A\r7_400_4000_5,500,kWh,B\r",
+    );
+    let j = inventory_json(&s, &["cr.csv"], &["--no-upstream"]).json();
+    assert_eq!(j["rows"]["read"], 2);
+    assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "88.677");
+    // Columns not understood, or given twice, are named on stderr and in the notes.
+    s.write(
+        "cols.csv",
+        "activity,quantity,unit,notes,quantity\n7_400_4000_5,1,kWh,hello,9\n",
+    );
+    let run = inventory_json(&s, &["cols.csv"], &[]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stderr.contains("column(s) not used: notes"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("given twice, only the first read: quantity"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.json()["notes"].as_array().unwrap().len(), 2);
+    // A title line with a semicolon above a comma header.
+    s.write(
+        "t.csv",
+        "Estates return; 2024/25 (draft)\nactivity,quantity,unit\n7_400_4000_5,10,kWh\n",
+    );
+    let run = inventory_json(&s, &["t.csv"], &["--no-upstream"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["totals_kg_co2e"]["scope_2_location"], "1.77");
+}
+
+#[test]
+fn spend_rows_need_no_desnz_edition_for_their_period() {
+    let s = Session::new();
+    s.write(
+        "old.csv",
+        "activity,amount,price_year,period\nsic-21,1000,2022,2014/15\nelectricity,1,2022,2014/15\n",
+    );
+    let run = s.ghg(&["inventory", "old.csv", "--format", "json", "--out", "o"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let j = run.json();
+    assert_eq!(j["rows"]["used"], 1);
+    // 1,000 GBP x 0.240241960139895, already in 2022 prices.
+    assert_eq!(j["totals_kg_co2e"]["scope_3"], "240.241960139895");
+    assert!(s
+        .read("o/rejects.csv")
+        .contains("no DESNZ edition covers 2014/15"));
+}
