@@ -167,12 +167,21 @@ fn sniff(head: &[u8]) -> (u8, bool) {
     (best, cr_only)
 }
 
+/// The file being read: its index, reader, name, columns and running hash.
+struct OpenFile {
+    index: usize,
+    reader: Reader,
+    name: Arc<str>,
+    columns: Arc<Columns>,
+    hash: HashState,
+}
+
 /// Reads inputs one after another and hands out chunks of records, in file order.
 pub struct ChunkReader {
     inputs: Vec<Input>,
     /// Per input, what was learned so far.
     pub files: Vec<FileInfo>,
-    current: Option<(usize, Reader, Arc<str>, Arc<Columns>, HashState)>,
+    current: Option<OpenFile>,
     next_input: usize,
     spare: Vec<Vec<csv::ByteRecord>>,
 }
@@ -289,10 +298,11 @@ impl ChunkReader {
             if self.current.is_none() && !self.open_next()? {
                 return Ok(None);
             }
-            let Some((file, rdr, name_arc, columns, _)) = self.current.as_mut() else {
+            let Some(open) = self.current.as_mut() else {
                 continue;
             };
-            let (file, name_arc, columns) = (*file, name_arc.clone(), columns.clone());
+            let (file, name_arc, columns) = (open.index, open.name.clone(), open.columns.clone());
+            let rdr = &mut open.reader;
             // Record buffers are reused from chunk to chunk: no allocation per row.
             let mut buf = self.spare.pop().unwrap_or_default();
             let mut len = 0;
@@ -312,8 +322,13 @@ impl ChunkReader {
             self.files[file].records += len as u64;
             if len < CHUNK_ROWS {
                 // End of this file: finish its hash.
-                if let Some((_, rdr, _, _, state)) = self.current.take() {
-                    drop(rdr);
+                if let Some(OpenFile {
+                    reader,
+                    hash: state,
+                    ..
+                }) = self.current.take()
+                {
+                    drop(reader);
                     let (hasher, bytes) = match Arc::try_unwrap(state) {
                         Ok(m) => m.into_inner().unwrap_or_else(|p| p.into_inner()),
                         Err(shared) => match shared.lock() {
