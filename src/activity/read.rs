@@ -288,7 +288,13 @@ impl ChunkReader {
             }
         };
         self.files[idx].columns = columns.clone();
-        self.current = Some((idx, rdr, Arc::from(name.as_str()), Arc::new(columns), state));
+        self.current = Some(OpenFile {
+            index: idx,
+            reader: rdr,
+            name: Arc::from(name.as_str()),
+            columns: Arc::new(columns),
+            hash: state,
+        });
         Ok(true)
     }
 

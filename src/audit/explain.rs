@@ -36,16 +36,16 @@ impl Selection {
     pub fn matches(&self, l: &LedgerLine) -> bool {
         self.line
             .as_ref()
-            .map_or(true, |(f, n)| &l.file == f && l.line == *n)
-            && self.factor.as_ref().map_or(true, |(s, k)| {
-                &l.factor_key == k && s.as_ref().map_or(true, |s| &l.factor_set == s)
+            .is_none_or(|(f, n)| &l.file == f && l.line == *n)
+            && self.factor.as_ref().is_none_or(|(s, k)| {
+                &l.factor_key == k && s.as_ref().is_none_or(|s| &l.factor_set == s)
             })
-            && self.site.as_ref().map_or(true, |s| &l.site == s)
+            && self.site.as_ref().is_none_or(|s| &l.site == s)
             && self
                 .scope
                 .as_ref()
-                .map_or(true, |s| l.scope.eq_ignore_ascii_case(s))
-            && self.category.map_or(true, |c| l.category == Some(c))
+                .is_none_or(|s| l.scope.eq_ignore_ascii_case(s))
+            && self.category.is_none_or(|c| l.category == Some(c))
     }
 
     /// The filters in words, for headings.
