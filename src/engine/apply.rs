@@ -1,13 +1,15 @@
 //! One chunk of raw records to a partial inventory, its rejects, and (if asked) its ledger
 //! lines as CSV bytes. Runs on worker threads; everything it reads is shared and immutable.
 
-use super::resolve::{Applied, Blame, FactorRef, ResolveError, Resolved, Resolver, NO_SET};
-use crate::activity::{parse_amount, Columns, Period};
-use crate::factors::{Scope, SetKind};
-use crate::inventory::{
-    ExactSum, GroupKey, Inventory, MarketBasis, Quality, Reject, ScopeClass, Totals,
+use super::amounts::{classify, deflation, line_amounts, market_based, Deflation};
+use super::cells::{
+    check_width, field, read_market_factor, read_period, read_quantity, reject, RowReject,
 };
-use crate::num::{exact_string, parse_decimal};
+use super::resolve::{Blame, FactorRef, ResolveError, Resolved, Resolver, NO_SET};
+use crate::activity::{Columns, Period};
+use crate::factors::{Scope, SetKind};
+use crate::inventory::{GroupKey, Inventory, MarketBasis, Quality, Reject, ScopeClass, Totals};
+use crate::num::exact_string;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
@@ -66,20 +68,6 @@ struct LocalKey {
     market: MarketBasis,
 }
 
-struct RowReject {
-    column: Option<usize>,
-    value: String,
-    reason: String,
-}
-
-fn reject(column: Option<usize>, value: &str, reason: impl Into<String>) -> RowReject {
-    RowReject {
-        column,
-        value: value.to_string(),
-        reason: reason.into(),
-    }
-}
-
 /// Per-chunk state: caches and interned sites.
 struct Work<'a> {
     resolver: &'a Resolver,
@@ -111,18 +99,6 @@ struct Line {
     gases: [Decimal; 4],
 }
 
-fn field(rec: &csv::ByteRecord, col: Option<usize>) -> Result<&str, RowReject> {
-    let Some(c) = col else { return Ok("") };
-    let bytes = rec.get(c).unwrap_or(b"");
-    std::str::from_utf8(bytes).map(str::trim).map_err(|_| {
-        reject(
-            Some(c),
-            &String::from_utf8_lossy(bytes),
-            "not valid UTF-8 text",
-        )
-    })
-}
-
 impl Work<'_> {
     /// Index into `resolved` for (set, activity, unit), resolving on first sight.
     fn resolution(&mut self, set: u16, activity: &str, unit: &str) -> usize {
@@ -151,27 +127,11 @@ impl Work<'_> {
         i
     }
 
+    /// One row: read and check its cells, resolve its factor, compute its lines, then add
+    /// them to the groups and the ledger. Nothing is added unless the whole row is good.
     fn row(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<(), RowReject> {
         let c = self.cols;
-        // More fields than the header usually means an unquoted thousands separator
-        // (7_400_4000_5,kWh,1,234): reading on would take 1 kWh for 1,234.
-        if let Some((i, extra)) = rec
-            .iter()
-            .enumerate()
-            .skip(c.width)
-            .find(|(_, f)| !f.trim_ascii().is_empty())
-        {
-            return Err(reject(
-                Some(i),
-                &String::from_utf8_lossy(extra),
-                format!(
-                    "the row has {} fields but the header has {}; quote a number with a \
-                     thousands separator (\"1,234\")",
-                    rec.len(),
-                    c.width
-                ),
-            ));
-        }
+        check_width(rec, c)?;
         let activity = field(rec, c.activity)?;
         if activity.is_empty() {
             return Err(reject(
@@ -180,75 +140,16 @@ impl Work<'_> {
                 "empty activity; expected a factor key, publisher ID or alias",
             ));
         }
-        let period_text = field(rec, c.period)?;
-        let period = if period_text.is_empty() {
-            None
-        } else {
-            Some(Period::parse(period_text).ok_or_else(|| {
-                reject(
-                    c.period,
-                    period_text,
-                    "not a period; expected 2024, 2024-05, 2024-05-31 or 2024/25",
-                )
-            })?)
-        };
-        let qty_text = field(rec, c.quantity)?;
-        let amount_text = field(rec, c.amount)?;
-        let (qty, qty_col, unit_text) = if !qty_text.is_empty() || amount_text.is_empty() {
-            let (q, sign) = parse_amount(qty_text).map_err(|e| {
-                let what = if qty_text.is_empty() {
-                    "blank quantity"
-                } else {
-                    "quantity is not a number"
-                };
-                reject(
-                    c.quantity.or(c.amount),
-                    qty_text,
-                    format!("{what}; expected {}", e.describe()),
-                )
-            })?;
-            let unit = field(rec, c.unit)?;
-            let unit = match (unit.is_empty(), sign) {
-                (false, _) => unit,
-                (true, Some(cur)) => cur,
-                (true, None) => {
-                    return Err(reject(
-                        c.unit,
-                        "",
-                        "empty unit; expected a unit such as kWh, litres or km",
-                    ))
-                }
-            };
-            (q, c.quantity, unit)
-        } else {
-            let (q, sign) = parse_amount(amount_text).map_err(|e| {
-                reject(
-                    c.amount,
-                    amount_text,
-                    format!("amount is not a number; expected {}", e.describe()),
-                )
-            })?;
-            let currency = field(rec, c.currency)?;
-            let unit = if !currency.is_empty() {
-                currency
-            } else {
-                sign.unwrap_or("GBP")
-            };
-            (q, c.amount, unit)
-        };
-        if qty.is_sign_negative() && !qty.is_zero() {
-            return Err(reject(
-                qty_col,
-                &qty.to_string(),
-                "negative quantity; net corrections in the source data",
-            ));
-        }
+        let (period, period_text) = read_period(rec, c)?;
+        let (qty, qty_col, unit_text) = read_quantity(rec, c)?;
         // A period no DESNZ edition covers can still price a spend row: try the spend sets.
         let (set, no_edition) = match self.resolver.activity_set(period) {
             Ok(s) => (s, None),
             Err(reason) => (NO_SET, Some(reason)),
         };
         let site_text = field(rec, c.site)?;
+        let reference = field(rec, c.reference)?;
+        let supplier = field(rec, c.supplier)?;
         let site = self.site_id(site_text);
         let slot = self.resolution(set, activity, unit_text);
         let resolver = self.resolver;
@@ -264,84 +165,14 @@ impl Work<'_> {
         };
         let pf = resolver.factor(resolved.primary.factor);
         let pset = resolver.set(resolved.primary.factor);
-
-        // Spend: move the amount from its price year to the factor's.
-        // (I(factor year), I(row year), series id, row year) when deflating.
-        let mut deflation: Option<(&str, u16)> = None;
-        let (defl_num, defl_den) = match resolved.price_year {
-            Some(fy) => {
-                let py_text = field(rec, c.price_year)?;
-                let row_year = if py_text.is_empty() {
-                    period.map(|p| p.start_year())
-                } else {
-                    Some(
-                        py_text
-                            .parse::<u16>()
-                            .ok()
-                            .filter(|y| (1900..=2200).contains(y))
-                            .ok_or_else(|| {
-                                reject(
-                                    c.price_year,
-                                    py_text,
-                                    "price_year is not a year such as 2023",
-                                )
-                            })?,
-                    )
-                };
-                match row_year {
-                    Some(ry) if ry != fy => {
-                        let currency = resolved.unit.dimension.base_name();
-                        let idx = resolver.deflators.get(currency).ok_or_else(|| {
-                            reject(c.price_year, py_text, format!("no price index for {currency} to move spend from {ry} to {fy} prices"))
-                        })?;
-                        let (Some(i_f), Some(i_r)) = (idx.values.get(&fy), idx.values.get(&ry))
-                        else {
-                            return Err(reject(
-                                c.price_year,
-                                &ry.to_string(),
-                                format!(
-                                    "{} has no value for {} or {}; give a price_year it covers",
-                                    idx.name, ry, fy
-                                ),
-                            ));
-                        };
-                        deflation = Some((idx.id.as_str(), ry));
-                        (*i_f, *i_r)
-                    }
-                    _ => (Decimal::ONE, Decimal::ONE),
-                }
-            }
-            None => (Decimal::ONE, Decimal::ONE),
-        };
-
-        let market_text = field(rec, c.market_factor)?;
-        let market_factor = if market_text.is_empty() {
-            None
+        let defl = deflation(rec, c, period, resolved, resolver)?;
+        let market_factor = read_market_factor(rec, c, pf, resolved)?;
+        let class = classify(pf, pset, c, activity)?;
+        let quality = if pset.header.kind == Some(SetKind::Spend) {
+            Quality::SpendBased
         } else {
-            let m = parse_decimal(market_text).map_err(|e| {
-                reject(
-                    c.market_factor,
-                    market_text,
-                    format!("market_factor is not a number; expected {}", e.describe()),
-                )
-            })?;
-            if pf.scope != Scope::Two || resolved.to_kwh.is_none() {
-                return Err(reject(
-                    c.market_factor,
-                    market_text,
-                    "market_factor (kg CO2e per kWh) applies only to scope 2 energy rows",
-                ));
-            }
-            if m.is_sign_negative() && !m.is_zero() {
-                return Err(reject(
-                    c.market_factor,
-                    market_text,
-                    "negative market_factor",
-                ));
-            }
-            Some(m)
+            Quality::AverageData
         };
-
         let overflow = || {
             reject(
                 qty_col,
@@ -349,88 +180,11 @@ impl Work<'_> {
                 "quantity x factor overflows the exact decimal range",
             )
         };
-        let class = match pf.scope {
-            Scope::One => ScopeClass::One,
-            Scope::Two => ScopeClass::Two,
-            Scope::Three => ScopeClass::Three(pf.category.ok_or_else(|| {
-                reject(
-                    c.activity,
-                    activity,
-                    format!("{} {} is scope 3 but names no category", pset.id(), pf.key),
-                )
-            })?),
-            Scope::Outside => ScopeClass::Outside,
-            Scope::Total => return Err(reject(c.activity, activity, "derived total")),
-        };
-        let quality = if pset.header.kind == Some(SetKind::Spend) {
-            Quality::SpendBased
-        } else {
-            Quality::AverageData
-        };
-        let compute = |a: &Applied,
-                       gases_of: &[(String, Decimal)]|
-         -> Option<(Decimal, Decimal, [Decimal; 4])> {
-            let num = a.conversion.num.checked_mul(defl_num)?;
-            let den = a.conversion.den.checked_mul(defl_den)?;
-            let base = qty.checked_mul(num)?;
-            let scale = |v: Decimal| -> Option<Decimal> {
-                let p = base.checked_mul(v)?;
-                if den == Decimal::ONE {
-                    Some(p)
-                } else {
-                    p.checked_div(den)
-                }
-            };
-            let kg = scale(a.value)?;
-            let converted = if den == Decimal::ONE {
-                base
-            } else {
-                base.checked_div(den)?
-            };
-            let mut gases = [Decimal::ZERO; 4];
-            let mut split = Decimal::ZERO;
-            for (g, v) in gases_of {
-                let slot = match g.as_str() {
-                    "co2" => 0,
-                    "ch4" => 1,
-                    "n2o" => 2,
-                    _ => continue,
-                };
-                let part = scale(*v)?;
-                gases[slot] = gases[slot].checked_add(part)?;
-                split = split.checked_add(part)?;
-            }
-            gases[3] = kg.checked_sub(split)?;
-            Some((kg, converted, gases))
-        };
 
-        let (kg, converted, gases) = compute(&resolved.primary, &pf.gases).ok_or_else(overflow)?;
-        // Market-based scope 2: the row's contractual factor, else a residual mix, else the
-        // location-based figure, flagged.
-        let per_kwh = |m: Decimal, k: crate::units::Conversion| -> Option<Decimal> {
-            let kgm = qty.checked_mul(k.num)?.checked_mul(m)?;
-            if k.den == Decimal::ONE {
-                Some(kgm)
-            } else {
-                kgm.checked_div(k.den)
-            }
-        };
+        let (kg, converted, gases) =
+            line_amounts(qty, &resolved.primary, &pf.gases, &defl).ok_or_else(overflow)?;
         let (kg_market, market, market_value) =
-            match (class, market_factor, resolved.residual_mix, resolved.to_kwh) {
-                (ScopeClass::Two, Some(m), _, Some(k)) => (
-                    per_kwh(m, k).ok_or_else(overflow)?,
-                    MarketBasis::Contractual,
-                    Some(m),
-                ),
-                (ScopeClass::Two, None, Some(r), Some(k)) => (
-                    per_kwh(r, k).ok_or_else(overflow)?,
-                    MarketBasis::ResidualMix,
-                    Some(r),
-                ),
-                (ScopeClass::Two, _, _, _) => (kg, MarketBasis::LocationFallback, None),
-                _ => (kg, MarketBasis::NotApplicable, None),
-            };
-        let market_value_s = market_value.map(exact_string).unwrap_or_default();
+            market_based(class, qty, kg, market_factor, resolved).ok_or_else(overflow)?;
         let mut lines = std::mem::take(&mut self.lines);
         lines.clear();
         lines.push(Line {
@@ -453,7 +207,8 @@ impl Work<'_> {
         };
         for u in &resolved.upstream {
             let uf = resolver.factor(u.factor);
-            let (kg, converted, gases) = compute(u, &uf.gases).ok_or_else(overflow)?;
+            let (kg, converted, gases) =
+                line_amounts(qty, u, &uf.gases, &defl).ok_or_else(overflow)?;
             lines.push(Line {
                 factor: u.factor,
                 value: u.value,
@@ -470,8 +225,38 @@ impl Work<'_> {
                 gases,
             });
         }
+        self.add_to_groups(&lines, site, period, quality)
+            .ok_or_else(overflow)?;
+        if self.ledger.is_some() {
+            let row = LedgerRow {
+                line,
+                activity,
+                qty,
+                unit: unit_text,
+                site: site_text,
+                period,
+                reference,
+                supplier,
+                quality,
+                market_value,
+                deflation: &defl,
+            };
+            self.write_ledger(&lines, &row)
+                .map_err(|e| reject(None, "", format!("ledger: {e}")))?;
+        }
+        self.lines = lines;
+        Ok(())
+    }
 
-        for l in &lines {
+    /// Adds a row's lines to the chunk's groups; `None` on overflow.
+    fn add_to_groups(
+        &mut self,
+        lines: &[Line],
+        site: u32,
+        period: Option<Period>,
+        quality: Quality,
+    ) -> Option<()> {
+        for l in lines {
             let key = LocalKey {
                 class: l.class,
                 site,
@@ -482,95 +267,116 @@ impl Work<'_> {
                 market: l.market,
             };
             let t = self.groups.entry(key).or_default();
-            let add = |s: &mut ExactSum, v: Decimal| s.add(v).ok_or_else(overflow);
-            add(&mut t.kg, l.kg)?;
+            t.kg.add(l.kg)?;
             // Outside scope 2 the market figure is the location figure: not summed twice.
             if l.market != MarketBasis::NotApplicable {
-                add(&mut t.kg_market, l.kg_market)?;
+                t.kg_market.add(l.kg_market)?;
             }
             for (s, v) in t.gases.iter_mut().zip(l.gases) {
                 if !v.is_zero() {
-                    add(s, v)?;
+                    s.add(v)?;
                 }
             }
-            add(&mut t.quantity, l.converted)?;
+            t.quantity.add(l.converted)?;
             t.lines += 1;
         }
-        if let Some(w) = self.ledger.as_mut() {
-            let reference = field(rec, c.reference)?;
-            let supplier = field(rec, c.supplier)?;
-            let line_s = line.to_string();
-            let qty_s = exact_string(qty);
-            let period_s = period.map(|p| p.to_string()).unwrap_or_default();
-            let price_year_s = deflation.map(|(_, y)| y.to_string()).unwrap_or_default();
-            let (defl_from_s, defl_to_s) = if deflation.is_some() {
-                (exact_string(defl_den), exact_string(defl_num))
+        Some(())
+    }
+
+    /// Writes a row's lines to the chunk's ledger bytes.
+    fn write_ledger(&mut self, lines: &[Line], row: &LedgerRow<'_>) -> csv::Result<()> {
+        let Some(w) = self.ledger.as_mut() else {
+            return Ok(());
+        };
+        let resolver = self.resolver;
+        let line_s = row.line.to_string();
+        let qty_s = exact_string(row.qty);
+        let period_s = row.period.map(|p| p.to_string()).unwrap_or_default();
+        let market_value_s = row.market_value.map(exact_string).unwrap_or_default();
+        let (series, price_year_s, defl_from_s, defl_to_s) = match row.deflation.applied {
+            Some((id, year)) => (
+                id,
+                year.to_string(),
+                exact_string(row.deflation.den),
+                exact_string(row.deflation.num),
+            ),
+            None => ("", String::new(), String::new(), String::new()),
+        };
+        for l in lines {
+            let f = resolver.factor(l.factor);
+            let s = resolver.set(l.factor);
+            // Per-factor text is made once per chunk, not once per line.
+            let (value_s, label_s) = self
+                .factor_text
+                .entry(l.factor)
+                .or_insert_with(|| (exact_string(l.value), f.label()));
+            let kg_s = exact_string(l.kg);
+            let kg_market_s = if l.kg_market == l.kg {
+                kg_s.clone()
             } else {
-                (String::new(), String::new())
+                exact_string(l.kg_market)
             };
-            for l in &lines {
-                let f = resolver.factor(l.factor);
-                let s = resolver.set(l.factor);
-                // Per-factor text is made once per chunk, not once per line.
-                let (value_s, label_s) = self
-                    .factor_text
-                    .entry(l.factor)
-                    .or_insert_with(|| (exact_string(l.value), f.label()));
-                let kg_s = exact_string(l.kg);
-                let kg_market_s = if l.kg_market == l.kg {
-                    kg_s.clone()
+            let up = l
+                .upstream_of
+                .map(|u| resolver.factor(u).key.as_str())
+                .unwrap_or("");
+            let category = l
+                .class
+                .category()
+                .map(|c| c.to_string())
+                .unwrap_or_default();
+            let record: [&str; 27] = [
+                self.file,
+                &line_s,
+                row.activity,
+                &qty_s,
+                row.unit,
+                s.id(),
+                &f.key,
+                value_s,
+                &exact_string(l.converted),
+                &kg_s,
+                l.class.scope_str(),
+                &category,
+                f.unit.name,
+                &kg_market_s,
+                l.market.as_str(),
+                up,
+                row.site,
+                &period_s,
+                row.reference,
+                row.supplier,
+                row.quality.as_str(),
+                label_s,
+                if l.upstream_of.is_none() {
+                    &market_value_s
                 } else {
-                    exact_string(l.kg_market)
-                };
-                let up = l
-                    .upstream_of
-                    .map(|u| resolver.factor(u).key.as_str())
-                    .unwrap_or("");
-                let category = l
-                    .class
-                    .category()
-                    .map(|c| c.to_string())
-                    .unwrap_or_default();
-                let record: [&str; 27] = [
-                    self.file,
-                    &line_s,
-                    activity,
-                    &qty_s,
-                    unit_text,
-                    s.id(),
-                    &f.key,
-                    value_s,
-                    &exact_string(l.converted),
-                    &kg_s,
-                    l.class.scope_str(),
-                    &category,
-                    f.unit.name,
-                    &kg_market_s,
-                    l.market.as_str(),
-                    up,
-                    site_text,
-                    &period_s,
-                    reference,
-                    supplier,
-                    quality.as_str(),
-                    label_s,
-                    if l.upstream_of.is_none() {
-                        &market_value_s
-                    } else {
-                        ""
-                    },
-                    &price_year_s,
-                    deflation.map_or("", |(id, _)| id),
-                    &defl_from_s,
-                    &defl_to_s,
-                ];
-                w.write_record(record)
-                    .map_err(|e| reject(None, "", format!("ledger: {e}")))?;
-            }
+                    ""
+                },
+                &price_year_s,
+                series,
+                &defl_from_s,
+                &defl_to_s,
+            ];
+            w.write_record(record)?;
         }
-        self.lines = lines;
         Ok(())
     }
+}
+
+/// What the ledger says of a row besides its lines.
+struct LedgerRow<'a> {
+    line: u64,
+    activity: &'a str,
+    qty: Decimal,
+    unit: &'a str,
+    site: &'a str,
+    period: Option<Period>,
+    reference: &'a str,
+    supplier: &'a str,
+    quality: Quality,
+    market_value: Option<Decimal>,
+    deflation: &'a Deflation<'a>,
 }
 
 /// Applies the resolver to every record of a chunk.

@@ -3,7 +3,9 @@
 //! rejects and ledger bytes are folded in chunk order. The same input gives the same bytes
 //! whatever the thread count.
 
+mod amounts;
 pub mod apply;
+mod cells;
 pub mod resolve;
 
 pub use apply::{apply_chunk, ChunkOutput, LEDGER_HEADER};

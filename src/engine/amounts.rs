@@ -1,0 +1,179 @@
+//! A line's arithmetic: spend deflation, quantity x factor with its one division, the
+//! split by gas, and the market-based scope 2 figure. Every step is checked: an overflow is
+//! `None` (a reject at the row), never a wrap or a panic.
+
+use super::cells::{field, reject, RowReject};
+use super::resolve::{Applied, Resolved, Resolver};
+use crate::activity::{Columns, Period};
+use crate::factors::{Factor, FactorSet, Scope};
+use crate::inventory::{MarketBasis, ScopeClass};
+use rust_decimal::Decimal;
+
+/// How a spend amount moves from its price year to the factor's: multiply by `num`
+/// (I(factor year)), divide by `den` (I(price year)); one and one when not moved.
+pub(super) struct Deflation<'a> {
+    pub(super) num: Decimal,
+    pub(super) den: Decimal,
+    /// Series id and the row's price year, when moved.
+    pub(super) applied: Option<(&'a str, u16)>,
+}
+
+/// The deflation a spend row needs; none for activity rows or spend already in the factor's
+/// prices. A row without `price_year` is taken to be in its period's prices.
+pub(super) fn deflation<'a>(
+    rec: &csv::ByteRecord,
+    c: &Columns,
+    period: Option<Period>,
+    resolved: &Resolved,
+    resolver: &'a Resolver,
+) -> Result<Deflation<'a>, RowReject> {
+    let none = Deflation {
+        num: Decimal::ONE,
+        den: Decimal::ONE,
+        applied: None,
+    };
+    let Some(fy) = resolved.price_year else {
+        return Ok(none);
+    };
+    let py_text = field(rec, c.price_year)?;
+    let row_year = if py_text.is_empty() {
+        period.map(|p| p.start_year())
+    } else {
+        Some(
+            py_text
+                .parse::<u16>()
+                .ok()
+                .filter(|y| (1900..=2200).contains(y))
+                .ok_or_else(|| {
+                    reject(
+                        c.price_year,
+                        py_text,
+                        "price_year is not a year such as 2023",
+                    )
+                })?,
+        )
+    };
+    let ry = match row_year {
+        Some(ry) if ry != fy => ry,
+        _ => return Ok(none),
+    };
+    let currency = resolved.unit.dimension.base_name();
+    let idx = resolver.deflators.get(currency).ok_or_else(|| {
+        reject(
+            c.price_year,
+            py_text,
+            format!("no price index for {currency} to move spend from {ry} to {fy} prices"),
+        )
+    })?;
+    let (Some(i_f), Some(i_r)) = (idx.values.get(&fy), idx.values.get(&ry)) else {
+        return Err(reject(
+            c.price_year,
+            &ry.to_string(),
+            format!(
+                "{} has no value for {} or {}; give a price_year it covers",
+                idx.name, ry, fy
+            ),
+        ));
+    };
+    Ok(Deflation {
+        num: *i_f,
+        den: *i_r,
+        applied: Some((idx.id.as_str(), ry)),
+    })
+}
+
+/// Where the primary line counts.
+pub(super) fn classify(
+    pf: &Factor,
+    pset: &FactorSet,
+    c: &Columns,
+    activity: &str,
+) -> Result<ScopeClass, RowReject> {
+    Ok(match pf.scope {
+        Scope::One => ScopeClass::One,
+        Scope::Two => ScopeClass::Two,
+        Scope::Three => ScopeClass::Three(pf.category.ok_or_else(|| {
+            reject(
+                c.activity,
+                activity,
+                format!("{} {} is scope 3 but names no category", pset.id(), pf.key),
+            )
+        })?),
+        Scope::Outside => ScopeClass::Outside,
+        Scope::Total => return Err(reject(c.activity, activity, "derived total")),
+    })
+}
+
+/// kg CO2e, the quantity in the factor's unit, and kg by gas (CO2, CH4, N2O, and what the
+/// factor does not split) for one line: quantity x multiplier x factor, then one division.
+/// `None` on overflow.
+pub(super) fn line_amounts(
+    qty: Decimal,
+    a: &Applied,
+    gases_of: &[(String, Decimal)],
+    defl: &Deflation<'_>,
+) -> Option<(Decimal, Decimal, [Decimal; 4])> {
+    let num = a.conversion.num.checked_mul(defl.num)?;
+    let den = a.conversion.den.checked_mul(defl.den)?;
+    let base = qty.checked_mul(num)?;
+    let scale = |v: Decimal| -> Option<Decimal> {
+        let p = base.checked_mul(v)?;
+        if den == Decimal::ONE {
+            Some(p)
+        } else {
+            p.checked_div(den)
+        }
+    };
+    let kg = scale(a.value)?;
+    let converted = if den == Decimal::ONE {
+        base
+    } else {
+        base.checked_div(den)?
+    };
+    let mut gases = [Decimal::ZERO; 4];
+    let mut split = Decimal::ZERO;
+    for (g, v) in gases_of {
+        let slot = match g.as_str() {
+            "co2" => 0,
+            "ch4" => 1,
+            "n2o" => 2,
+            _ => continue,
+        };
+        let part = scale(*v)?;
+        gases[slot] = gases[slot].checked_add(part)?;
+        split = split.checked_add(part)?;
+    }
+    gases[3] = kg.checked_sub(split)?;
+    Some((kg, converted, gases))
+}
+
+/// Market-based scope 2: the row's contractual factor, else a residual mix, else the
+/// location-based figure, flagged. Returns the figure, its basis and the factor used.
+pub(super) fn market_based(
+    class: ScopeClass,
+    qty: Decimal,
+    kg: Decimal,
+    market_factor: Option<Decimal>,
+    resolved: &Resolved,
+) -> Option<(Decimal, MarketBasis, Option<Decimal>)> {
+    let per_kwh = |m: Decimal, k: crate::units::Conversion| -> Option<Decimal> {
+        let kgm = qty.checked_mul(k.num)?.checked_mul(m)?;
+        if k.den == Decimal::ONE {
+            Some(kgm)
+        } else {
+            kgm.checked_div(k.den)
+        }
+    };
+    Some(
+        match (class, market_factor, resolved.residual_mix, resolved.to_kwh) {
+            (ScopeClass::Two, Some(m), _, Some(k)) => {
+                (per_kwh(m, k)?, MarketBasis::Contractual, Some(m))
+            }
+            (ScopeClass::Two, None, Some(r), Some(k)) => {
+                (per_kwh(r, k)?, MarketBasis::ResidualMix, Some(r))
+            }
+            (ScopeClass::Two, _, _, _) => (kg, MarketBasis::LocationFallback, None),
+            _ => (kg, MarketBasis::NotApplicable, None),
+        },
+    )
+}

@@ -1,0 +1,167 @@
+//! A row's cells read and checked: each either gives a typed value or a reject naming the
+//! field, the value and what was expected.
+
+use super::resolve::Resolved;
+use crate::activity::{parse_amount, Columns, Period};
+use crate::factors::{Factor, Scope};
+use crate::num::parse_decimal;
+use rust_decimal::Decimal;
+
+pub(super) struct RowReject {
+    pub(super) column: Option<usize>,
+    pub(super) value: String,
+    pub(super) reason: String,
+}
+
+pub(super) fn reject(column: Option<usize>, value: &str, reason: impl Into<String>) -> RowReject {
+    RowReject {
+        column,
+        value: value.to_string(),
+        reason: reason.into(),
+    }
+}
+
+pub(super) fn field(rec: &csv::ByteRecord, col: Option<usize>) -> Result<&str, RowReject> {
+    let Some(c) = col else { return Ok("") };
+    let bytes = rec.get(c).unwrap_or(b"");
+    std::str::from_utf8(bytes).map(str::trim).map_err(|_| {
+        reject(
+            Some(c),
+            &String::from_utf8_lossy(bytes),
+            "not valid UTF-8 text",
+        )
+    })
+}
+
+/// More fields than the header usually means an unquoted thousands separator
+/// (`7_400_4000_5,kWh,1,234`): reading on would take 1 kWh for 1,234.
+pub(super) fn check_width(rec: &csv::ByteRecord, c: &Columns) -> Result<(), RowReject> {
+    match rec
+        .iter()
+        .enumerate()
+        .skip(c.width)
+        .find(|(_, f)| !f.trim_ascii().is_empty())
+    {
+        None => Ok(()),
+        Some((i, extra)) => Err(reject(
+            Some(i),
+            &String::from_utf8_lossy(extra),
+            format!(
+                "the row has {} fields but the header has {}; quote a number with a \
+                 thousands separator (\"1,234\")",
+                rec.len(),
+                c.width
+            ),
+        )),
+    }
+}
+
+/// The row's period, if it gives one, and its text.
+pub(super) fn read_period<'r>(
+    rec: &'r csv::ByteRecord,
+    c: &Columns,
+) -> Result<(Option<Period>, &'r str), RowReject> {
+    let text = field(rec, c.period)?;
+    if text.is_empty() {
+        return Ok((None, text));
+    }
+    let p = Period::parse(text).ok_or_else(|| {
+        reject(
+            c.period,
+            text,
+            "not a period; expected 2024, 2024-05, 2024-05-31 or 2024/25",
+        )
+    })?;
+    Ok((Some(p), text))
+}
+
+/// The row's quantity, the column it came from, and its unit: `quantity` and `unit`, or for
+/// a spend row `amount` and `currency` (a pound sign is GBP).
+pub(super) fn read_quantity<'r>(
+    rec: &'r csv::ByteRecord,
+    c: &Columns,
+) -> Result<(Decimal, Option<usize>, &'r str), RowReject> {
+    let qty_text = field(rec, c.quantity)?;
+    let amount_text = field(rec, c.amount)?;
+    let (qty, col, unit) = if !qty_text.is_empty() || amount_text.is_empty() {
+        let (q, sign) = parse_amount(qty_text).map_err(|e| {
+            let what = if qty_text.is_empty() {
+                "blank quantity"
+            } else {
+                "quantity is not a number"
+            };
+            reject(
+                c.quantity.or(c.amount),
+                qty_text,
+                format!("{what}; expected {}", e.describe()),
+            )
+        })?;
+        let unit = field(rec, c.unit)?;
+        let unit = match (unit.is_empty(), sign) {
+            (false, _) => unit,
+            (true, Some(cur)) => cur,
+            (true, None) => {
+                return Err(reject(
+                    c.unit,
+                    "",
+                    "empty unit; expected a unit such as kWh, litres or km",
+                ))
+            }
+        };
+        (q, c.quantity, unit)
+    } else {
+        let (q, sign) = parse_amount(amount_text).map_err(|e| {
+            reject(
+                c.amount,
+                amount_text,
+                format!("amount is not a number; expected {}", e.describe()),
+            )
+        })?;
+        let currency = field(rec, c.currency)?;
+        let unit = if !currency.is_empty() {
+            currency
+        } else {
+            sign.unwrap_or("GBP")
+        };
+        (q, c.amount, unit)
+    };
+    if qty.is_sign_negative() && !qty.is_zero() {
+        return Err(reject(
+            col,
+            &qty.to_string(),
+            "negative quantity; net corrections in the source data",
+        ));
+    }
+    Ok((qty, col, unit))
+}
+
+/// The row's contractual kg CO2e per kWh, if it gives one; only scope 2 energy rows may.
+pub(super) fn read_market_factor(
+    rec: &csv::ByteRecord,
+    c: &Columns,
+    pf: &Factor,
+    resolved: &Resolved,
+) -> Result<Option<Decimal>, RowReject> {
+    let text = field(rec, c.market_factor)?;
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let m = parse_decimal(text).map_err(|e| {
+        reject(
+            c.market_factor,
+            text,
+            format!("market_factor is not a number; expected {}", e.describe()),
+        )
+    })?;
+    if pf.scope != Scope::Two || resolved.to_kwh.is_none() {
+        return Err(reject(
+            c.market_factor,
+            text,
+            "market_factor (kg CO2e per kWh) applies only to scope 2 energy rows",
+        ));
+    }
+    if m.is_sign_negative() && !m.is_zero() {
+        return Err(reject(c.market_factor, text, "negative market_factor"));
+    }
+    Ok(Some(m))
+}
