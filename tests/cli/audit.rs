@@ -709,3 +709,39 @@ fn verify_names_a_residual_mix_set_that_changed() {
     assert_eq!(v.code, 1);
     assert!(v.stdout.contains("rm.toml"), "{}", v.stdout);
 }
+
+#[test]
+fn compare_on_the_example_trust_names_uk_electricity_first() {
+    let s = Session::new();
+    let run = s.ghg(&[
+        "compare",
+        "--factors",
+        "desnz-2024",
+        "--against",
+        "desnz-2025",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = run.json();
+    let d = &j["drivers"][0];
+    assert_eq!(d["factor_key"], "7_400_4000_5");
+    assert_eq!(d["factor_change_percent"], "-14.51");
+    // The example's grid electricity, by hand: ERIC 2016-17 sites of REF, kWh.
+    let kwh: i64 = 93_755 + 976_350 + 934_731 + 14_780_334;
+    let change = Decimal::from(kwh)
+        * (Decimal::from_str("0.177").unwrap() - Decimal::from_str("0.20705").unwrap());
+    let s2 = j["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "scope_2_location")
+        .unwrap();
+    assert_eq!(s2["change_kg_co2e"], change.normalize().to_string());
+    assert_eq!(
+        s2["original_kg_co2e"],
+        (Decimal::from(kwh) * Decimal::from_str("0.20705").unwrap())
+            .normalize()
+            .to_string()
+    );
+}
