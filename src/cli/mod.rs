@@ -58,6 +58,15 @@ pub enum Command {
     #[command(subcommand)]
     Factors(factors::FactorsCommand),
     /// Compute a scope 1, 2 and 3 inventory from activity CSVs [default: the example NHS trust].
+    ///
+    /// Columns (any order, any case): activity (a factor key such as 1_100_1004_6, a DESNZ ID,
+    /// or an alias such as "natural gas"), quantity and unit (kWh, MWh, GJ, therms, litres, m3,
+    /// kg, tonnes, km, miles, passenger.km, GBP ...); optional site, period (2024, 2024-05,
+    /// 2024-05-31, 2024/25), ref, supplier, market_factor (kg CO2e per kWh, contractual); for
+    /// spend rows amount, currency and price_year instead of quantity and unit.
+    ///
+    /// Every row is used or rejected with its reason; any reject makes the exit code 1 unless
+    /// --allow-rejects. Exit 2 when the run cannot start (unreadable file, invalid factor set).
     Inventory(inventory::InventoryArgs),
     /// Re-run the inventory in DIR/manifest.json and report any input, factor or output that differs.
     Verify(verify::VerifyArgs),
