@@ -84,7 +84,8 @@ type Val<'i> = Spanned<DeValue<'i>>;
 
 /// Parses a factor file. Returns the set (as far as it could be read) and every problem
 /// found: TOML syntax, schema, unknown units, duplicate keys, missing or negative values,
-/// per-gas parts that do not add up, links that do not resolve. `file` names the file in
+/// published scope 3 factors without a category, per-gas parts that do not add up, links that
+/// do not resolve. `file` names the file in
 /// positions; the set is usable only when the problem list is empty.
 pub fn parse_set(file: &str, text: &str) -> (FactorSet, Vec<Problem>) {
     let mut cx = Ctx {
@@ -410,6 +411,15 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
                 format!("kg_co2e {v} is negative; expected zero or more"),
             );
         }
+    }
+    // The engine cannot file a scope 3 line without its category; say so here, where the
+    // factor is, rather than at every activity row that uses it.
+    if scope == Some(Scope::Three) && published && t.get("category").is_none() {
+        let s = t.get("scope").map(|v| v.span()).unwrap_or(span.clone());
+        cx.problem(
+            &s,
+            format!("factor {key:?} is scope 3 but names no category (1-15)"),
+        );
     }
     let mut gases = Vec::new();
     for gas in ["co2", "ch4", "n2o", "other"] {
@@ -773,6 +783,34 @@ mod tests {
         assert!(p[0].message.contains("no kg_co2e"), "{p:?}");
         let (_, p) = one("published = false\n");
         assert!(p.is_empty(), "{p:?}");
+    }
+
+    #[test]
+    fn a_published_scope_3_factor_needs_a_category() {
+        let three = |rest: &str| {
+            parse_set(
+                "t.toml",
+                &format!("{HEAD}\n[[factor]]\nkey = \"w\"\nscope = \"3\"\nunit = \"m3\"\n{rest}"),
+            )
+        };
+        let (_, p) = three("kg_co2e = \"0.344\"\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(
+            p[0].message,
+            "factor \"w\" is scope 3 but names no category (1-15)"
+        );
+        // At the scope value: line 11, column 9.
+        assert_eq!((p[0].pos.line, p[0].pos.column), (11, 9));
+        let (set, p) = three("category = 1\nkg_co2e = \"0.344\"\n");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(set.factors[0].category, Some(1));
+        // A factor with no value is used by nobody: no category needed.
+        let (_, p) = three("published = false\n");
+        assert!(p.is_empty(), "{p:?}");
+        // Out of range: one problem, not two.
+        let (_, p) = three("category = 16\nkg_co2e = \"0.344\"\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.starts_with("category: expected"), "{p:?}");
     }
 
     #[test]
