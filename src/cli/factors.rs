@@ -247,6 +247,13 @@ fn validate(global: &GlobalArgs, paths: &[PathBuf]) -> Result<Outcome> {
             if p.is_dir() {
                 let mut files = Vec::new();
                 walk(p, &mut files)?;
+                // Named on purpose and empty: a wrong path, not a clean bill of health.
+                if files.is_empty() {
+                    return Err(Error::usage(format!(
+                        "{}: no .toml factor file in this directory or below it",
+                        p.display()
+                    )));
+                }
                 files.sort();
                 sources.extend(files.into_iter().map(Source::File));
             } else {
