@@ -27,8 +27,9 @@ pub enum FactorsCommand {
         /// A factor key, a publisher ID, or words to find in the labels and unit.
         query: Vec<String>,
     },
-    /// Check factor files: schema, units, duplicate keys, missing or negative values, per-gas
-    /// sums and links. Every problem is printed with file:line:col; exit 1 if any.
+    /// Check factor files: schema, units, duplicate keys, missing or negative values, scope 3
+    /// categories, per-gas sums and links. Every problem is printed with file:line:col; exit 1
+    /// if any, 2 if a directory named holds no .toml file.
     Validate {
         /// Files or directories to check [default: every shipped and user set].
         paths: Vec<PathBuf>,
