@@ -127,3 +127,143 @@ fn overflow_is_a_reject() {
     );
     assert_eq!(out.inventory.rows.used, 1);
 }
+
+/// A TOML basic string holding `s` exactly.
+fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text for a numeric field: decimals across the whole range (28 places, MAX, MIN), TOML
+/// number forms, and junk.
+fn number_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (any::<i128>(), 0u32..=28).prop_map(|(m, s)| {
+            Decimal::try_from_i128_with_scale(m % 79_228_162_514_264_337_593_543_950_336, s)
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        }),
+        Just(Decimal::MAX.to_string()),
+        Just(Decimal::MIN.to_string()),
+        Just("0.0000000000000000000000000001".to_string()),
+        Just("-0.0000000000000000000000000001".to_string()),
+        Just("79228162514264337593543950336".to_string()),
+        Just("1e999".to_string()),
+        Just("1e-999".to_string()),
+        Just("9.65519999999227e-05".to_string()),
+        Just("-0".to_string()),
+        Just("nan".to_string()),
+        Just("inf".to_string()),
+        Just("1_000.5".to_string()),
+        Just("0x1F".to_string()),
+        Just("99999999999999999999".to_string()),
+        Just("-9223372036854775808".to_string()),
+        "[0-9.eE+_-]{0,40}",
+        any::<String>(),
+    ]
+}
+
+/// A numeric field as written in TOML: quoted, or bare when it could be a TOML number.
+fn number_value() -> impl Strategy<Value = String> {
+    (number_text(), any::<bool>()).prop_map(|(t, bare)| {
+        let could_be_bare = !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(&b));
+        if bare && could_be_bare {
+            t
+        } else {
+            toml_string(&t)
+        }
+    })
+}
+
+const FACTOR_NUMBERS: [&str; 6] = ["kg_co2e", "co2", "ch4", "n2o", "other", "category"];
+const HEADER_NUMBERS: [&str; 4] = ["edition", "price_year", "source_rows", "published_dp"];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, .. ProptestConfig::default() })]
+
+    /// Any values in the numeric fields of a factor file: problems or a set, never a panic.
+    #[test]
+    fn factor_file_numbers_never_panic(
+        header in prop::collection::vec(prop::option::of(number_value()), 4),
+        factors in prop::collection::vec(
+            (prop_oneof![
+                Just("\"1\"".to_string()),
+                Just("\"3\"".to_string()),
+                Just("3".to_string()),
+                Just("\"outside\"".to_string()),
+                number_value(),
+            ],
+             prop::collection::vec(prop::option::weighted(0.8, number_value()), 6),
+             prop::collection::vec(number_value(), 0..3),
+             any::<bool>()),
+            1..4),
+        spend in any::<bool>(),
+        published_dp in prop::option::of(0u32..=28),
+    ) {
+        let mut text = String::from("[set]\nid = \"t\"\npublisher = \"P\"\ntitle = \"T\"\nlicence = \"L\"\ngwp = \"AR5\"\n");
+        if spend {
+            text.push_str("kind = \"spend\"\ncurrency = \"GBP\"\n");
+        }
+        for (name, v) in HEADER_NUMBERS.iter().zip(&header) {
+            match (name, v, published_dp) {
+                (&"published_dp", None, Some(dp)) => text.push_str(&format!("published_dp = {dp}\n")),
+                (_, Some(v), _) => text.push_str(&format!("{name} = {v}\n")),
+                _ => {}
+            }
+        }
+        for (i, (scope, fields, extra, published)) in factors.iter().enumerate() {
+            text.push_str(&format!("\n[[factor]]\nkey = \"k{i}\"\nscope = {scope}\nunit = \"kWh\"\nupstream = [\"k{}\"]\n", (i + 1) % factors.len()));
+            if !published {
+                text.push_str("published = false\n");
+            }
+            for (name, v) in FACTOR_NUMBERS.iter().zip(fields) {
+                if let Some(v) = v {
+                    text.push_str(&format!("{name} = {v}\n"));
+                }
+            }
+            if !extra.is_empty() {
+                text.push_str("[factor.gases]\n");
+                for (j, v) in extra.iter().enumerate() {
+                    text.push_str(&format!("g{j} = {v}\n"));
+                }
+            }
+        }
+        let (set, problems) = ghg::factors::parse_set("p.toml", &text);
+        for p in &problems {
+            prop_assert!(p.pos.line >= 1, "{:?}", p);
+        }
+        if problems.is_empty() {
+            prop_assert_eq!(set.factors.len(), factors.len());
+        }
+    }
+
+    /// Any values in the deflator and alias tables: an error or a table, never a panic.
+    #[test]
+    fn deflator_and_alias_values_never_panic(
+        values in prop::collection::vec((number_text(), number_value()), 0..6),
+        names in prop::collection::vec(any::<String>(), 0..4),
+    ) {
+        let mut text = String::from("[[series]]\nid = \"D7BT\"\nname = \"CPI\"\npublisher = \"ONS\"\nlicence = \"OGL\"\ncurrency = \"GBP\"\nbase = \"2015=100\"\nvintage = \"v\"\nsource_url = \"u\"\n\n[series.values]\n");
+        for (year, v) in &values {
+            text.push_str(&format!("{} = {v}\n", toml_string(year)));
+        }
+        let _ = ghg::factors::tables::parse_deflators("d.toml", &text);
+        let mut text = String::new();
+        for (i, n) in names.iter().enumerate() {
+            text.push_str(&format!("[[alias]]\nname = {}\nkey = \"k{i}\"\nalso = [{}]\n", toml_string(n), toml_string(n)));
+        }
+        let _ = ghg::factors::tables::parse_aliases("a.toml", &text);
+    }
+}

@@ -27,8 +27,9 @@ pub enum FactorsCommand {
         /// A factor key, a publisher ID, or words to find in the labels and unit.
         query: Vec<String>,
     },
-    /// Check factor files: schema, units, duplicate keys, missing or negative values, per-gas
-    /// sums and links. Every problem is printed with file:line:col; exit 1 if any.
+    /// Check factor files: schema, units, duplicate keys, missing or negative values, scope 3
+    /// categories, per-gas sums and links. Every problem is printed with file:line:col; exit 1
+    /// if any, 2 if a directory named holds no .toml file.
     Validate {
         /// Files or directories to check [default: every shipped and user set].
         paths: Vec<PathBuf>,
@@ -247,6 +248,13 @@ fn validate(global: &GlobalArgs, paths: &[PathBuf]) -> Result<Outcome> {
             if p.is_dir() {
                 let mut files = Vec::new();
                 walk(p, &mut files)?;
+                // Named on purpose and empty: a wrong path, not a clean bill of health.
+                if files.is_empty() {
+                    return Err(Error::usage(format!(
+                        "{}: no .toml factor file in this directory or below it",
+                        p.display()
+                    )));
+                }
                 files.sort();
                 sources.extend(files.into_iter().map(Source::File));
             } else {

@@ -84,7 +84,8 @@ type Val<'i> = Spanned<DeValue<'i>>;
 
 /// Parses a factor file. Returns the set (as far as it could be read) and every problem
 /// found: TOML syntax, schema, unknown units, duplicate keys, missing or negative values,
-/// per-gas parts that do not add up, links that do not resolve. `file` names the file in
+/// published scope 3 factors without a category, per-gas parts that do not add up, links that
+/// do not resolve. `file` names the file in
 /// positions; the set is usable only when the problem list is empty.
 pub fn parse_set(file: &str, text: &str) -> (FactorSet, Vec<Problem>) {
     let mut cx = Ctx {
@@ -411,9 +412,21 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
             );
         }
     }
+    // The engine cannot file a scope 3 line without its category; say so here, where the
+    // factor is, rather than at every activity row that uses it.
+    if scope == Some(Scope::Three) && published && t.get("category").is_none() {
+        let s = t.get("scope").map(|v| v.span()).unwrap_or(span.clone());
+        cx.problem(
+            &s,
+            format!("factor {key:?} is scope 3 but names no category (1-15)"),
+        );
+    }
     let mut gases = Vec::new();
     for gas in ["co2", "ch4", "n2o", "other"] {
         if let Some(v) = opt_num(cx, t, gas) {
+            if let Some(val) = t.get(gas) {
+                negative_part(cx, gas, v, &val.span());
+            }
             gases.push((gas.to_string(), v));
         }
     }
@@ -422,6 +435,7 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
             DeValue::Table(g) => {
                 for (name, gv) in g.iter() {
                     if let Some(d) = num_of(cx, name.get_ref(), gv) {
+                        negative_part(cx, name.get_ref(), d, &gv.span());
                         gases.push((name.get_ref().to_string(), d));
                     }
                 }
@@ -448,6 +462,17 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
         note: opt_str(cx, t, "note"),
         line,
     })
+}
+
+/// A per-gas part is a share of the total, never a credit: negative is a problem, as for
+/// `kg_co2e`.
+fn negative_part(cx: &mut Ctx<'_>, gas: &str, v: Decimal, span: &Range<usize>) {
+    if v.is_sign_negative() && !v.is_zero() {
+        cx.problem(
+            span,
+            format!("{gas} {v} is negative; expected zero or more"),
+        );
+    }
 }
 
 /// Spans of the parts of a factor table that set-wide checks point at.
@@ -580,37 +605,50 @@ fn check_gas_sum(
         .filter(|(g, _)| matches!(g.as_str(), "co2" | "ch4" | "n2o" | "other"))
         .map(|(_, v)| *v)
         .collect();
-    if parts.len() < 2 {
+    // A negative part is reported where it is written; a sum with it in says nothing more.
+    if parts.len() < 2 || parts.iter().any(|p| p.is_sign_negative() && !p.is_zero()) {
         return;
     }
     let half = |v: Decimal| match published_dp {
-        Some(dp) if dp < v.scale() => Decimal::new(5, dp + 1),
-        _ => half_ulp(v),
+        Some(dp) if dp < v.scale() => half_unit(dp),
+        _ => half_unit(v.scale()),
     };
-    let mut sum = Decimal::ZERO;
+    // Parts near Decimal::MAX overflow their sum or its difference from the total: that is a
+    // problem to report, not a panic.
     let mut tolerance = half(total);
+    let mut sum = Some(Decimal::ZERO);
     for p in &parts {
-        sum = match sum.checked_add(*p) {
-            Some(s) => s,
-            None => return,
-        };
-        tolerance += half(*p);
+        sum = sum.and_then(|s| s.checked_add(*p));
+        tolerance = tolerance.checked_add(half(*p)).unwrap_or(Decimal::MAX);
     }
-    let gap = (sum - total).abs();
-    if gap > tolerance {
-        cx.problem(
-            span,
-            format!(
+    let message = match sum {
+        None => format!(
+            "factor {:?}: per-gas parts add up to more than a decimal holds, not the total {total}",
+            f.key
+        ),
+        Some(sum) => match sum.checked_sub(total).map(|g| g.abs()) {
+            Some(gap) if gap <= tolerance => return,
+            Some(gap) => format!(
                 "factor {:?}: per-gas parts add up to {sum}, not the total {total} (difference {gap}, \
                  more than the publisher's rounding allows, {tolerance})",
                 f.key
             ),
-        );
-    }
+            None => format!(
+                "factor {:?}: per-gas parts add up to {sum}, not the total {total} (a difference \
+                 larger than a decimal holds)",
+                f.key
+            ),
+        },
+    };
+    cx.problem(span, message);
 }
 
-fn half_ulp(v: Decimal) -> Decimal {
-    Decimal::new(5, v.scale() + 1)
+/// Half a unit in the `dp`-th decimal place (`dp` = 2: 0.005). Past 28 places, which a
+/// decimal cannot hold, the smallest step there is, 1e-28.
+fn half_unit(dp: u32) -> Decimal {
+    dp.checked_add(1)
+        .and_then(|scale| Decimal::try_new(5, scale).ok())
+        .unwrap_or(Decimal::from_parts(1, 0, 0, false, 28))
 }
 
 fn unknown_fields(cx: &mut Ctx<'_>, t: &Table<'_>, known: &[&str], what: &str) {
@@ -776,6 +814,34 @@ mod tests {
     }
 
     #[test]
+    fn a_published_scope_3_factor_needs_a_category() {
+        let three = |rest: &str| {
+            parse_set(
+                "t.toml",
+                &format!("{HEAD}\n[[factor]]\nkey = \"w\"\nscope = \"3\"\nunit = \"m3\"\n{rest}"),
+            )
+        };
+        let (_, p) = three("kg_co2e = \"0.344\"\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(
+            p[0].message,
+            "factor \"w\" is scope 3 but names no category (1-15)"
+        );
+        // At the scope value: line 11, column 9.
+        assert_eq!((p[0].pos.line, p[0].pos.column), (11, 9));
+        let (set, p) = three("category = 1\nkg_co2e = \"0.344\"\n");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(set.factors[0].category, Some(1));
+        // A factor with no value is used by nobody: no category needed.
+        let (_, p) = three("published = false\n");
+        assert!(p.is_empty(), "{p:?}");
+        // Out of range: one problem, not two.
+        let (_, p) = three("category = 16\nkg_co2e = \"0.344\"\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.starts_with("category: expected"), "{p:?}");
+    }
+
+    #[test]
     fn gas_parts_must_add_up_within_rounding() {
         let (_, p) =
             one("kg_co2e = \"0.18296\"\nco2 = \"0.18259\"\nch4 = \"0.00028\"\nn2o = \"9e-05\"\n");
@@ -787,6 +853,68 @@ mod tests {
             p[0].message.contains("per-gas parts add up to 0.18306"),
             "{p:?}"
         );
+    }
+
+    const MAX: &str = "79228162514264337593543950335";
+
+    #[test]
+    fn twenty_eight_decimal_places_are_checked_without_panic() {
+        let tiny = "0.0000000000000000000000000001";
+        let (_, p) = one(&format!(
+            "kg_co2e = \"0.0000000000000000000000000002\"\nco2 = \"{tiny}\"\nch4 = \"{tiny}\"\n"
+        ));
+        assert!(p.is_empty(), "{p:?}");
+        let (_, p) = one(&format!(
+            "kg_co2e = \"0.0000000000000000000000000009\"\nco2 = \"{tiny}\"\nch4 = \"{tiny}\"\n"
+        ));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.contains("per-gas parts add up to"), "{p:?}");
+        // published_dp 28 and a value at 28 places: the same, through the other branch.
+        let text = set(
+            "published_dp = 27",
+            &format!("kg_co2e = \"{tiny}\"\nco2 = \"{tiny}\"\nch4 = \"0\""),
+        );
+        let (_, p) = parse_set("t.toml", &text);
+        assert!(p.is_empty(), "{p:?}");
+    }
+
+    #[test]
+    fn a_negative_gas_part_is_a_problem_at_its_value() {
+        let (_, p) = one(&format!(
+            "kg_co2e = \"{MAX}\"\nco2 = \"-{MAX}\"\nch4 = \"0\"\n"
+        ));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(
+            p[0].message,
+            format!("co2 -{MAX} is negative; expected zero or more")
+        );
+        assert_eq!((p[0].pos.line, p[0].pos.column), (14, 7));
+        let (_, p) = one("kg_co2e = \"1\"\n[factor.gases]\nco2 = \"1.5\"\nhfc = \"-0.5\"\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.starts_with("hfc -0.5 is negative"), "{p:?}");
+        assert_eq!((p[0].pos.line, p[0].pos.column), (16, 7));
+    }
+
+    #[test]
+    fn gas_sums_past_the_decimal_range_are_problems() {
+        let (_, p) = one(&format!(
+            "kg_co2e = \"{MAX}\"\nco2 = \"{MAX}\"\nch4 = \"{MAX}\"\n"
+        ));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].message.contains("add up to more than a decimal holds"),
+            "{p:?}"
+        );
+        let (_, p) = one(&format!(
+            "kg_co2e = \"-{MAX}\"\nco2 = \"{MAX}\"\nch4 = \"0\"\n"
+        ));
+        assert_eq!(p.len(), 2, "{p:?}");
+        // Sorted by place: the sum at the factor's header, then the total at its value.
+        assert!(
+            p[0].message.contains("larger than a decimal holds"),
+            "{p:?}"
+        );
+        assert!(p[1].message.contains("is negative"), "{p:?}");
     }
 
     fn set(extra_header: &str, factor: &str) -> String {

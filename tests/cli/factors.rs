@@ -269,3 +269,24 @@ fn every_shipped_set_validates() {
         26
     );
 }
+
+#[test]
+fn validate_of_a_directory_with_no_toml_file_is_an_error_naming_it() {
+    let s = Session::new();
+    std::fs::create_dir_all(s.path("empty/sub")).unwrap();
+    s.write("empty/sub/readme.txt", "not a factor set");
+    let run = s.ghg(&["factors", "validate", "empty"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("empty: no .toml factor file in this directory or below it"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("valid"), "{}", run.stderr);
+    // Beside a directory that has one, still an error.
+    s.write("mine/ok.toml", &fixture());
+    let run = s.ghg(&["factors", "validate", "mine", "empty"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("empty: no .toml"), "{}", run.stderr);
+}

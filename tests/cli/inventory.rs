@@ -650,3 +650,54 @@ fn spend_rows_need_no_desnz_edition_for_their_period() {
         .read("o/rejects.csv")
         .contains("no DESNZ edition covers 2014/15"));
 }
+
+/// NHS SDU 2016-17 (column 2016-17 of `CarbonFactors.csv`): scope 3 rows price with the
+/// category the importer gives them, and upstream links add their lines by hand-checked figures.
+#[test]
+fn nhs_sdu_2016_17_prices_water_waste_energy_and_travel_by_category() {
+    let s = Session::new();
+    s.write(
+        "sdu.csv",
+        "activity,quantity,unit\n\
+         electricity-generated/electricity-uk,10000,kWh\n\
+         gaseous-fuels/natural-gas,20000,kWh\n\
+         water-supply/water-supply,1500,m3\n\
+         water-treatment/water-treatment,1400,m3\n\
+         clinical-waste/clinical-waste,12.5,tonnes\n\
+         refuse/landfill-domestic-waste,3,tonnes\n\
+         flights/domestic-flight,1000,km\n\
+         wtt-flights/short-haul-wtt,500,km\n",
+    );
+    let run = s.ghg(&[
+        "inventory",
+        "sdu.csv",
+        "--factors",
+        "nhs-sdu-2016-17",
+        "--spend-factors",
+        "none",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = run.json();
+    assert_eq!(j["rows"]["used"], 8, "{}", run.stderr);
+    let t = &j["totals_kg_co2e"];
+    // Natural gas 20,000 kWh x 0.183997
+    assert_eq!(t["scope_1"], "3679.94");
+    // Electricity: UK 10,000 kWh x 0.41205
+    assert_eq!(t["scope_2_location"], "4120.5");
+    let c = &t["scope_3_categories_kg_co2e"];
+    // Water supply 1,500 m3 x 0.344
+    assert_eq!(c["1"], "516");
+    // Electricity T&D 0.03727, WTT generation 0.06188, WTT T&D 0.0056, each x 10,000 kWh
+    // (372.7 + 618.8 + 56), and natural gas WTT 20,000 kWh x 0.02499 (499.8)
+    assert_eq!(c["3"], "1547.3");
+    // Water treatment 1,400 m3 x 0.708 (991.2), clinical waste 12.5 t x 240.05 (3000.625),
+    // landfill (domestic) 3 t x 421 (1263)
+    assert_eq!(c["5"], "5254.825");
+    // Domestic flight 1,000 km x 0.27867 with its WTT x 0.02963 (278.67 + 29.63), and short-haul
+    // WTT used on its own, 500 km x 0.01791 (8.955)
+    assert_eq!(c["6"], "317.255");
+    assert_eq!(t["scope_3"], "7635.38");
+    assert_eq!(t["total_location"], "15435.82");
+}

@@ -6,6 +6,45 @@
 //!   the file repeats (`Disposal Method`/`Closed Loop or Open Loop`, `Anaesthetic Gases`/
 //!   `Nitrous oxide with oxygen 50/50 split`) get `--2` on their second row.
 //! - Scope: `N/A` (a derived total of the rows above it) is `total`; `Outside` is outside.
+//!   The scope is the file's, even where it is odd (`Electricity from Grid total` reads 1);
+//!   anaesthetic gases read 1 and stay scope 1.
+//! - Scope 3 category: the file gives none, so each scope 3 row gets the GHG Protocol category
+//!   of what its `category` column names ([`category`]); a scope 3 row whose `category` the
+//!   table does not know stops the import, so a new row is never left uncategorised:
+//!
+//!   - 1, purchased goods and services: `Water supply`, `Mains Water` (its total), `Paper`,
+//!     `Procurement eClass - Category A` ... `Z`.
+//!   - 3, fuel- and energy-related activities: `T&D- UK electricity`, `WTT- UK electricity
+//!     (generation)`, `WTT- UK electricity (T&D)`, `WTT- heat and steam`, `Distribution -
+//!     district heat & steam`, `WTT- district heat & steam distribution`, `WTT - gaseous
+//!     fuels`, `WTT - liquid fuels`, `WTT - solid fuels`, `WTT - biomass`, `WTT- Liquid fuels`,
+//!     `Electrical export (gas fired CHP) WTT`, and the EV WTT rows: `Battery EV` and `Plug in
+//!     hybrid EV` (their scope 3 row, `Average car - WTT`), `Average Battery and Plugin Hybrid
+//!     EV WTT`.
+//!   - 5, waste generated in operations: `Water treatment`, `Drains waste water` (its total),
+//!     `Disposal Method`, `Waste Recycling`, `Preparing for re-use`, `Refuse`, `Composted`,
+//!     `Electrical Items`, `WEEE`, `High Temperature Disposal Waste` and its `... with Energy
+//!     Recovery`, `Non Burn Treatment Disposal Waste`, `Commercial and industrial waste`,
+//!     `Landfill disposal waste`, `Incineration`, `Clinical waste`.
+//!   - 6, business travel: `Flights`, `WTT - Flights`, `Air - Domestic`, `Air - Short Haul
+//!     International Flights`, `Air - Long Haul International Flights`, `Cars (by size)`, `WTT -
+//!     cars (by size)`, `Road`, `Rail`, `WTT - rail`, `Bus`, `Bus - WTT`, `Taxi`, `Taxi - WTT`.
+//!   - The SDU's own spend rows, `SDU - Trust`, `SDU - Care org` and `SDU - CCG`, by `name`:
+//!     `Freight transport` 4, `Waste products and recycling` 5, `Business Travel and fleet` 6,
+//!     and 1 for the rest (business services, construction, food and catering, ICT,
+//!     manufactured fuels chemicals and gases, medical instruments, other manufactured
+//!     products, other procurement, paper products, pharmaceuticals, water and sanitation,
+//!     commissioned health and social care services).
+//!
+//!   WTT and T&D of energy used in scopes 1 and 2 are category 3 (fuel- and energy-related
+//!   activities). The WTT of business travel is 6 with the travel: the engine files a linked
+//!   upstream line in its activity's category anyway, but a WTT factor used on its own needs
+//!   one. An EV's WTT is 3 because the file puts the EV itself in scope 2. The SDU's spend rows
+//!   are the only ones the table reads by name; construction stays 1 (it would be 2, capital
+//!   goods, for capital spend, which only the user can tell) and water and sanitation 1 (a
+//!   purchased utility service; the figure does not split off sewerage, which alone would be
+//!   5). A row with no value in a year (eClass L and X,
+//!   `-1`) gets no category either.
 //! - Units: `kWH` is kWh, `£` GBP, `pkm` passenger.km, `litre` litres.
 //! - No value is negative except `-1` in two procurement rows (eClass L "Fuel Light Power &
 //!   Water" and X "Transportation", every year). That is not a credit: spend on fuel, power,
@@ -139,6 +178,90 @@ pub const LINKS: LinkTable<'static> = &[
     ),
 ];
 
+/// The SDU's own spend rows (kg CO2e per £ by procurement group), one block per kind of
+/// organisation; categorised by `name`.
+const SDU_SPEND: [&str; 3] = ["SDU - Trust", "SDU - Care org", "SDU - CCG"];
+
+/// GHG Protocol scope 3 category (1-15) of a scope 3 row, from its `category` column (and for
+/// [`SDU_SPEND`] rows its `name`); `None` for one the table (in the module doc) does not know.
+pub fn category(category: &str, name: &str) -> Option<u8> {
+    if SDU_SPEND.contains(&category) {
+        return Some(match name {
+            "Freight transport" => 4,
+            "Waste products and recycling" => 5,
+            "Business Travel and fleet" => 6,
+            "Business services"
+            | "Construction"
+            | "Food and catering"
+            | "Information and communication technologies"
+            | "Manufactured fuels chemicals and gases"
+            | "Medical Instruments /equipment"
+            | "Other manufactured products"
+            | "Other procurement"
+            | "Paper products"
+            | "Pharmaceuticals"
+            | "Water and sanitation"
+            | "Commissioned health and social care services" => 1,
+            _ => return None,
+        });
+    }
+    if category
+        .strip_prefix("Procurement eClass - Category ")
+        .is_some_and(|c| c.len() == 1 && c.bytes().all(|b| b.is_ascii_uppercase()))
+    {
+        return Some(1);
+    }
+    Some(match category {
+        "Water supply" | "Mains Water" | "Paper" => 1,
+        "T&D- UK electricity"
+        | "WTT- UK electricity (generation)"
+        | "WTT- UK electricity (T&D)"
+        | "WTT- heat and steam"
+        | "Distribution - district heat & steam"
+        | "WTT- district heat & steam distribution"
+        | "WTT - gaseous fuels"
+        | "WTT - liquid fuels"
+        | "WTT - solid fuels"
+        | "WTT - biomass"
+        | "WTT- Liquid fuels"
+        | "Electrical export (gas fired CHP) WTT"
+        | "Battery EV"
+        | "Plug in hybrid EV"
+        | "Average Battery and Plugin Hybrid EV WTT" => 3,
+        "Water treatment"
+        | "Drains waste water"
+        | "Disposal Method"
+        | "Waste Recycling"
+        | "Preparing for re-use"
+        | "Refuse"
+        | "Composted"
+        | "Electrical Items"
+        | "WEEE"
+        | "High Temperature Disposal Waste with Energy Recovery"
+        | "High Temperature Disposal Waste"
+        | "Non Burn Treatment Disposal Waste"
+        | "Commercial and industrial waste"
+        | "Landfill disposal waste"
+        | "Incineration"
+        | "Clinical waste" => 5,
+        "Flights"
+        | "WTT - Flights"
+        | "Air - Domestic"
+        | "Air - Short Haul International Flights"
+        | "Air - Long Haul International Flights"
+        | "Cars (by size)"
+        | "WTT - cars (by size)"
+        | "Road"
+        | "Rail"
+        | "WTT - rail"
+        | "Bus"
+        | "Bus - WTT"
+        | "Taxi"
+        | "Taxi - WTT" => 6,
+        _ => return None,
+    })
+}
+
 /// The key of a (category, name) pair before de-duplication.
 pub fn sdu_key(category: &str, name: &str) -> String {
     format!("{}/{}", slug(category), slug(name))
@@ -156,6 +279,8 @@ struct SduRow {
     name: String,
     unit: crate::units::Unit,
     scope: Scope,
+    /// GHG Protocol scope 3 category, for scope 3 rows.
+    ghg_category: Option<u8>,
     values: Vec<String>,
     comments: String,
 }
@@ -201,7 +326,8 @@ fn build_with(file: &str, bytes: &[u8], table: LinkTable<'_>) -> Result<Vec<(Fac
                 key: r.key.clone(),
                 id: None,
                 scope: r.scope,
-                category: None,
+                // No value, no category: a factor nobody can use is filed nowhere.
+                category: value.and(r.ghg_category),
                 labels: vec![r.category.clone(), r.name.clone()],
                 column: String::new(),
                 unit: r.unit,
@@ -269,6 +395,18 @@ fn read(file: &str, bytes: &[u8]) -> Result<Vec<SduRow>> {
         })?;
         let scope = Scope::parse(get(3))
             .ok_or_else(|| Error::bad_value(at(3), "scope", get(3), "1, 2, 3, N/A or Outside"))?;
+        let ghg_category = match scope {
+            Scope::Three => Some(self::category(category, name).ok_or_else(|| {
+                Error::bad_value(
+                    at(0),
+                    "category",
+                    category,
+                    "a scope 3 category listed in the table of src/factors/import/sdu.rs \
+                     (add the row's GHG Protocol category there)",
+                )
+            })?),
+            _ => None,
+        };
         let key = super::unique_key(sdu_key(category, name), &mut used);
         rows.push(SduRow {
             line,
@@ -277,6 +415,7 @@ fn read(file: &str, bytes: &[u8]) -> Result<Vec<SduRow>> {
             name: name.to_string(),
             unit,
             scope,
+            ghg_category,
             values: (4..4 + YEARS.len()).map(|i| get(i).to_string()).collect(),
             comments: get(4 + YEARS.len()).to_string(),
         });
@@ -354,8 +493,14 @@ fn header(fy: &str, file: &str, sha: &str, rows: usize) -> SetHeader {
                  first calendar year of the financial year."
             ),
             "Scope: N/A rows are the file's derived totals of the rows above them (scope total, not \
-             for direct use with their parts); Outside is biogenic CO2 outside the scopes. No scope 3 \
-             category is given: the file has none."
+             for direct use with their parts); Outside is biogenic CO2 outside the scopes. The file gives \
+             no scope 3 category; ghg assigns one by the row's category column: water supply, paper \
+             and procurement eClass 1; WTT, T&D and distribution losses of electricity, heat and \
+             fuels (and EV WTT, the EVs being scope 2) 3; water treatment and every waste and \
+             disposal row, clinical waste included, 5; flights, cars, rail, bus and taxi with their \
+             WTT and totals 6. The SDU's own spend rows (SDU - Trust, Care org, CCG) by name: \
+             freight transport 4, waste products and recycling 5, business travel and fleet 6, the \
+             rest 1 (construction would be 2 for capital spend). Table in src/factors/import/sdu.rs."
                 .to_string(),
             "Keys: slug(category)/slug(name), the same in every year; repeated pairs get --2. \
              Procurement categories L (Fuel Light Power & Water) and X (Transportation) read -1 in every \
@@ -445,5 +590,54 @@ mod tests {
         assert!(l.note.starts_with("source value -1"));
         let missing: LinkTable<'_> = &[(("Nope", "Nope"), &[])];
         assert!(build_with("c.csv", csv().as_bytes(), missing).is_err());
+    }
+
+    #[test]
+    fn scope_3_rows_get_their_ghg_protocol_category() {
+        let sets = build_with("c.csv", csv().as_bytes(), &[]).unwrap();
+        let set = &sets[9].0;
+        let cat = |key: &str| set.get(key).unwrap().category;
+        assert_eq!(cat("electricity-generated/electricity-uk"), None);
+        assert_eq!(cat("t-d-uk-electricity/electricity-uk-td"), Some(3));
+        assert_eq!(cat("wtt-uk-electricity-t-d/electricity-uk-td-wtt"), Some(3));
+        assert_eq!(cat("electricity-from-grid/electricity-uk-total"), None);
+        assert_eq!(cat("disposal-method/closed-loop-or-open-loop--2"), Some(5));
+        // -1: no value, so no category.
+        assert_eq!(
+            cat("procurement-eclass-category-l/fuel-light-power-water"),
+            None
+        );
+        assert_eq!(category("Water supply", "Water supply"), Some(1));
+        assert_eq!(category("Clinical waste", "Clinical waste"), Some(5));
+        assert_eq!(category("WTT - Flights", "Long Haul WTT"), Some(6));
+        assert_eq!(
+            category("Procurement eClass - Category A", "Provisions"),
+            Some(1)
+        );
+        assert_eq!(category("SDU - CCG", "Freight transport"), Some(4));
+        assert_eq!(
+            category("SDU - Trust", "Business Travel and fleet"),
+            Some(6)
+        );
+        assert_eq!(category("SDU - Trust", "Something new"), None);
+    }
+
+    #[test]
+    fn a_scope_3_row_the_table_does_not_know_stops_the_import() {
+        let text = format!(
+            "{}Teleporting,Per jump,km,3,{},,,\n",
+            csv(),
+            vec!["1"; 14].join(",")
+        );
+        let e = build_with("c.csv", text.as_bytes(), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("c.csv:10:1: category: \"Teleporting\""),
+            "{e}"
+        );
+        // The same row in scope 1 needs no category.
+        let text = text.replace("Per jump,km,3,", "Per jump,km,1,");
+        assert!(build_with("c.csv", text.as_bytes(), &[]).is_ok());
     }
 }
