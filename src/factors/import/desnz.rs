@@ -2,10 +2,11 @@
 //! upstream links, so that the engine adds well-to-tank and T&D lines by itself.
 //!
 //! Scope 3 categories, by level 1 (scope 3 factors only):
-//! - `WTT- ...`, `Transmission and distribution`, `UK electricity T&D for EVs` -> 3, fuel- and
-//!   energy-related activities. The WTT of business travel and freight is also given 3, for
-//!   consistency; an engine that files it with the travel (6) or freight (4) it belongs to can
-//!   do so from the link.
+//! - `WTT- business travel- air`, `- sea` -> 6, with the travel they are the upstream of.
+//! - Other `WTT- ...`, `Transmission and distribution`, `UK electricity T&D for EVs` -> 3, fuel-
+//!   and energy-related activities. `WTT- pass vehs & travel- land` and `WTT- delivery vehs &
+//!   freight` serve both owned vehicles (scope 1, whose WTT is category 3) and business travel
+//!   or freight; the engine files an upstream line with the scope 3 activity it belongs to.
 //! - `Water supply`, `Material use` -> 1, purchased goods and services.
 //! - `Freighting goods` -> 4, upstream transportation.
 //! - `Water treatment`, `Waste disposal` -> 5, waste.
@@ -150,6 +151,10 @@ pub fn category(scope: Scope, level1_norm: &str) -> Option<u8> {
         return None;
     }
     Some(match level1_norm {
+        // Unambiguously business travel's own WTT; the other WTT sheets serve both a scope 1
+        // use (own vehicles) and a scope 3 one, and the engine refiles them by the line they
+        // are upstream of.
+        "wttbusinesstravelair" | "wttbusinesstravelsea" => 6,
         l if l.starts_with("wtt") => 3,
         "transmissionanddistribution" | "ukelectricitytdforevs" => 3,
         "watersupply" | "materialuse" => 1,
@@ -477,8 +482,9 @@ fn header(input: &DesnzInput, n: usize, m: &MatchReport, l: &LinkReport) -> SetH
         ),
         format!("GWP: {gwp_note}"),
         format!("Keys: {keys}"),
-        "Scope 3 categories (GHG Protocol), by level 1: WTT- and T&D factors 3 (travel and freight \
-         WTT included, for the engine to refile); Water supply and Material use 1; Freighting goods 4; \
+        "Scope 3 categories (GHG Protocol), by level 1: WTT- business travel- air and - sea 6; other \
+         WTT- and T&D factors 3 (the engine files an upstream line with the scope 3 activity it \
+         belongs to); Water supply and Material use 1; Freighting goods 4; \
          Water treatment and Waste disposal 5; Business travel and Hotel stay 6; Homeworking 7; \
          Managed assets 8 (upstream leased assets: DESNZ describes them as assets used but not owned \
          or operated by the reporting organisation)."
