@@ -7,7 +7,7 @@ use super::cells::{
 };
 use super::resolve::{Blame, FactorRef, ResolveError, Resolved, Resolver, NO_SET};
 use crate::activity::{Columns, Period};
-use crate::factors::{Scope, SetKind};
+use crate::factors::Scope;
 use crate::inventory::{GroupKey, Inventory, MarketBasis, Quality, Reject, ScopeClass, Totals};
 use crate::num::exact_string;
 use rust_decimal::Decimal;
@@ -168,11 +168,7 @@ impl Work<'_> {
         let defl = deflation(rec, c, period, resolved, resolver)?;
         let market_factor = read_market_factor(rec, c, pf, resolved)?;
         let class = classify(pf, pset, c, activity)?;
-        let quality = if pset.header.kind == Some(SetKind::Spend) {
-            Quality::SpendBased
-        } else {
-            Quality::AverageData
-        };
+        let quality = pset.quality();
         let overflow = || {
             reject(
                 qty_col,

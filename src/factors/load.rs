@@ -2,7 +2,7 @@
 //! column. Values are read from their source text, never through `f64`: a factor written as
 //! `"0.207074288590604"` or as a bare `0.207074288590604` is that decimal exactly.
 
-use super::model::{Factor, FactorSet, Scope, SetHeader, SetKind};
+use super::model::{DataQuality, Factor, FactorSet, Scope, SetHeader, SetKind};
 use crate::num::parse_decimal;
 use crate::units::{known_unit_names, parse_unit};
 use crate::Position;
@@ -188,6 +188,7 @@ fn read_header(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> SetHeade
         "source_sha256",
         "source_rows",
         "published_dp",
+        "quality",
         "notes",
     ];
     unknown_fields(cx, t, KNOWN, "[set]");
@@ -237,6 +238,18 @@ fn read_header(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> SetHeade
         }
         None => None,
     };
+    if let Some(v) = t.get("quality") {
+        match v.get_ref() {
+            DeValue::String(q) => match DataQuality::parse(q) {
+                Some(dq) => h.quality = Some(dq),
+                None => cx.problem(
+                    &v.span(),
+                    format!("quality {q:?}: expected \"supplier-specific\", \"average-data\" or \"spend-based\""),
+                ),
+            },
+            _ => cx.problem(&v.span(), "quality: expected a string"),
+        }
+    }
     if !h.id.is_empty()
         && !h
             .id

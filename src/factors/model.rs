@@ -77,6 +77,38 @@ impl SetKind {
     }
 }
 
+/// How good the data behind a set's factors is (GHG Protocol scope 3 data-quality types).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DataQuality {
+    /// A supplier's own figure (a contractual factor, a supplier set).
+    SupplierSpecific,
+    /// Physical activity times a published average factor.
+    AverageData,
+    /// Money spent times an environmentally-extended input-output factor.
+    SpendBased,
+}
+
+impl DataQuality {
+    /// Parses the spelling used in factor files and outputs.
+    pub fn parse(text: &str) -> Option<DataQuality> {
+        Some(match text {
+            "supplier-specific" => DataQuality::SupplierSpecific,
+            "average-data" => DataQuality::AverageData,
+            "spend-based" => DataQuality::SpendBased,
+            _ => return None,
+        })
+    }
+
+    /// The spelling used in factor files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataQuality::SupplierSpecific => "supplier-specific",
+            DataQuality::AverageData => "average-data",
+            DataQuality::SpendBased => "spend-based",
+        }
+    }
+}
+
 /// Where a set came from and what it is for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SetHeader {
@@ -117,6 +149,9 @@ pub struct SetHeader {
     /// Decimal places the publisher rounds its figures to for display (DESNZ: 5), where the
     /// stored figures carry more; widens the per-gas sum check to half a unit in that place.
     pub published_dp: Option<u32>,
+    /// Data-quality type of the set's factors; by default average-data for an activity set and
+    /// spend-based for a spend set. A supplier's own set says `supplier-specific`.
+    pub quality: Option<DataQuality>,
     /// Free text: how the set was made, caveats.
     pub notes: String,
 }
@@ -195,6 +230,14 @@ pub struct FactorSet {
 }
 
 impl FactorSet {
+    /// The data-quality type of the set's factors, stated or by kind.
+    pub fn quality(&self) -> DataQuality {
+        self.header.quality.unwrap_or(match self.header.kind {
+            Some(SetKind::Spend) => DataQuality::SpendBased,
+            _ => DataQuality::AverageData,
+        })
+    }
+
     /// Builds the lookups; keys and IDs that repeat keep their first entry (validation
     /// reports the repeats).
     pub fn new(header: SetHeader, factors: Vec<Factor>, origin: String, sha256: String) -> Self {

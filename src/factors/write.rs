@@ -95,6 +95,9 @@ pub fn render_set(set: &FactorSet, preamble: &[String]) -> String {
     if let Some(dp) = h.published_dp {
         kv("published_dp", dp.to_string());
     }
+    if let Some(q) = h.quality {
+        kv("quality", quote(q.as_str()));
+    }
     if !h.notes.is_empty() {
         kv("notes", quote(&h.notes));
     }

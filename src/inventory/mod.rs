@@ -45,27 +45,8 @@ impl ScopeClass {
     }
 }
 
-/// How good the data behind a line is (GHG Protocol scope 3 data-quality types).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Quality {
-    /// A supplier's own figure (a contractual factor, a supplier set).
-    SupplierSpecific,
-    /// Physical activity times a published average factor.
-    AverageData,
-    /// Money spent times an environmentally-extended input-output factor.
-    SpendBased,
-}
-
-impl Quality {
-    /// The spelling used in outputs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Quality::SupplierSpecific => "supplier-specific",
-            Quality::AverageData => "average-data",
-            Quality::SpendBased => "spend-based",
-        }
-    }
-}
+/// How good the data behind a line is: the factor set's data-quality type.
+pub use crate::factors::DataQuality as Quality;
 
 /// How a scope 2 line's market-based figure was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -290,3 +290,47 @@ fn validate_of_a_directory_with_no_toml_file_is_an_error_naming_it() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("empty: no .toml"), "{}", run.stderr);
 }
+
+#[test]
+fn a_supplier_set_says_its_lines_are_supplier_specific() {
+    let s = Session::new();
+    s.write(
+        "mine/supplier.toml",
+        "[set]\nid = \"acme-crp-2024\"\npublisher = \"Acme Medical Ltd (Carbon Reduction Plan 2024)\"\nedition = 2024\ntitle = \"Acme supplier-specific factors\"\nlicence = \"supplied to the trust\"\ngwp = \"AR5\"\nkind = \"spend\"\ncurrency = \"GBP\"\nprice_year = 2024\nquality = \"supplier-specific\"\n\n[[factor]]\nkey = \"acme-gloves\"\nscope = \"3\"\ncategory = 1\nlabels = [\"Acme\", \"Nitrile gloves\"]\nunit = \"GBP\"\nkg_co2e = \"0.31\"\n",
+    );
+    s.write(
+        "spend.csv",
+        "activity,amount,price_year\nacme-gloves,1000,2024\nsic-21,1000,2022\n",
+    );
+    let run = s.ghg(&[
+        "--factors-dir",
+        "mine",
+        "inventory",
+        "spend.csv",
+        "--factors",
+        "desnz-2025",
+        "--spend-factors",
+        "acme-crp-2024,defra-sic-2022",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = run.json();
+    assert_eq!(j["by_data_quality"]["supplier-specific"]["scope_3"], "310");
+    assert_eq!(
+        j["by_data_quality"]["spend-based"]["scope_3"],
+        "240.241960139895"
+    );
+    s.write(
+        "mine/supplier.toml",
+        &s.read("mine/supplier.toml")
+            .replace("supplier-specific", "very good"),
+    );
+    let run = s.ghg(&["--factors-dir", "mine", "factors", "validate"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("quality \"very good\""),
+        "{}",
+        run.stderr
+    );
+}

@@ -517,6 +517,7 @@ fn header(input: &DesnzInput, n: usize, m: &MatchReport, l: &LinkReport) -> SetH
         source_sha256: input.source_sha256.clone(),
         source_rows: Some(n as u64),
         published_dp: Some(5),
+        quality: None,
         notes,
     }
 }

@@ -484,6 +484,7 @@ fn header(fy: &str, file: &str, sha: &str, rows: usize) -> SetHeader {
         source_sha256: sha.to_string(),
         source_rows: Some(rows as u64),
         published_dp: None,
+        quality: None,
         notes: [
             format!(
                 "Source: the SDU's sustainability-reporting carbon factors, one column per NHS financial \

@@ -229,6 +229,7 @@ pub fn sic_set(
         source_sha256: sha256_hex(source_bytes),
         source_rows: Some(rows.len() as u64),
         published_dp: None,
+        quality: None,
         notes: [
             format!(
                 "Source: Defra's spreadsheet {source_file} (GHG, kg CO2e per £, and CO2, kg CO2 per £, \
@@ -339,6 +340,7 @@ pub fn epa_set(file: &str, bytes: &[u8]) -> Result<FactorSet> {
         source_sha256: sha256_hex(bytes),
         source_rows: Some(factors.len() as u64),
         published_dp: None,
+        quality: None,
         notes: [
             "Source: US EPA supply-chain emission factors v1.3.0 (USEEIO), all GHGs, kg CO2e per 2022 USD \
              at purchaser price, one factor per 2017 NAICS code. Edition is the data's price year; the \
