@@ -308,11 +308,12 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
     }
     let mut out = String::new();
     let sets: Vec<&str> = facts.sets.iter().map(|(id, _, _)| id.as_str()).collect();
-    let _ = writeln!(
-        out,
-        "Greenhouse gas inventory, tCO2e (factor sets: {})",
+    let sets = if sets.is_empty() {
+        "none used".to_string()
+    } else {
         sets.join(", ")
-    );
+    };
+    let _ = writeln!(out, "Greenhouse gas inventory, tCO2e (factor sets: {sets})");
     let _ = writeln!(
         out,
         "Rows: {} read, {} used, {} rejected\n",
