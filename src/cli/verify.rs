@@ -159,16 +159,7 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
                 again.stderr.trim_end()
             )));
         }
-        let _ = writeln!(
-            report,
-            "{}: {} difference{}",
-            dir.display(),
-            findings.len(),
-            plural(findings.len())
-        );
-        for f in &findings {
-            let _ = writeln!(report, "{f}");
-        }
+        write_findings(&mut report, dir, &findings);
         let _ = writeln!(report, "the re-run stopped:\n{}", again.stderr.trim_end());
         stdout(report.as_bytes())?;
         return Ok(Outcome::Findings);
@@ -217,16 +208,7 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
             plural(stored.outputs.len()),
         );
     } else {
-        let _ = writeln!(
-            report,
-            "{}: {} difference{}",
-            dir.display(),
-            findings.len(),
-            plural(findings.len())
-        );
-        for f in &findings {
-            let _ = writeln!(report, "{f}");
-        }
+        write_findings(&mut report, dir, &findings);
     }
     for n in &notes {
         let _ = writeln!(report, "{n}");
@@ -244,5 +226,19 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+/// The differences found, one a line, under a count.
+fn write_findings(report: &mut String, dir: &Path, findings: &[Finding]) {
+    let _ = writeln!(
+        report,
+        "{}: {} difference{}",
+        dir.display(),
+        findings.len(),
+        plural(findings.len())
+    );
+    for f in findings {
+        let _ = writeln!(report, "{f}");
     }
 }

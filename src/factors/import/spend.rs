@@ -313,7 +313,7 @@ pub fn epa_set(file: &str, bytes: &[u8]) -> Result<FactorSet> {
             kg_co2e: Some(with),
             gases: Vec::new(),
             upstream: Vec::new(),
-        outside: Vec::new(),
+            outside: Vec::new(),
             note: format!(
                 "with margins (kg_co2e) {with}; without margins {without}; margins {margins}; USEEIO {}",
                 get(7)
