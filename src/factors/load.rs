@@ -3,12 +3,12 @@
 //! `"0.207074288590604"` or as a bare `0.207074288590604` is that decimal exactly.
 
 use super::model::{DataQuality, Factor, FactorSet, Scope, SetHeader, SetKind};
+use super::validate::{check_duplicate_keys, check_set, FactorSpans};
 use crate::num::parse_decimal;
 use crate::units::{known_unit_names, parse_unit};
 use crate::Position;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
@@ -58,19 +58,19 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     s
 }
 
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     file: &'a str,
-    lines: LineIndex<'a>,
+    pub(super) lines: LineIndex<'a>,
     problems: Vec<Problem>,
 }
 
 impl Ctx<'_> {
-    fn pos(&self, span: &Range<usize>) -> Position {
+    pub(super) fn pos(&self, span: &Range<usize>) -> Position {
         let (line, column) = self.lines.line_col(span.start);
         Position::new(self.file, line, column)
     }
 
-    fn problem(&mut self, span: &Range<usize>, message: impl Into<String>) {
+    pub(super) fn problem(&mut self, span: &Range<usize>, message: impl Into<String>) {
         let pos = self.pos(span);
         self.problems.push(Problem {
             pos,
@@ -486,182 +486,6 @@ fn negative_part(cx: &mut Ctx<'_>, gas: &str, v: Decimal, span: &Range<usize>) {
             format!("{gas} {v} is negative; expected zero or more"),
         );
     }
-}
-
-/// Spans of the parts of a factor table that set-wide checks point at.
-struct FactorSpans {
-    table: Range<usize>,
-    upstream: Vec<Range<usize>>,
-    outside: Vec<Range<usize>>,
-}
-
-impl FactorSpans {
-    fn of(t: &Table<'_>, table: Range<usize>) -> Self {
-        let spans_of = |name: &str| match t.get(name).map(|v| (v.get_ref(), v.span())) {
-            Some((DeValue::Array(items), _)) => items.iter().map(|i| i.span()).collect(),
-            Some((_, span)) => vec![span],
-            None => Vec::new(),
-        };
-        FactorSpans {
-            upstream: spans_of("upstream"),
-            outside: spans_of("outside"),
-            table,
-        }
-    }
-}
-
-/// Every key once; checked over all factor tables, even those with other problems.
-fn check_duplicate_keys(cx: &mut Ctx<'_>, keys: &[(String, Range<usize>)]) {
-    let mut seen: HashMap<&str, &Range<usize>> = HashMap::with_capacity(keys.len());
-    for (k, span) in keys {
-        if let Some(first) = seen.get(k.as_str()) {
-            let (line, _) = cx.lines.line_col(first.start);
-            cx.problem(
-                span,
-                format!("duplicate key {k:?}; first defined at line {line}"),
-            );
-        } else {
-            seen.insert(k, span);
-        }
-    }
-}
-
-/// Set-wide checks: duplicate publisher IDs, links, per-gas sums, spend units.
-fn check_set(cx: &mut Ctx<'_>, h: &SetHeader, factors: &[Factor], spans: &[FactorSpans]) {
-    let keys: HashMap<&str, usize> = factors
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.key.as_str(), i))
-        .rev()
-        .collect();
-    let mut ids: HashMap<&str, usize> = HashMap::new();
-    for (i, f) in factors.iter().enumerate() {
-        if let Some(id) = &f.id {
-            if let Some(&first) = ids.get(id.as_str()) {
-                cx.problem(
-                    &spans[i].table,
-                    format!(
-                        "duplicate publisher id {id:?}; first used at line {}",
-                        factors[first].line
-                    ),
-                );
-            } else {
-                ids.insert(id, i);
-            }
-        }
-    }
-    for (i, f) in factors.iter().enumerate() {
-        for (kind, links, link_spans) in [
-            ("upstream", &f.upstream, &spans[i].upstream),
-            ("outside", &f.outside, &spans[i].outside),
-        ] {
-            for (n, link) in links.iter().enumerate() {
-                let span = link_spans.get(n).unwrap_or(&spans[i].table);
-                match keys.get(link.as_str()) {
-                    None => cx.problem(
-                        span,
-                        format!(
-                            "factor {:?}: {kind} link {link:?} does not resolve to a factor in this set",
-                            f.key
-                        ),
-                    ),
-                    Some(&j) if j == i => cx.problem(
-                        span,
-                        format!("factor {:?} links to itself as {kind}", f.key),
-                    ),
-                    Some(&j) if kind == "outside" && factors[j].scope != Scope::Outside => cx
-                        .problem(
-                            span,
-                            format!(
-                                "factor {:?}: outside link {link:?} is not an outside-of-scopes factor",
-                                f.key
-                            ),
-                        ),
-                    Some(_) => {}
-                }
-            }
-        }
-        if let Some(total) = f.kg_co2e {
-            check_gas_sum(cx, f, total, h.published_dp, &spans[i].table);
-        }
-    }
-    if h.kind == Some(SetKind::Spend) {
-        for (i, f) in factors.iter().enumerate() {
-            if !matches!(
-                f.unit.dimension,
-                crate::units::Dimension::Gbp | crate::units::Dimension::Usd
-            ) {
-                cx.problem(
-                    &spans[i].table,
-                    format!("factor {:?}: a spend set's unit must be a currency", f.key),
-                );
-            }
-        }
-    }
-}
-
-/// The per-gas parts must add up to the total within the rounding of the published figures:
-/// half a unit in the last place of each figure, or in the `published_dp`-th decimal place
-/// if that is coarser. (DESNZ 2017 and 2018 give per-mile factors as their per-km figures,
-/// rounded to 5 places, times 1.609344 exactly: the products carry 11 places, but the
-/// rounding that makes parts and total differ happened at the 5th.)
-fn check_gas_sum(
-    cx: &mut Ctx<'_>,
-    f: &Factor,
-    total: Decimal,
-    published_dp: Option<u32>,
-    span: &Range<usize>,
-) {
-    let parts: Vec<Decimal> = f
-        .gases
-        .iter()
-        .filter(|(g, _)| matches!(g.as_str(), "co2" | "ch4" | "n2o" | "other"))
-        .map(|(_, v)| *v)
-        .collect();
-    // A negative part is reported where it is written; a sum with it in says nothing more.
-    if parts.len() < 2 || parts.iter().any(|p| p.is_sign_negative() && !p.is_zero()) {
-        return;
-    }
-    let half = |v: Decimal| match published_dp {
-        Some(dp) if dp < v.scale() => half_unit(dp),
-        _ => half_unit(v.scale()),
-    };
-    // Parts near Decimal::MAX overflow their sum or its difference from the total: that is a
-    // problem to report, not a panic.
-    let mut tolerance = half(total);
-    let mut sum = Some(Decimal::ZERO);
-    for p in &parts {
-        sum = sum.and_then(|s| s.checked_add(*p));
-        tolerance = tolerance.checked_add(half(*p)).unwrap_or(Decimal::MAX);
-    }
-    let message = match sum {
-        None => format!(
-            "factor {:?}: per-gas parts add up to more than a decimal holds, not the total {total}",
-            f.key
-        ),
-        Some(sum) => match sum.checked_sub(total).map(|g| g.abs()) {
-            Some(gap) if gap <= tolerance => return,
-            Some(gap) => format!(
-                "factor {:?}: per-gas parts add up to {sum}, not the total {total} (difference {gap}, \
-                 more than the publisher's rounding allows, {tolerance})",
-                f.key
-            ),
-            None => format!(
-                "factor {:?}: per-gas parts add up to {sum}, not the total {total} (a difference \
-                 larger than a decimal holds)",
-                f.key
-            ),
-        },
-    };
-    cx.problem(span, message);
-}
-
-/// Half a unit in the `dp`-th decimal place (`dp` = 2: 0.005). Past 28 places, which a
-/// decimal cannot hold, the smallest step there is, 1e-28.
-fn half_unit(dp: u32) -> Decimal {
-    dp.checked_add(1)
-        .and_then(|scale| Decimal::try_new(5, scale).ok())
-        .unwrap_or(Decimal::from_parts(1, 0, 0, false, 28))
 }
 
 fn unknown_fields(cx: &mut Ctx<'_>, t: &Table<'_>, known: &[&str], what: &str) {

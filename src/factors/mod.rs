@@ -5,6 +5,7 @@ pub mod import;
 pub mod load;
 pub mod model;
 pub mod tables;
+mod validate;
 pub mod write;
 
 pub use load::{parse_set, sha256_hex, Problem};
