@@ -342,6 +342,14 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     };
     let inv = &result.inventory;
     let mut notes = prepared.notes.clone();
+    if inv.rows.spend_undated > 0 {
+        let n = format!(
+            "{} spend row(s) had neither price_year nor period: taken to be in the factor's price year",
+            inv.rows.spend_undated
+        );
+        eprintln!("warning: {n}");
+        notes.push(n);
+    }
     for f in &result.files {
         for w in f.columns.warnings() {
             eprintln!("warning: {}: {w}", f.name);

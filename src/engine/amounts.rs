@@ -16,6 +16,8 @@ pub(super) struct Deflation<'a> {
     pub(super) den: Decimal,
     /// Series id and the row's price year, when moved.
     pub(super) applied: Option<(&'a str, u16)>,
+    /// A spend row with neither price_year nor period, taken to be in the factor's prices.
+    pub(super) undated: bool,
 }
 
 /// The deflation a spend row needs; none for activity rows or spend already in the factor's
@@ -31,6 +33,7 @@ pub(super) fn deflation<'a>(
         num: Decimal::ONE,
         den: Decimal::ONE,
         applied: None,
+        undated: false,
     };
     let Some(fy) = resolved.price_year else {
         return Ok(none);
@@ -55,7 +58,13 @@ pub(super) fn deflation<'a>(
     };
     let ry = match row_year {
         Some(ry) if ry != fy => ry,
-        _ => return Ok(none),
+        Some(_) => return Ok(none),
+        None => {
+            return Ok(Deflation {
+                undated: true,
+                ..none
+            })
+        }
     };
     let currency = resolved.unit.dimension.base_name();
     let idx = resolver.deflators.get(currency).ok_or_else(|| {
@@ -79,6 +88,7 @@ pub(super) fn deflation<'a>(
         num: *i_f,
         den: *i_r,
         applied: Some((idx.id.as_str(), ry)),
+        undated: false,
     })
 }
 

@@ -84,6 +84,8 @@ struct Work<'a> {
     lines: Vec<Line>,
     /// Ledger text of each factor used: exact value and label.
     factor_text: HashMap<FactorRef, (String, String)>,
+    /// Spend rows used with neither price_year nor period.
+    spend_undated: u64,
 }
 
 /// One line about to be added: a row's primary factor or one of its upstream factors.
@@ -166,6 +168,7 @@ impl Work<'_> {
         let pf = resolver.factor(resolved.primary.factor);
         let pset = resolver.set(resolved.primary.factor);
         let defl = deflation(rec, c, period, resolved, resolver)?;
+        let undated = defl.undated;
         let market_factor = read_market_factor(rec, c, pf, resolved)?;
         let class = classify(pf, pset, c, activity)?;
         let quality = pset.quality();
@@ -241,6 +244,9 @@ impl Work<'_> {
                 .map_err(|e| reject(None, "", format!("ledger: {e}")))?;
         }
         self.lines = lines;
+        if undated {
+            self.spend_undated += 1;
+        }
         Ok(())
     }
 
@@ -395,6 +401,7 @@ pub fn apply_chunk(
         ledger: want_ledger.then(|| csv::WriterBuilder::new().from_writer(Vec::new())),
         lines: Vec::new(),
         factor_text: HashMap::default(),
+        spend_undated: 0,
     };
     let mut rejects = Vec::new();
     let mut used = 0u64;
@@ -428,6 +435,7 @@ pub fn apply_chunk(
     let mut inventory = Inventory::default();
     inventory.rows.read = records.len() as u64 - blank;
     inventory.rows.blank = blank;
+    inventory.rows.spend_undated = w.spend_undated;
     inventory.rows.used = used;
     inventory.rows.rejected = rejects.len() as u64;
     for (k, t) in w.groups.drain() {

@@ -146,6 +146,8 @@ pub struct RowCounts {
     pub rejected: u64,
     /// Lines with no text in any field (`,,,` as spreadsheets export), not counted as rows.
     pub blank: u64,
+    /// Spend rows with neither price_year nor period, taken to be in the factor's prices.
+    pub spend_undated: u64,
 }
 
 /// A rejected row.
@@ -245,6 +247,7 @@ impl Inventory {
         self.rows.used += other.rows.used;
         self.rows.rejected += other.rows.rejected;
         self.rows.blank += other.rows.blank;
+        self.rows.spend_undated += other.rows.spend_undated;
         for (k, t) in other.groups {
             match self.groups.get_mut(&k) {
                 Some(mine) => mine.merge(&t)?,

@@ -248,7 +248,7 @@ pub fn inventory_json(
         "schema": "ghg-inventory/1",
         "unit": "kg CO2e",
         "factor_sets": sets,
-        "rows": {"read": inv.rows.read, "used": inv.rows.used, "rejected": inv.rows.rejected, "blank_lines_skipped": inv.rows.blank},
+        "rows": {"read": inv.rows.read, "used": inv.rows.used, "rejected": inv.rows.rejected, "blank_lines_skipped": inv.rows.blank, "spend_without_price_year": inv.rows.spend_undated},
         "totals_kg_co2e": totals,
         "scope_3_categories_kg_co2e": total.categories_json(),
         "scope_2_market_basis": {

@@ -701,3 +701,21 @@ fn nhs_sdu_2016_17_prices_water_waste_energy_and_travel_by_category() {
     assert_eq!(t["scope_3"], "7635.38");
     assert_eq!(t["total_location"], "15435.82");
 }
+
+#[test]
+fn undated_spend_is_counted_and_said() {
+    let s = Session::new();
+    s.write("u.csv", "activity,amount\nsic-21,1000\nsic-21,1000\n");
+    let run = s.ghg(&["inventory", "u.csv", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = run.json();
+    assert_eq!(j["rows"]["spend_without_price_year"], 2);
+    assert!(
+        run.stderr
+            .contains("2 spend row(s) had neither price_year nor period"),
+        "{}",
+        run.stderr
+    );
+    // Taken as 2022 prices: 2 x 1,000 x 0.240241960139895.
+    assert_eq!(j["totals_kg_co2e"]["scope_3"], "480.48392027979");
+}
