@@ -151,7 +151,9 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         })
     };
     let e = explain(&lines, &sel, &inventory, &source)?;
-    if e.chains.is_empty() {
+    // A total with no lines (a category with no emissions) is an answer, zero; a row or
+    // factor that is not in the ledger is a mistake in the question.
+    if e.chains.is_empty() && (sel.line.is_some() || sel.factor.is_some()) {
         return Err(Error::usage(format!(
             "{}: no ledger line matches {}",
             ledger_path.display(),

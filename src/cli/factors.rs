@@ -165,6 +165,11 @@ fn show(global: &GlobalArgs, set_name: &str, query: &[String]) -> Result<Outcome
         }
     }
     let words: Vec<&str> = query.iter().flat_map(|q| q.split_whitespace()).collect();
+    if words.is_empty() {
+        return Err(Error::usage(
+            "give a factor key, a publisher ID or words to search for",
+        ));
+    }
     let found = set.search(&words);
     if found.is_empty() {
         return Err(Error::usage(format!(

@@ -193,6 +193,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         }
         ex
     } else {
+        check_distinct(&args.inputs)?;
         args.inputs
             .iter()
             .map(|p| {
@@ -241,6 +242,32 @@ fn residual_mix(
             f.unit.name
         ))),
     }
+}
+
+/// The same file named twice (a pasted path, an overlapping glob) would be counted twice.
+fn check_distinct(inputs: &[PathBuf]) -> Result<()> {
+    let mut seen: BTreeMap<PathBuf, &Path> = BTreeMap::new();
+    let mut stdin = 0;
+    for p in inputs {
+        if p.as_os_str() == "-" {
+            stdin += 1;
+            if stdin > 1 {
+                return Err(Error::usage("standard input (-) is named more than once"));
+            }
+            continue;
+        }
+        let Ok(real) = std::fs::canonicalize(p) else {
+            continue; // reported when it is opened
+        };
+        if let Some(first) = seen.insert(real, p) {
+            return Err(Error::usage(format!(
+                "{} and {} are the same file; each input is read once",
+                first.display(),
+                p.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn is_default_spend(name: &str) -> bool {
@@ -342,6 +369,27 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     };
     let inv = &result.inventory;
     let mut notes = prepared.notes.clone();
+    if let Edition::ByPeriod(by_year) = &prepared.resolver.edition {
+        if let Some((&newest, _)) = by_year.iter().next_back() {
+            let mut later: Vec<String> = inv
+                .groups
+                .keys()
+                .filter_map(|k| k.period)
+                .filter(|p| p.start_year() > newest)
+                .map(|p| p.to_string())
+                .collect();
+            later.sort();
+            later.dedup();
+            if !later.is_empty() {
+                let n = format!(
+                    "period(s) {} are after the newest DESNZ edition ({newest}) and were priced with it",
+                    later.join(", ")
+                );
+                eprintln!("warning: {n}");
+                notes.push(n);
+            }
+        }
+    }
     if inv.rows.spend_undated > 0 {
         let n = format!(
             "{} spend row(s) had neither price_year nor period: taken to be in the factor's price year",

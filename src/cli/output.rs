@@ -21,11 +21,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Writes bytes to standard output.
+/// A reader that stops early (`ghg ... | head`) is not an error, and the command still ends
+/// with the exit code its findings call for.
 pub fn stdout(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::io("<stdout>", e))
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(|e| Error::io("<stdout>", e)),
+    }
 }
 
 /// True for an error writing to a closed pipe (`ghg ... | head`), which is not a failure.

@@ -121,6 +121,18 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
             missing.join("\n  ")
         ))
     })?;
+    // The outputs are the four files `inventory --out` writes, in the run directory; a manifest
+    // naming anything else (or leaving one out) has been edited.
+    let mut names: Vec<&str> = stored.outputs.iter().map(|o| o.name.as_str()).collect();
+    names.sort_unstable();
+    if names != OUTPUT_NAMES {
+        return Err(Error::usage(format!(
+            "{}: the manifest's outputs are {:?}; a run writes exactly {:?}",
+            dir.join(FILE_NAME).display(),
+            names,
+            OUTPUT_NAMES
+        )));
+    }
     let mut missing_outputs = Vec::new();
     for o in &stored.outputs {
         if !dir.join(&o.name).exists() {
@@ -228,6 +240,14 @@ fn plural(n: usize) -> &'static str {
         "s"
     }
 }
+
+/// The files `ghg inventory --out` writes beside the manifest, in sorted order.
+const OUTPUT_NAMES: [&str; 4] = [
+    "inventory.csv",
+    "inventory.json",
+    "ledger.csv",
+    "rejects.csv",
+];
 
 /// The differences found, one a line, under a count.
 fn write_findings(report: &mut String, dir: &Path, findings: &[Finding]) {

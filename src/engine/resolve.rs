@@ -259,6 +259,10 @@ impl Resolver {
 impl Resolver {
     /// Up to three aliases or keys close to a mistyped activity.
     fn suggest(&self, set: u16, activity: &str) -> Vec<String> {
+        // Edit distance costs length squared: nothing near a key is this long anyway.
+        if activity.chars().count() > 100 {
+            return Vec::new();
+        }
         let a = activity.to_lowercase();
         let mut scored: Vec<(usize, String)> = self
             .aliases

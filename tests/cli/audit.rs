@@ -745,3 +745,23 @@ fn compare_on_the_example_trust_names_uk_electricity_first() {
             .to_string()
     );
 }
+
+#[test]
+fn explain_of_an_empty_total_is_zero_and_verify_refuses_foreign_outputs() {
+    let s = session();
+    inventory(&s, "out", &[]);
+    let run = s.ghg(&["explain", "out", "--scope", "3", "--category", "6"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("Selection total: 0 kg CO2e"),
+        "{}",
+        run.stdout
+    );
+    let text = s
+        .read("out/manifest.json")
+        .replace("\"inventory.csv\"", "\"../../../../etc/passwd\"");
+    s.write("out/manifest.json", &text);
+    let v = s.ghg(&["verify", "out"]);
+    assert_eq!(v.code, 2);
+    assert!(v.stderr.contains("a run writes exactly"), "{}", v.stderr);
+}

@@ -719,3 +719,38 @@ fn undated_spend_is_counted_and_said() {
     // Taken as 2022 prices: 2 x 1,000 x 0.240241960139895.
     assert_eq!(j["totals_kg_co2e"]["scope_3"], "480.48392027979");
 }
+
+#[test]
+fn second_review_findings() {
+    let s = Session::new();
+    s.write("a.csv", ACCEPTANCE);
+    // The same file twice would double the inventory.
+    let run = inventory_json(&s, &["a.csv", "./a.csv"], &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("are the same file"), "{}", run.stderr);
+    // A very long unknown activity is rejected promptly (no edit distance over it).
+    let long = "Z".repeat(200_000);
+    s.write(
+        "long.csv",
+        &format!("activity,quantity,unit\n{long},100,kWh\n"),
+    );
+    let started = std::time::Instant::now();
+    let run = inventory_json(&s, &["long.csv"], &[]);
+    assert_eq!(run.code, 1);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    // A period after the newest edition is priced with it, and said.
+    s.write(
+        "late.csv",
+        "activity,quantity,unit,period\nelectricity,1,kWh,2099\n",
+    );
+    let run = s.ghg(&["inventory", "late.csv", "--format", "json"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stderr
+            .contains("period(s) 2099 are after the newest DESNZ edition"),
+        "{}",
+        run.stderr
+    );
+    // An empty search is a usage error, not every factor.
+    assert_eq!(s.ghg(&["factors", "show", "desnz-2025", ""]).code, 2);
+}
