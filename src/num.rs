@@ -34,6 +34,13 @@ impl NumError {
 /// `9.65519999999227e-05` becomes `0.0000965519999999227`. Surrounding whitespace is ignored;
 /// thousands separators, currency signs and letters are refused (callers that accept them
 /// strip them first, on purpose).
+///
+/// ```
+/// use ghg::num::{parse_decimal, NumError};
+/// assert_eq!(parse_decimal("0.207074288590604").unwrap().to_string(), "0.207074288590604");
+/// assert_eq!(parse_decimal("9.65519999999227e-05").unwrap().to_string(), "0.0000965519999999227");
+/// assert_eq!(parse_decimal("12,3a"), Err(NumError::Invalid));
+/// ```
 pub fn parse_decimal(text: &str) -> Result<Decimal, NumError> {
     let s = text.trim();
     if s.is_empty() {
@@ -123,6 +130,12 @@ pub fn exact_string(v: Decimal) -> String {
 
 /// Rounds half away from zero to `dp` places, as the spreadsheets users compare against do,
 /// and keeps the trailing zeros (`3` -> `3.00`). The only place figures are rounded.
+///
+/// ```
+/// use ghg::num::{parse_decimal, round_for_display};
+/// assert_eq!(round_for_display(parse_decimal("2.675").unwrap(), 2).to_string(), "2.68");
+/// assert_eq!(round_for_display(parse_decimal("3").unwrap(), 2).to_string(), "3.00");
+/// ```
 pub fn round_for_display(v: Decimal, dp: u32) -> Decimal {
     let mut r = v.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
     r.rescale(dp);

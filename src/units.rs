@@ -413,6 +413,14 @@ impl fmt::Display for ConvertError {
 /// The conversion from `from` to `to`. An energy quantity that states no basis takes the
 /// factor's; one that states the other basis is refused, since converting between gross and
 /// net needs a fuel-specific ratio.
+///
+/// ```
+/// use ghg::units::{conversion, parse_unit};
+/// let gj = parse_unit("GJ").unwrap();
+/// let kwh = parse_unit("kWh (Gross CV)").unwrap();
+/// let c = conversion(&gj, &kwh).unwrap(); // 1 GJ = 10000/36 kWh, kept as a ratio
+/// assert_eq!((c.num.to_string(), c.den.to_string()), ("10000".to_string(), "36".to_string()));
+/// ```
 pub fn conversion(from: &Unit, to: &Unit) -> Result<Conversion, ConvertError> {
     if from.dimension != to.dimension {
         return Err(ConvertError::Dimension {
