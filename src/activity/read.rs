@@ -2,7 +2,7 @@
 //! so the audit manifest can name exactly what was read.
 
 use super::Columns;
-use crate::factors::sha256_hex;
+use crate::factors::hex_digest;
 use crate::{Error, Position, Result};
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, Read};
@@ -343,7 +343,7 @@ impl ChunkReader {
                         },
                     };
                     let info = &mut self.files[file];
-                    info.sha256 = hex(hasher.finalize().as_slice());
+                    info.sha256 = hex_digest(&hasher.finalize());
                     info.bytes = bytes;
                 }
             }
@@ -361,19 +361,10 @@ impl ChunkReader {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn csv_error(name: &str, e: csv::Error) -> Error {
     let line = e.position().map_or(0, |p| p.line());
     match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::io(name, io),
         other => Error::malformed(Position::new(name, line, 0), format!("{other:?}")),
     }
-}
-
-/// SHA-256 of a file's bytes (for inputs read in full elsewhere).
-pub fn file_sha256(bytes: &[u8]) -> String {
-    sha256_hex(bytes)
 }

@@ -10,7 +10,7 @@ use crate::activity::Input;
 use crate::audit::manifest::{
     path_text, relative_path, Build, FileEntry, Manifest, Origin, RunOptions, FILE_NAME, SCHEMA,
 };
-use crate::factors::{sha256_hex, Catalog, Source};
+use crate::factors::{hex_digest, sha256_hex, Catalog, Source};
 use crate::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -38,8 +38,7 @@ pub fn hash_file(path: &Path) -> Result<(String, u64)> {
         h.update(&buf[..k]);
         n += k as u64;
     }
-    let hex = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    Ok((hex, n))
+    Ok((hex_digest(&h.finalize()), n))
 }
 
 /// Absolute and free of `.` and `..`, following symlinks when the path exists.

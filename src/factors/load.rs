@@ -50,10 +50,15 @@ impl<'a> LineIndex<'a> {
 
 /// SHA-256 of bytes, lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
+    hex_digest(&Sha256::digest(bytes))
+}
+
+/// A finished digest as lower-case hex: the one spelling of a hash in every output.
+pub fn hex_digest(digest: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(digest.len() * 2);
     for b in digest {
-        s.push_str(&format!("{b:02x}"));
+        let _ = write!(s, "{b:02x}");
     }
     s
 }

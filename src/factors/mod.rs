@@ -8,7 +8,7 @@ pub mod tables;
 mod validate;
 pub mod write;
 
-pub use load::{parse_set, sha256_hex, Problem};
+pub use load::{hex_digest, parse_set, sha256_hex, Problem};
 pub use model::{DataQuality, Factor, FactorSet, Scope, SetHeader, SetKind};
 pub mod catalog;
 pub mod diff;
