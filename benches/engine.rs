@@ -3,9 +3,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ghg::activity::Input;
-use ghg::engine::{self, Edition, Resolver, Sinks};
+use ghg::engine::{self, Resolver, Sinks};
 use ghg::factors::Catalog;
-use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
 const ROWS: usize = 1_000_000;
@@ -45,15 +44,7 @@ fn bench(c: &mut Criterion) {
     );
     let catalog = Catalog::discover(&[]).expect("catalog");
     let set = catalog.load(set_path).expect("fixture set");
-    let resolver = Resolver {
-        sets: vec![set],
-        edition: Edition::Fixed(0),
-        spend: Vec::new(),
-        aliases: HashMap::new(),
-        deflators: BTreeMap::new(),
-        upstream: true,
-        residual_mix: None,
-    };
+    let resolver = Resolver::single(set);
     let mut g = c.benchmark_group("1M rows");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(bytes));

@@ -2,11 +2,10 @@
 //! adds up to the totals.
 
 use ghg::activity::Input;
-use ghg::engine::{self, Edition, Resolver, Sinks};
+use ghg::engine::{self, Resolver, Sinks};
 use ghg::factors::Catalog;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
 fn resolver() -> Resolver {
@@ -15,15 +14,7 @@ fn resolver() -> Resolver {
         "/tests/fixtures/factors/mini-desnz-2025.toml"
     );
     let set = Catalog::discover(&[]).unwrap().load(path).unwrap();
-    Resolver {
-        sets: vec![set],
-        edition: Edition::Fixed(0),
-        spend: Vec::new(),
-        aliases: HashMap::new(),
-        deflators: BTreeMap::new(),
-        upstream: true,
-        residual_mix: None,
-    }
+    Resolver::single(set)
 }
 
 fn run(text: &[u8], ledger: bool) -> ghg::Result<(engine::RunOutput, Vec<u8>)> {

@@ -118,6 +118,20 @@ pub struct Resolved {
 }
 
 impl Resolver {
+    /// A resolver over one set for every row: no spend sets, aliases, deflators or residual
+    /// mix; upstream lines on.
+    pub fn single(set: Arc<FactorSet>) -> Resolver {
+        Resolver {
+            sets: vec![set],
+            edition: Edition::Fixed(0),
+            spend: Vec::new(),
+            aliases: HashMap::new(),
+            deflators: BTreeMap::new(),
+            upstream: true,
+            residual_mix: None,
+        }
+    }
+
     /// The set index for a row's period, or why none applies.
     pub fn activity_set(&self, period: Option<Period>) -> Result<u16, String> {
         match &self.edition {
