@@ -4,12 +4,14 @@
 //! Exit codes: 0 done and clean; 1 done with findings (rejected rows, a failed check, a
 //! difference over a threshold); 2 could not run (bad usage, unreadable input, invalid set).
 
+pub mod bridge;
 pub mod compare;
 pub mod explain;
 pub mod factors;
 pub mod inventory;
 pub mod manifest;
 pub mod output;
+pub mod trajectory;
 pub mod verify;
 
 use crate::factors::Catalog;
@@ -74,6 +76,12 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Compare one inventory under two factor sets: change by scope, category, site, and drivers.
     Compare(compare::CompareArgs),
+    /// Project emissions to a year: business as usual, a plan's interventions, targets (NHS,
+    /// SBTi, custom), gaps, carbon budgets and abatement costs [default: the example trust's plan].
+    Trajectory(trajectory::TrajectoryArgs),
+    /// Explain the change between two inventory runs: activity effect, factor effect, lines in
+    /// one run only, by scope, category and site; the parts add exactly to the change.
+    Bridge(bridge::BridgeArgs),
 }
 
 /// The outcome of a subcommand that ran.
@@ -93,6 +101,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Compare(args) => compare::run(args, &cli.global),
+        Command::Trajectory(args) => trajectory::run(args, &cli.global),
+        Command::Bridge(args) => bridge::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -39,6 +39,68 @@ const TARGET_COLOURS: [RGBColor; 6] = [
     RGBColor(90, 90, 90),
 ];
 
+/// How a legend entry is drawn.
+enum Key {
+    /// A filled swatch (wedges, bars).
+    Area(RGBAColor),
+    /// A line of a width, dashed or not.
+    Line(RGBColor, u32, bool),
+    /// A point.
+    Point(RGBColor),
+}
+
+/// Width of the legend panel to the right of the plot, pixels.
+const LEGEND_WIDTH: u32 = 330;
+
+/// Draws the legend in its own panel, so it never covers a line or a wedge.
+fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, entries: &[(String, Key)]) -> Result<()> {
+    let top = 70;
+    let row = 26;
+    for (i, (label, key)) in entries.iter().enumerate() {
+        let y = top + row * i as i32;
+        match key {
+            Key::Area(c) => area
+                .draw(&Rectangle::new([(10, y - 8), (40, y + 8)], c.filled()))
+                .map_err(err)?,
+            Key::Line(c, w, false) => area
+                .draw(&PathElement::new(vec![(10, y), (40, y)], c.stroke_width(*w)))
+                .map_err(err)?,
+            Key::Line(c, w, true) => {
+                for x in [10, 22, 34] {
+                    area.draw(&PathElement::new(vec![(x, y), (x + 7, y)], c.stroke_width(*w)))
+                        .map_err(err)?;
+                }
+            }
+            Key::Point(c) => area
+                .draw(&Circle::new((25, y), 6, c.filled()))
+                .map_err(err)?,
+        }
+        area.draw(&Text::new(
+            label.clone(),
+            (50, y - 9),
+            (FONT, 16).into_font().color(&BLACK),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// `12345.6` as `12,346`: axis labels for people.
+fn grouped(v: f64) -> String {
+    let s = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v.round() < 0.0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
 fn err<E: std::fmt::Debug>(e: E) -> Error {
     Error::usage(format!("drawing a chart: {e:?}"))
 }
@@ -64,16 +126,20 @@ pub fn trajectory_svg(r: &Report) -> Result<String> {
         top = top.max(a.kg);
     }
     let y1 = (t(top) * 1.08).max(1.0);
+    let plan_colour = RGBColor(0, 70, 140);
+    let actual_colour = RGBColor(200, 0, 0);
+    let mut keys: Vec<(String, Key)> = Vec::new();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
+        let (plot, side) = root.split_horizontally(SIZE.0 - LEGEND_WIDTH);
         let title = format!(
             "Emissions trajectory{}",
             if r.plan.is_empty() { String::new() } else { format!(": {}", r.plan) }
         );
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 26))
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(title, (FONT, 24))
             .margin(20)
             .x_label_area_size(60)
             .y_label_area_size(100)
@@ -86,16 +152,16 @@ pub fn trajectory_svg(r: &Report) -> Result<String> {
             .y_desc("Emissions, tCO2e a year")
             .axis_desc_style((FONT, 20))
             .label_style((FONT, 16))
-            .x_labels(12)
+            .x_labels(10)
             .y_labels(10)
             .x_label_formatter(&|x| style.label(x.round() as u16))
-            .y_label_formatter(&|y| format!("{y:.0}"))
+            .y_label_formatter(&|y| grouped(*y))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(err)?;
         // Wedges: stacked from the plan line up to business as usual, in plan order.
         for (n, name) in p.interventions.iter().enumerate() {
-            let colour = PALETTE[n % PALETTE.len()];
+            let colour = PALETTE[n % PALETTE.len()].mix(0.55);
             let mut lower = Vec::new();
             let mut upper = Vec::new();
             for row in rows {
@@ -107,26 +173,25 @@ pub fn trajectory_svg(r: &Report) -> Result<String> {
             let mut pts = lower;
             pts.extend(upper.into_iter().rev());
             chart
-                .draw_series(std::iter::once(Polygon::new(pts, colour.mix(0.55).filled())))
-                .map_err(err)?
-                .label(format!("wedge: {name}"))
-                .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 22, y + 7)], colour.mix(0.55).filled()));
+                .draw_series(std::iter::once(Polygon::new(pts, colour.filled())))
+                .map_err(err)?;
+            keys.push((format!("wedge: {name}"), Key::Area(colour)));
         }
         let line = |row: &super::project::YearRow, v: Decimal| (f64::from(row.year), t(v));
         chart
-            .draw_series(LineSeries::new(rows.iter().map(|row| line(row, row.bau_kg)), BLACK.stroke_width(3)))
-            .map_err(err)?
-            .label("business as usual")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], BLACK.stroke_width(3)));
-        let plan_colour = RGBColor(0, 70, 140);
+            .draw_series(LineSeries::new(
+                rows.iter().map(|row| line(row, row.bau_kg)),
+                BLACK.stroke_width(3),
+            ))
+            .map_err(err)?;
+        keys.push(("business as usual".into(), Key::Line(BLACK, 3, false)));
         chart
             .draw_series(LineSeries::new(
                 rows.iter().map(|row| line(row, row.with_plan_kg)),
                 plan_colour.stroke_width(4),
             ))
-            .map_err(err)?
-            .label("with plan")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], plan_colour.stroke_width(4)));
+            .map_err(err)?;
+        keys.push(("with plan".into(), Key::Line(plan_colour, 4, false)));
         for (i, target) in p.targets.iter().enumerate() {
             let colour = TARGET_COLOURS[i % TARGET_COLOURS.len()];
             chart
@@ -136,27 +201,20 @@ pub fn trajectory_svg(r: &Report) -> Result<String> {
                     6,
                     colour.stroke_width(2),
                 ))
-                .map_err(err)?
-                .label(format!("target: {}", target.name))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], colour.stroke_width(2)));
+                .map_err(err)?;
+            keys.push((format!("target: {}", target.name), Key::Line(colour, 2, true)));
         }
         if !r.actuals.is_empty() {
             chart
-                .draw_series(r.actuals.iter().map(|a| {
-                    Circle::new((f64::from(a.year), t(a.kg)), 7, RGBColor(200, 0, 0).filled())
-                }))
-                .map_err(err)?
-                .label("actual (inventory runs)")
-                .legend(|(x, y)| Circle::new((x + 11, y), 6, RGBColor(200, 0, 0).filled()));
+                .draw_series(
+                    r.actuals
+                        .iter()
+                        .map(|a| Circle::new((f64::from(a.year), t(a.kg)), 7, actual_colour.filled())),
+                )
+                .map_err(err)?;
+            keys.push(("actual (inventory runs)".into(), Key::Point(actual_colour)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font((FONT, 16))
-            .draw()
-            .map_err(err)?;
+        legend(&side, &keys)?;
         root.present().map_err(err)?;
     }
     Ok(svg)
@@ -185,21 +243,27 @@ pub fn macc_svg(m: &MaccTable, plan: &str) -> Result<String> {
         .map(|b| b.2.max(b.3.unwrap_or(0.0)))
         .fold(0f64, f64::max)
         .max(1.0);
-    let pad = (hi - lo) * 0.1;
+    let pad = (hi - lo) * 0.08;
+    let value_colour = RGBColor(200, 0, 0);
+    let mut keys: Vec<(String, Key)> = Vec::new();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
+        let (plot, side) = root.split_horizontally(SIZE.0 - LEGEND_WIDTH);
         let title = format!(
-            "Marginal abatement cost curve{}",
+            "Marginal abatement cost{}",
             if plan.is_empty() { String::new() } else { format!(": {plan}") }
         );
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 26))
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(title, (FONT, 24))
             .margin(20)
             .x_label_area_size(60)
             .y_label_area_size(100)
-            .build_cartesian_2d(0f64..width * 1.02, (lo - if lo < 0.0 { pad } else { 0.0 })..hi + pad)
+            .build_cartesian_2d(
+                0f64..width * 1.02,
+                (lo - if lo < 0.0 { pad } else { 0.0 })..hi + pad,
+            )
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -207,26 +271,22 @@ pub fn macc_svg(m: &MaccTable, plan: &str) -> Result<String> {
             .y_desc(format!("GBP per tCO2e, {} prices", m.price_year))
             .axis_desc_style((FONT, 20))
             .label_style((FONT, 16))
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| grouped(*y))
+            .x_label_formatter(&|x| grouped(*x))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(err)?;
         let mut x = 0f64;
         for (i, (name, w, cost, _)) in bars.iter().enumerate() {
-            let colour = PALETTE[i % PALETTE.len()];
+            let colour = PALETTE[i % PALETTE.len()].mix(0.8);
             let (x0, x1) = (x, x + w);
             chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(x0, 0.0), (x1, *cost)],
-                    colour.mix(0.8).filled(),
-                )))
-                .map_err(err)?
-                .label(format!("{name}: {cost:.0} GBP/tCO2e"))
-                .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 22, y + 7)], colour.mix(0.8).filled()));
-            chart
-                .draw_series(std::iter::once(Rectangle::new([(x0, 0.0), (x1, *cost)], BLACK)))
+                .draw_series([
+                    Rectangle::new([(x0, 0.0), (x1, *cost)], colour.filled()),
+                    Rectangle::new([(x0, 0.0), (x1, *cost)], BLACK.stroke_width(1)),
+                ])
                 .map_err(err)?;
+            keys.push((format!("{name}: {} GBP/t", grouped(*cost)), Key::Area(colour)));
             x = x1;
         }
         let mut steps = Vec::new();
@@ -238,24 +298,22 @@ pub fn macc_svg(m: &MaccTable, plan: &str) -> Result<String> {
             }
             x += w;
         }
+        chart
+            .draw_series(LineSeries::new(
+                vec![(0.0, 0.0), (width * 1.02, 0.0)],
+                BLACK.stroke_width(1),
+            ))
+            .map_err(err)?;
         if !steps.is_empty() {
             chart
-                .draw_series(LineSeries::new(steps, RGBColor(200, 0, 0).stroke_width(3)))
-                .map_err(err)?
-                .label("carbon value (central, DESNZ, start year)")
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], RGBColor(200, 0, 0).stroke_width(3)));
+                .draw_series(LineSeries::new(steps, value_colour.stroke_width(3)))
+                .map_err(err)?;
+            keys.push((
+                "carbon value, central (DESNZ)".into(),
+                Key::Line(value_colour, 3, false),
+            ));
         }
-        chart
-            .draw_series(LineSeries::new(vec![(0.0, 0.0), (width * 1.02, 0.0)], BLACK.stroke_width(1)))
-            .map_err(err)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font((FONT, 16))
-            .draw()
-            .map_err(err)?;
+        legend(&side, &keys)?;
         root.present().map_err(err)?;
     }
     Ok(svg)
