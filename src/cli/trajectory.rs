@@ -7,7 +7,7 @@ use crate::audit::ledger::{read_ledger, LedgerLine};
 use crate::engine::{self, Sinks, LEDGER_HEADER};
 use crate::factors::tables::Deflators;
 use crate::num::{exact_string, parse_decimal};
-use crate::trajectory::baseline::{from_ledger, from_total, run_year};
+use crate::trajectory::baseline::{from_ledger, from_total, ledger_total, run_year};
 use crate::trajectory::chart::{macc_svg, trajectory_svg};
 use crate::trajectory::macc::macc;
 use crate::trajectory::plan::{parse_plan, Plan};
@@ -197,7 +197,7 @@ pub fn run(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let (slices, base_year, baseline_source) = if let Some(dir) = &args.baseline {
         let run = read_run(dir)?;
         let slices = from_ledger(&run.lines, &plan)?;
-        let sum: Decimal = slices.iter().map(|s| s.kg).sum();
+        let sum = ledger_total(&run.lines).unwrap_or_default();
         let total = run_total(&run)?;
         if sum != total {
             return Err(Error::usage(format!(

@@ -6,6 +6,7 @@ use super::plan::{Plan, SliceSpec};
 use super::YearStyle;
 use crate::activity::Period;
 use crate::audit::ledger::LedgerLine;
+use crate::inventory::ExactSum;
 use crate::{Error, Result};
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
@@ -89,27 +90,47 @@ pub fn from_ledger(lines: &[LedgerLine], plan: &Plan) -> Result<Vec<SliceBase>> 
         };
         specs.push(implicit(name));
     }
-    let mut out: Vec<SliceBase> = specs
+    struct Acc {
+        base: SliceBase,
+        sum_kg: ExactSum,
+        sum_kwh: ExactSum,
+    }
+    let mut out: Vec<Acc> = specs
         .into_iter()
-        .map(|spec| SliceBase {
-            name: spec.name.clone(),
-            kg: Decimal::ZERO,
-            kwh: Decimal::ZERO,
-            lines: 0,
-            spec,
+        .map(|spec| Acc {
+            base: SliceBase {
+                name: spec.name.clone(),
+                kg: Decimal::ZERO,
+                kwh: Decimal::ZERO,
+                lines: 0,
+                spec,
+            },
+            sum_kg: ExactSum::ZERO,
+            sum_kwh: ExactSum::ZERO,
         })
         .collect();
     for l in lines.iter().filter(|l| l.scope != "outside") {
-        let Some(s) = out.iter_mut().find(|s| s.spec.select.matches(l)) else {
+        let Some(s) = out.iter_mut().find(|s| s.base.spec.select.matches(l)) else {
             continue; // unreachable: the last slice takes every line
         };
-        let ov = || Error::overflow(crate::Position::default(), format!("slice {}", s.name));
-        s.kg = s.kg.checked_add(l.kg_co2e).ok_or_else(ov)?;
+        let ov = || Error::overflow(crate::Position::default(), format!("slice {}", s.base.name));
+        s.sum_kg.add(l.kg_co2e).ok_or_else(ov)?;
         if l.upstream_of.is_empty() && l.converted_unit.eq_ignore_ascii_case("kWh") {
-            s.kwh = s.kwh.checked_add(l.converted_quantity).ok_or_else(ov)?;
+            s.sum_kwh.add(l.converted_quantity).ok_or_else(ov)?;
         }
-        s.lines += 1;
+        s.base.lines += 1;
     }
+    let mut out: Vec<SliceBase> = out
+        .into_iter()
+        .map(|s| {
+            let ov = || Error::overflow(crate::Position::default(), format!("slice {}", s.base.name));
+            Ok(SliceBase {
+                kg: s.sum_kg.value().ok_or_else(ov)?,
+                kwh: s.sum_kwh.value().ok_or_else(ov)?,
+                ..s.base
+            })
+        })
+        .collect::<Result<_>>()?;
     for s in &out {
         if s.lines == 0 && !s.spec.pos.file.is_empty() {
             return Err(Error::malformed(
@@ -129,6 +150,16 @@ pub fn from_ledger(lines: &[LedgerLine], plan: &Plan) -> Result<Vec<SliceBase>> 
     }
     out.retain(|s| s.lines > 0 || !s.spec.pos.file.is_empty());
     Ok(out)
+}
+
+/// kg CO2e of every line but outside-of-scopes ones, summed exactly: the run's location-based
+/// total, as inventory.json gives it.
+pub fn ledger_total(lines: &[LedgerLine]) -> Option<Decimal> {
+    let mut s = ExactSum::ZERO;
+    for l in lines.iter().filter(|l| l.scope != "outside") {
+        s.add(l.kg_co2e)?;
+    }
+    s.value()
 }
 
 /// The baseline's slices from a total in kg: slices giving `baseline_kg` are carved out of it,
@@ -155,7 +186,9 @@ pub fn from_total(total: Decimal, plan: &Plan) -> Result<Vec<SliceBase>> {
             }
             (_, k) => k.unwrap_or_default(),
         };
-        rest -= kg;
+        rest = rest.checked_sub(kg).ok_or_else(|| {
+            Error::overflow(spec.pos.clone(), "baseline minus the slices' baseline_kg")
+        })?;
         out.push(SliceBase {
             name: spec.name.clone(),
             kg,

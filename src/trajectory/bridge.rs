@@ -10,10 +10,14 @@
 //! - the factor effect: the rest of the change, which is (factor B - factor A) x quantity B.
 //!
 //! A key only in A contributes -kg A, a key only in B +kg B. By construction the four parts add
-//! exactly to kg B - kg A, for every line, and so for every total (scope, category, site).
+//! exactly to kg B - kg A on every line. Totals (scope, category, site) sum their lines exactly
+//! and round once past 28 significant digits, as inventory.json does, so they equal the runs'
+//! own totals; a total's factor effect is its change minus its other parts, so every total adds
+//! exactly too (it equals the sum of its lines' factor effects to the 28th significant digit).
 //! Scope 2 is location-based; outside-of-scopes lines are left out, as from the totals.
 
 use crate::audit::ledger::LedgerLine;
+use crate::inventory::ExactSum;
 use crate::num::{exact_string, parse_decimal};
 use crate::{Error, Position, Result};
 use rust_decimal::Decimal;
@@ -68,14 +72,49 @@ impl Parts {
             .checked_add(self.only_b)
     }
 
-    fn add(&mut self, o: &Parts) -> Option<()> {
-        self.kg_a = self.kg_a.checked_add(o.kg_a)?;
-        self.kg_b = self.kg_b.checked_add(o.kg_b)?;
-        self.activity = self.activity.checked_add(o.activity)?;
-        self.factor = self.factor.checked_add(o.factor)?;
-        self.only_a = self.only_a.checked_add(o.only_a)?;
-        self.only_b = self.only_b.checked_add(o.only_b)?;
-        Some(())
+}
+
+/// Parts of a total summed exactly (sums of 28-digit figures can need more digits).
+#[derive(Default)]
+struct Acc {
+    kg_a: ExactSum,
+    kg_b: ExactSum,
+    activity: ExactSum,
+    only_a: ExactSum,
+    only_b: ExactSum,
+}
+
+impl Acc {
+    fn add(&mut self, p: &Parts) -> Option<()> {
+        self.kg_a.add(p.kg_a)?;
+        self.kg_b.add(p.kg_b)?;
+        self.activity.add(p.activity)?;
+        self.only_a.add(p.only_a)?;
+        self.only_b.add(p.only_b)
+    }
+
+    /// Each sum rounded once, as inventory.json rounds its totals (only past 28 significant
+    /// digits); the factor effect of the total is the rest of its change, so the parts of
+    /// every total add exactly to it.
+    fn finish(&self) -> Option<Parts> {
+        let kg_a = self.kg_a.value()?;
+        let kg_b = self.kg_b.value()?;
+        let activity = self.activity.value()?;
+        let only_a = self.only_a.value()?;
+        let only_b = self.only_b.value()?;
+        let factor = kg_b
+            .checked_sub(kg_a)?
+            .checked_sub(activity)?
+            .checked_sub(only_a)?
+            .checked_sub(only_b)?;
+        Some(Parts {
+            kg_a,
+            kg_b,
+            activity,
+            factor,
+            only_a,
+            only_b,
+        })
     }
 }
 
@@ -110,6 +149,13 @@ pub struct Bridge {
 }
 
 #[derive(Default)]
+struct Gathered {
+    quantity: ExactSum,
+    kg: ExactSum,
+    factor: Option<Option<Decimal>>,
+    label: String,
+}
+
 struct Side {
     quantity: Decimal,
     kg: Decimal,
@@ -123,7 +169,7 @@ fn ov() -> Error {
 }
 
 fn gather(lines: &[LedgerLine]) -> Result<BTreeMap<LineKey, Side>> {
-    let mut out: BTreeMap<LineKey, Side> = BTreeMap::new();
+    let mut out: BTreeMap<LineKey, Gathered> = BTreeMap::new();
     for l in lines.iter().filter(|l| l.scope != "outside") {
         let key = LineKey {
             scope: l.scope.clone(),
@@ -134,8 +180,8 @@ fn gather(lines: &[LedgerLine]) -> Result<BTreeMap<LineKey, Side>> {
             unit: l.converted_unit.clone(),
         };
         let s = out.entry(key).or_default();
-        s.quantity = s.quantity.checked_add(l.converted_quantity).ok_or_else(ov)?;
-        s.kg = s.kg.checked_add(l.kg_co2e).ok_or_else(ov)?;
+        s.quantity.add(l.converted_quantity).ok_or_else(ov)?;
+        s.kg.add(l.kg_co2e).ok_or_else(ov)?;
         let exact = l.converted_quantity.checked_mul(l.factor_value) == Some(l.kg_co2e);
         s.factor = match s.factor {
             None if exact => Some(Some(l.factor_value)),
@@ -146,7 +192,19 @@ fn gather(lines: &[LedgerLine]) -> Result<BTreeMap<LineKey, Side>> {
             s.label = l.factor_label.clone();
         }
     }
-    Ok(out)
+    out.into_iter()
+        .map(|(k, g)| {
+            Ok((
+                k,
+                Side {
+                    quantity: g.quantity.value().ok_or_else(ov)?,
+                    kg: g.kg.value().ok_or_else(ov)?,
+                    factor: g.factor,
+                    label: g.label,
+                },
+            ))
+        })
+        .collect()
 }
 
 /// The bridge from run A's ledger lines to run B's.
@@ -215,29 +273,42 @@ pub fn bridge(a: &[LedgerLine], b: &[LedgerLine]) -> Result<Bridge> {
         });
     }
     lines.sort_by(|x, y| x.key.cmp(&y.key));
-    let mut out = Bridge::default();
+    let mut total = Acc::default();
+    let mut by_scope: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut by_category: BTreeMap<u8, Acc> = BTreeMap::new();
+    let mut by_site: BTreeMap<String, Acc> = BTreeMap::new();
     for l in &lines {
-        out.total.add(&l.parts).ok_or_else(ov)?;
-        out.by_scope
+        total.add(&l.parts).ok_or_else(ov)?;
+        by_scope
             .entry(l.key.scope.clone())
             .or_default()
             .add(&l.parts)
             .ok_or_else(ov)?;
         if let Some(c) = l.key.category {
-            out.by_category
+            by_category
                 .entry(c)
                 .or_default()
                 .add(&l.parts)
                 .ok_or_else(ov)?;
         }
-        out.by_site
+        by_site
             .entry(l.key.site.clone())
             .or_default()
             .add(&l.parts)
             .ok_or_else(ov)?;
     }
-    out.lines = lines;
-    Ok(out)
+    fn done<K: Ord>(m: BTreeMap<K, Acc>) -> Result<BTreeMap<K, Parts>> {
+        m.into_iter()
+            .map(|(k, a)| Ok((k, a.finish().ok_or_else(ov)?)))
+            .collect()
+    }
+    Ok(Bridge {
+        lines,
+        total: total.finish().ok_or_else(ov)?,
+        by_scope: done(by_scope)?,
+        by_category: done(by_category)?,
+        by_site: done(by_site)?,
+    })
 }
 
 /// Totals of one side of the bridge that differ from that run's `inventory.json`:
