@@ -12,7 +12,9 @@ use crate::trajectory::chart::{macc_svg, trajectory_svg};
 use crate::trajectory::macc::macc;
 use crate::trajectory::plan::{parse_plan, Plan};
 use crate::trajectory::project::{project, target_defs};
-use crate::trajectory::render::{trajectory_csv, trajectory_json, trajectory_table, Actual, Report};
+use crate::trajectory::render::{
+    trajectory_csv, trajectory_json, trajectory_table, Actual, Report,
+};
 use crate::trajectory::tables::{shipped_carbon_values, shipped_grid};
 use crate::trajectory::targets::NHS_BASE_YEAR;
 use crate::trajectory::YearStyle;
@@ -93,7 +95,11 @@ pub fn read_run(dir: &Path) -> Result<Run> {
     let text = std::fs::read_to_string(&inv_path).map_err(|e| Error::io(&inv_path, e))?;
     let inventory: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         Error::malformed(
-            crate::Position::new(inv_path.display().to_string(), e.line() as u64, e.column() as u64),
+            crate::Position::new(
+                inv_path.display().to_string(),
+                e.line() as u64,
+                e.column() as u64,
+            ),
             format!("not an inventory.json: {e}"),
         )
     })?;
@@ -144,7 +150,11 @@ fn example_lines(global: &GlobalArgs) -> Result<Vec<LedgerLine>> {
     header
         .write_record(LEDGER_HEADER)
         .map_err(|e| Error::usage(format!("ledger header: {e}")))?;
-    ledger.extend(header.into_inner().map_err(|e| Error::usage(e.to_string()))?);
+    ledger.extend(
+        header
+            .into_inner()
+            .map_err(|e| Error::usage(e.to_string()))?,
+    );
     let out = engine::run(
         prepared.inputs.clone(),
         &prepared.resolver,
@@ -212,16 +222,24 @@ pub fn run(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             None => run_year(&run.name, &run.lines, style)?,
         };
         (slices, year, format!("inventory run {}", run.name))
-    } else if let Some(kg) = args.baseline_kg.as_deref().map(str::to_string).or_else(|| {
-        plan.baseline_kg.map(exact_string)
-    }) {
-        let total = parse_decimal(&kg).map_err(|e| {
-            Error::usage(format!("baseline kg {kg:?}: expected {}", e.describe()))
-        })?;
+    } else if let Some(kg) = args
+        .baseline_kg
+        .as_deref()
+        .map(str::to_string)
+        .or_else(|| plan.baseline_kg.map(exact_string))
+    {
+        let total = parse_decimal(&kg)
+            .map_err(|e| Error::usage(format!("baseline kg {kg:?}: expected {}", e.describe())))?;
         let year = asked_base.ok_or_else(|| {
-            Error::usage("a baseline in kg needs its year: --base-year 2019/20 or base_year in the plan")
+            Error::usage(
+                "a baseline in kg needs its year: --base-year 2019/20 or base_year in the plan",
+            )
         })?;
-        (from_total(total, &plan)?, year, format!("{} kg CO2e as given", exact_string(total)))
+        (
+            from_total(total, &plan)?,
+            year,
+            format!("{} kg CO2e as given", exact_string(total)),
+        )
     } else {
         eprintln!("no --baseline given: using the shipped example NHS trust's inventory, computed in-process");
         let lines = example_lines(global)?;
@@ -230,7 +248,11 @@ pub fn run(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             Some(y) => y,
             None => run_year("examples/nhs-trust", &lines, style)?,
         };
-        (slices, year, "the example trust's inventory, computed in-process".to_string())
+        (
+            slices,
+            year,
+            "the example trust's inventory, computed in-process".to_string(),
+        )
     };
     plan.check_years(base_year)?;
     let to = match &args.to {
@@ -297,7 +319,10 @@ pub fn run(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
         write_atomic(&d.join("trajectory.json"), json.as_bytes())?;
         write_atomic(&d.join("trajectory.csv"), csv_text.as_bytes())?;
-        write_atomic(&d.join("trajectory.svg"), trajectory_svg(&report)?.as_bytes())?;
+        write_atomic(
+            &d.join("trajectory.svg"),
+            trajectory_svg(&report)?.as_bytes(),
+        )?;
         write_atomic(
             &d.join("macc.svg"),
             macc_svg(&report.macc, &report.plan)?.as_bytes(),

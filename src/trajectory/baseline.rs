@@ -123,7 +123,8 @@ pub fn from_ledger(lines: &[LedgerLine], plan: &Plan) -> Result<Vec<SliceBase>> 
     let mut out: Vec<SliceBase> = out
         .into_iter()
         .map(|s| {
-            let ov = || Error::overflow(crate::Position::default(), format!("slice {}", s.base.name));
+            let ov =
+                || Error::overflow(crate::Position::default(), format!("slice {}", s.base.name));
             Ok(SliceBase {
                 kg: s.sum_kg.value().ok_or_else(ov)?,
                 kwh: s.sum_kwh.value().ok_or_else(ov)?,

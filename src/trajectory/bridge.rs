@@ -71,7 +71,6 @@ impl Parts {
             .checked_add(self.only_a)?
             .checked_add(self.only_b)
     }
-
 }
 
 /// Parts of a total summed exactly (sums of 28-digit figures can need more digits).
@@ -319,24 +318,29 @@ pub fn disagreements(
     inventory: &Value,
 ) -> Vec<(String, Decimal, Option<Decimal>)> {
     let pick = |p: &Parts| if side_a { p.kg_a } else { p.kg_b };
-    let get = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|s| parse_decimal(s).ok());
+    let get = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .and_then(|s| parse_decimal(s).ok())
+    };
     let totals = inventory.get("totals_kg_co2e");
     let mut want: Vec<(String, Decimal, Option<Decimal>)> = vec![(
         "total_location".into(),
         pick(&bridge.total),
         get(totals.and_then(|t| t.get("total_location"))),
     )];
-    for (scope, field) in [("1", "scope_1"), ("2", "scope_2_location"), ("3", "scope_3")] {
+    for (scope, field) in [
+        ("1", "scope_1"),
+        ("2", "scope_2_location"),
+        ("3", "scope_3"),
+    ] {
         let ours = bridge.by_scope.get(scope).map_or(Decimal::ZERO, pick);
         want.push((field.into(), ours, get(totals.and_then(|t| t.get(field)))));
     }
     for c in 1..=15u8 {
         let ours = bridge.by_category.get(&c).map_or(Decimal::ZERO, pick);
-        let theirs = get(
-            inventory
-                .get("scope_3_categories_kg_co2e")
-                .and_then(|m| m.get(c.to_string())),
-        );
+        let theirs = get(inventory
+            .get("scope_3_categories_kg_co2e")
+            .and_then(|m| m.get(c.to_string())));
         want.push((format!("scope 3 category {c}"), ours, theirs));
     }
     if let Some(sites) = inventory.get("by_site").and_then(Value::as_object) {
@@ -405,8 +409,14 @@ mod tests {
 
     #[test]
     fn activity_and_factor_effects_add_to_the_change() {
-        let a = vec![line("A", "elec", "1000", "0.2"), line("B", "elec", "50", "0.2")];
-        let b = vec![line("A", "elec", "900", "0.15"), line("C", "elec", "10", "0.15")];
+        let a = vec![
+            line("A", "elec", "1000", "0.2"),
+            line("B", "elec", "50", "0.2"),
+        ];
+        let b = vec![
+            line("A", "elec", "900", "0.15"),
+            line("C", "elec", "10", "0.15"),
+        ];
         let br = bridge(&a, &b).unwrap();
         let site_a = &br.by_site["A"];
         assert_eq!(site_a.activity, d("-20")); // -100 kWh x 0.2

@@ -53,7 +53,10 @@ enum Key {
 const LEGEND_WIDTH: u32 = 330;
 
 /// Draws the legend in its own panel, so it never covers a line or a wedge.
-fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, entries: &[(String, Key)]) -> Result<()> {
+fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    entries: &[(String, Key)],
+) -> Result<()> {
     let top = 70;
     let row = 26;
     for (i, (label, key)) in entries.iter().enumerate() {
@@ -63,12 +66,18 @@ fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, en
                 .draw(&Rectangle::new([(10, y - 8), (40, y + 8)], c.filled()))
                 .map_err(err)?,
             Key::Line(c, w, false) => area
-                .draw(&PathElement::new(vec![(10, y), (40, y)], c.stroke_width(*w)))
+                .draw(&PathElement::new(
+                    vec![(10, y), (40, y)],
+                    c.stroke_width(*w),
+                ))
                 .map_err(err)?,
             Key::Line(c, w, true) => {
                 for x in [10, 22, 34] {
-                    area.draw(&PathElement::new(vec![(x, y), (x + 7, y)], c.stroke_width(*w)))
-                        .map_err(err)?;
+                    area.draw(&PathElement::new(
+                        vec![(x, y), (x + 7, y)],
+                        c.stroke_width(*w),
+                    ))
+                    .map_err(err)?;
                 }
             }
             Key::Point(c) => area
@@ -136,7 +145,11 @@ pub fn trajectory_svg(r: &Report) -> Result<String> {
         let (plot, side) = root.split_horizontally(SIZE.0 - LEGEND_WIDTH);
         let title = format!(
             "Emissions trajectory{}",
-            if r.plan.is_empty() { String::new() } else { format!(": {}", r.plan) }
+            if r.plan.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", r.plan)
+            }
         );
         let mut chart = ChartBuilder::on(&plot)
             .caption(title, (FONT, 24))
@@ -202,14 +215,17 @@ pub fn trajectory_svg(r: &Report) -> Result<String> {
                     colour.stroke_width(2),
                 ))
                 .map_err(err)?;
-            keys.push((format!("target: {}", target.name), Key::Line(colour, 2, true)));
+            keys.push((
+                format!("target: {}", target.name),
+                Key::Line(colour, 2, true),
+            ));
         }
         if !r.actuals.is_empty() {
             chart
                 .draw_series(
-                    r.actuals
-                        .iter()
-                        .map(|a| Circle::new((f64::from(a.year), t(a.kg)), 7, actual_colour.filled())),
+                    r.actuals.iter().map(|a| {
+                        Circle::new((f64::from(a.year), t(a.kg)), 7, actual_colour.filled())
+                    }),
                 )
                 .map_err(err)?;
             keys.push(("actual (inventory runs)".into(), Key::Point(actual_colour)));
@@ -253,7 +269,11 @@ pub fn macc_svg(m: &MaccTable, plan: &str) -> Result<String> {
         let (plot, side) = root.split_horizontally(SIZE.0 - LEGEND_WIDTH);
         let title = format!(
             "Marginal abatement cost{}",
-            if plan.is_empty() { String::new() } else { format!(": {plan}") }
+            if plan.is_empty() {
+                String::new()
+            } else {
+                format!(": {plan}")
+            }
         );
         let mut chart = ChartBuilder::on(&plot)
             .caption(title, (FONT, 24))
@@ -286,7 +306,10 @@ pub fn macc_svg(m: &MaccTable, plan: &str) -> Result<String> {
                     Rectangle::new([(x0, 0.0), (x1, *cost)], BLACK.stroke_width(1)),
                 ])
                 .map_err(err)?;
-            keys.push((format!("{name}: {} GBP/t", grouped(*cost)), Key::Area(colour)));
+            keys.push((
+                format!("{name}: {} GBP/t", grouped(*cost)),
+                Key::Area(colour),
+            ));
             x = x1;
         }
         let mut steps = Vec::new();

@@ -109,7 +109,9 @@ pub fn macc(
         for t in 0..life {
             let year = i.start + t;
             if t > 0 {
-                df = df.checked_div(one_plus_r).ok_or_else(|| ov("a discount factor"))?;
+                df = df
+                    .checked_div(one_plus_r)
+                    .ok_or_else(|| ov("a discount factor"))?;
             }
             pv = net
                 .checked_mul(df)

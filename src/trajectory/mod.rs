@@ -78,9 +78,10 @@ pub(crate) fn position(file: &str, text: &str, offset: usize) -> Position {
 
 /// A TOML syntax or type error, at its line and column.
 pub(crate) fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> Error {
-    let pos = e
-        .span()
-        .map_or_else(|| Position::new(file, 0, 0), |s| position(file, text, s.start));
+    let pos = e.span().map_or_else(
+        || Position::new(file, 0, 0),
+        |s| position(file, text, s.start),
+    );
     Error::malformed(pos, e.message().trim_end().to_string())
 }
 

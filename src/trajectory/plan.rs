@@ -261,7 +261,9 @@ impl Cx<'_> {
     /// An exact decimal from a string or an integer.
     fn dec(&self, v: &Val, field: &str) -> Result<Decimal> {
         match v.get_ref() {
-            toml::Value::String(s) => parse_decimal(s).map_err(|e| self.bad(v, field, e.describe())),
+            toml::Value::String(s) => {
+                parse_decimal(s).map_err(|e| self.bad(v, field, e.describe()))
+            }
             toml::Value::Integer(i) => Ok(Decimal::from(*i)),
             toml::Value::Float(_) => Err(self.bad(
                 v,
@@ -275,9 +277,7 @@ impl Cx<'_> {
     fn year(&self, v: &Val, field: &str) -> Result<u16> {
         let y = match v.get_ref() {
             toml::Value::String(s) => YearStyle::parse(s),
-            toml::Value::Integer(i) => u16::try_from(*i)
-                .ok()
-                .filter(|y| (1900..=2200).contains(y)),
+            toml::Value::Integer(i) => u16::try_from(*i).ok().filter(|y| (1900..=2200).contains(y)),
             _ => None,
         };
         y.ok_or_else(|| self.bad(v, field, "a year such as \"2019/20\" or 2030"))
@@ -625,12 +625,12 @@ pub fn parse_plan(file: &str, text: &str) -> Result<Plan> {
                     Error::overflow(cx.pos(v.span().start), "reduction_tco2e in kg")
                 })?)
             }
-            _ => {
-                return Err(Error::malformed(
-                    pos,
-                    format!("intervention {name:?}: give exactly one of reduction_pct or reduction_tco2e"),
-                ))
-            }
+            _ => return Err(Error::malformed(
+                pos,
+                format!(
+                    "intervention {name:?}: give exactly one of reduction_pct or reduction_tco2e"
+                ),
+            )),
         };
         let money = |v: &Option<Val>, field: &str| -> Result<Decimal> {
             v.as_ref()
@@ -748,7 +748,10 @@ mod tests {
     fn unknown_slice_is_located() {
         let text = "[[slice]]\nname = \"gas\"\nactivity = \"natural gas\"\n\n[[intervention]]\nname = \"heat pumps\"\nslice = \"gass\"\nstart = \"2025/26\"\nreduction_pct = 50\n";
         let e = parse_plan("plan.toml", text).unwrap_err().to_string();
-        assert!(e.starts_with("plan.toml:7:9: intervention.slice: \"gass\""), "{e}");
+        assert!(
+            e.starts_with("plan.toml:7:9: intervention.slice: \"gass\""),
+            "{e}"
+        );
         assert!(e.contains("gas"), "{e}");
     }
 
@@ -756,7 +759,10 @@ mod tests {
     fn end_before_start_is_located() {
         let text = "[[intervention]]\nname = \"led\"\nslice = \"all\"\nstart = \"2025/26\"\nend = \"2024/25\"\nreduction_pct = \"5\"\n";
         let e = parse_plan("p.toml", text).unwrap_err().to_string();
-        assert!(e.starts_with("p.toml:5:7: intervention.end: \"2024/25\""), "{e}");
+        assert!(
+            e.starts_with("p.toml:5:7: intervention.end: \"2024/25\""),
+            "{e}"
+        );
     }
 
     #[test]

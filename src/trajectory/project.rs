@@ -84,11 +84,7 @@ pub struct Projection {
 impl Projection {
     /// The rows up to the last year reported.
     pub fn reported(&self) -> &[YearRow] {
-        let n = self
-            .rows
-            .iter()
-            .take_while(|r| r.year <= self.to)
-            .count();
+        let n = self.rows.iter().take_while(|r| r.year <= self.to).count();
         &self.rows[..n]
     }
 
@@ -124,7 +120,8 @@ pub fn target_defs(plan: &Plan, asked: &[String], slices: &[SliceBase]) -> Resul
             (Some(p), _) => p,
             (None, Some(s)) => Path::Points(s.points.iter().map(|p| p.value).collect()),
             (None, None) => {
-                let custom: Vec<&str> = plan.targets.iter().map(|t| t.name.value.as_str()).collect();
+                let custom: Vec<&str> =
+                    plan.targets.iter().map(|t| t.name.value.as_str()).collect();
                 return Err(Error::usage(format!(
                     "no target named {name:?}; built in: {}{}",
                     BUILT_IN_TARGETS.join(", "),
@@ -195,7 +192,9 @@ fn grid_kg(s: &SliceBase, grid: &GridSeries, base: u16, year: u16) -> Option<Dec
             let t = end
                 .checked_sub(s.kg)?
                 .checked_mul(Decimal::from(year - base))?;
-            return s.kg.checked_add(t.checked_div(Decimal::from(first - base))?);
+            return s
+                .kg
+                .checked_add(t.checked_div(Decimal::from(first - base))?);
         }
         return s.kwh.checked_mul(grid_at(grid, year)?);
     }
@@ -269,12 +268,15 @@ pub fn project(
                 let g = (hundred + s.spec.growth_pct) / hundred;
                 growth[i] = growth[i].checked_mul(g).ok_or_else(|| ov("growth"))?;
                 let f = (hundred + s.spec.factor_change_pct) / hundred;
-                factor[i] = factor[i].checked_mul(f).ok_or_else(|| ov("factor change"))?;
+                factor[i] = factor[i]
+                    .checked_mul(f)
+                    .ok_or_else(|| ov("factor change"))?;
             }
             let at_base_activity = if s.spec.grid {
                 grid_kg(s, grid, base_year, year).ok_or_else(|| ov("grid projection"))?
             } else {
-                s.kg.checked_mul(factor[i]).ok_or_else(|| ov("factor change"))?
+                s.kg.checked_mul(factor[i])
+                    .ok_or_else(|| ov("factor change"))?
             };
             bau_by_slice.push(
                 at_base_activity
@@ -369,7 +371,11 @@ mod tests {
 
     #[test]
     fn two_percent_growth_compounds_over_three_years() {
-        let p = run("[[slice]]\nname = \"all\"\nbaseline_kg = \"1000000\"\ngrowth_pct = \"2\"\n", "1000000", 2022);
+        let p = run(
+            "[[slice]]\nname = \"all\"\nbaseline_kg = \"1000000\"\ngrowth_pct = \"2\"\n",
+            "1000000",
+            2022,
+        );
         assert_eq!(p.row(2022).unwrap().bau_kg, d("1061208"));
         assert_eq!(p.row(2022).unwrap().with_plan_kg, d("1061208"));
     }

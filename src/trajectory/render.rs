@@ -101,10 +101,7 @@ pub fn trajectory_json(r: &Report) -> Result<String> {
         }
         y.insert("by_slice".into(), Value::Object(slices));
         let actual = r.actuals.iter().find(|a| a.year == row.year);
-        y.insert(
-            "actual_kg".into(),
-            actual.map_or(Value::Null, |a| s(a.kg)),
-        );
+        y.insert("actual_kg".into(), actual.map_or(Value::Null, |a| s(a.kg)));
         years.push(Value::Object(y));
     }
     let last = p.reported().last();
@@ -226,10 +223,17 @@ pub fn trajectory_json(r: &Report) -> Result<String> {
 pub fn trajectory_csv(r: &Report) -> Result<String> {
     let p = &r.projection;
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = ["year", "bau_kg", "with_plan_kg", "actual_kg", "cumulative_kg", "overlap_kg"]
-        .iter()
-        .map(|h| h.to_string())
-        .collect();
+    let mut header: Vec<String> = [
+        "year",
+        "bau_kg",
+        "with_plan_kg",
+        "actual_kg",
+        "cumulative_kg",
+        "overlap_kg",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
     for t in &p.targets {
         header.push(format!("target_{}_kg", t.name));
         header.push(format!("gap_{}_kg", t.name));
@@ -300,7 +304,11 @@ pub fn trajectory_table(r: &Report) -> String {
     let _ = writeln!(
         out,
         "Trajectory{}, tCO2e: base year {} = {} ({})",
-        if r.plan.is_empty() { String::new() } else { format!(" of {}", r.plan) },
+        if r.plan.is_empty() {
+            String::new()
+        } else {
+            format!(" of {}", r.plan)
+        },
         st.label(p.base_year),
         t2(base),
         r.baseline_source
@@ -332,7 +340,10 @@ pub fn trajectory_table(r: &Report) -> String {
     table(&mut out, &header, &rows);
     if !p.targets.is_empty() {
         let _ = writeln!(out);
-        let _ = writeln!(out, "Gap to target (plan minus target over the target's slices; above zero: over), tCO2e");
+        let _ = writeln!(
+            out,
+            "Gap to target (plan minus target over the target's slices; above zero: over), tCO2e"
+        );
         let mut header: Vec<String> = vec!["year".into()];
         header.extend(p.targets.iter().map(|t| t.name.clone()));
         let rows: Vec<Vec<String>> = p
@@ -371,7 +382,11 @@ pub fn trajectory_table(r: &Report) -> String {
                         if t.covers.len() == p.slices.len() {
                             "all slices".to_string()
                         } else {
-                            t.covers.iter().map(|&i| p.slices[i].as_str()).collect::<Vec<_>>().join(", ")
+                            t.covers
+                                .iter()
+                                .map(|&i| p.slices[i].as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         },
                     ]
                 })
@@ -382,7 +397,10 @@ pub fn trajectory_table(r: &Report) -> String {
     if !p.interventions.is_empty() {
         if let Some(last) = p.reported().last() {
             let _ = writeln!(out);
-            let _ = writeln!(out, "Interventions (applied in plan order on what remains of their slice), tCO2e");
+            let _ = writeln!(
+                out,
+                "Interventions (applied in plan order on what remains of their slice), tCO2e"
+            );
             let header: Vec<String> = vec![
                 "intervention".into(),
                 "slice".into(),
@@ -420,10 +438,17 @@ pub fn trajectory_table(r: &Report) -> String {
             r.macc.price_year,
             exact_string(r.macc.discount_rate * Decimal::ONE_HUNDRED)
         );
-        let header: Vec<String> = ["intervention", "lifetime tCO2e", "PV cost GBP", "GBP/tCO2e", "carbon value", "vs value"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let header: Vec<String> = [
+            "intervention",
+            "lifetime tCO2e",
+            "PV cost GBP",
+            "GBP/tCO2e",
+            "carbon value",
+            "vs value",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let rows: Vec<Vec<String>> = r
             .macc
             .rows
@@ -433,7 +458,8 @@ pub fn trajectory_table(r: &Report) -> String {
                     m.name.clone(),
                     display_grouped(m.tonnes, 2),
                     display_grouped(m.pv_gbp, 0),
-                    m.gbp_per_tco2e.map_or("-".into(), |v| display_grouped(v, 2)),
+                    m.gbp_per_tco2e
+                        .map_or("-".into(), |v| display_grouped(v, 2)),
                     m.carbon_value.map_or("-".into(), |v| display_grouped(v, 2)),
                     match (m.gbp_per_tco2e, m.carbon_value) {
                         (Some(c), Some(v)) if c <= v => "below".into(),
@@ -483,7 +509,13 @@ pub fn bridge_table(b: &Bridge, name_a: &str, name_b: &str) -> String {
         "Bridge from A = {name_a} to B = {name_b}, tCO2e (change = activity + factor + only in A + only in B)"
     );
     let mut blocks: Vec<(&str, Vec<(String, &Parts)>)> = vec![
-        ("scope", b.by_scope.iter().map(|(k, p)| (format!("scope {k}"), p)).collect()),
+        (
+            "scope",
+            b.by_scope
+                .iter()
+                .map(|(k, p)| (format!("scope {k}"), p))
+                .collect(),
+        ),
         (
             "category",
             b.by_category
@@ -495,7 +527,16 @@ pub fn bridge_table(b: &Bridge, name_a: &str, name_b: &str) -> String {
             "site",
             b.by_site
                 .iter()
-                .map(|(k, p)| (if k.is_empty() { "(no site)".to_string() } else { k.clone() }, p))
+                .map(|(k, p)| {
+                    (
+                        if k.is_empty() {
+                            "(no site)".to_string()
+                        } else {
+                            k.clone()
+                        },
+                        p,
+                    )
+                })
                 .collect(),
         ),
     ];
@@ -568,9 +609,22 @@ pub fn bridge_csv(b: &Bridge) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| Error::usage(format!("writing CSV: {e}"));
     w.write_record([
-        "scope", "category", "site", "factor_key", "upstream_of", "unit", "label", "quantity_a",
-        "quantity_b", "kg_a", "kg_b", "change_kg", "activity_effect_kg", "factor_effect_kg",
-        "only_in_a_kg", "only_in_b_kg",
+        "scope",
+        "category",
+        "site",
+        "factor_key",
+        "upstream_of",
+        "unit",
+        "label",
+        "quantity_a",
+        "quantity_b",
+        "kg_a",
+        "kg_b",
+        "change_kg",
+        "activity_effect_kg",
+        "factor_effect_kg",
+        "only_in_a_kg",
+        "only_in_b_kg",
     ])
     .map_err(err)?;
     for l in &b.lines {
