@@ -230,6 +230,11 @@ pub fn run(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     {
         let total = parse_decimal(&kg)
             .map_err(|e| Error::usage(format!("baseline kg {kg:?}: expected {}", e.describe())))?;
+        if total.is_sign_negative() && !total.is_zero() {
+            return Err(Error::usage(format!(
+                "baseline {kg} kg: emissions cannot be negative"
+            )));
+        }
         let year = asked_base.ok_or_else(|| {
             Error::usage(
                 "a baseline in kg needs its year: --base-year 2019/20 or base_year in the plan",

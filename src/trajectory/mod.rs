@@ -41,7 +41,7 @@ impl YearStyle {
     /// The year's name: `2019/20` or `2019`.
     pub fn label(self, year: u16) -> String {
         match self {
-            YearStyle::Financial => format!("{year}/{:02}", (year + 1) % 100),
+            YearStyle::Financial => format!("{year}/{:02}", (year % 100 + 1) % 100),
             YearStyle::Calendar => year.to_string(),
         }
     }

@@ -625,12 +625,14 @@ pub fn parse_plan(file: &str, text: &str) -> Result<Plan> {
                     Error::overflow(cx.pos(v.span().start), "reduction_tco2e in kg")
                 })?)
             }
-            _ => return Err(Error::malformed(
-                pos,
-                format!(
+            _ => {
+                return Err(Error::malformed(
+                    pos,
+                    format!(
                     "intervention {name:?}: give exactly one of reduction_pct or reduction_tco2e"
                 ),
-            )),
+                ))
+            }
         };
         let money = |v: &Option<Val>, field: &str| -> Result<Decimal> {
             v.as_ref()

@@ -153,6 +153,14 @@ pub fn target_defs(plan: &Plan, asked: &[String], slices: &[SliceBase]) -> Resul
     Ok(out)
 }
 
+/// A sum that is an error, not a panic, past the decimal range.
+fn sum(values: impl IntoIterator<Item = Decimal>) -> Result<Decimal> {
+    values
+        .into_iter()
+        .try_fold(Decimal::ZERO, |a, v| a.checked_add(v))
+        .ok_or_else(|| ov("a sum"))
+}
+
 fn ov(what: &str) -> Error {
     Error::overflow(Position::default(), what.to_string())
 }
@@ -252,22 +260,30 @@ pub fn project(
         .ok_or_else(|| Error::usage("an intervention names a slice the baseline does not have"))?;
     let base_cover: Vec<Decimal> = targets
         .iter()
-        .map(|t| t.covers.iter().map(|&i| slices[i].kg).sum())
-        .collect();
+        .map(|t| sum(t.covers.iter().map(|&i| slices[i].kg)))
+        .collect::<Result<_>>()?;
     let hundred = Decimal::ONE_HUNDRED;
+    let change = |pct: Decimal| -> Result<Decimal> {
+        hundred
+            .checked_add(pct)
+            .and_then(|v| v.checked_div(hundred))
+            .ok_or_else(|| ov("a yearly change"))
+    };
     let mut growth: Vec<Decimal> = vec![Decimal::ONE; slices.len()];
     let mut factor: Vec<Decimal> = vec![Decimal::ONE; slices.len()];
     let mut rows = Vec::new();
     let mut cumulative = Decimal::ZERO;
+    // Kept so every sum a report makes of these rows (wedges over years) is known to fit.
+    let mut cumulative_bau = Decimal::ZERO;
     let mut cum_cover = vec![Decimal::ZERO; targets.len()];
     let mut budget = vec![Decimal::ZERO; targets.len()];
     for year in base_year..=horizon {
         let mut bau_by_slice = Vec::with_capacity(slices.len());
         for (i, s) in slices.iter().enumerate() {
             if year > base_year {
-                let g = (hundred + s.spec.growth_pct) / hundred;
+                let g = change(s.spec.growth_pct)?;
                 growth[i] = growth[i].checked_mul(g).ok_or_else(|| ov("growth"))?;
-                let f = (hundred + s.spec.factor_change_pct) / hundred;
+                let f = change(s.spec.factor_change_pct)?;
                 factor[i] = factor[i]
                     .checked_mul(f)
                     .ok_or_else(|| ov("factor change"))?;
@@ -295,9 +311,11 @@ pub fn project(
             wedges.push(c);
             standalone.push(cut(i.reduction, bau_by_slice[s], share).ok_or_else(|| ov("a wedge"))?);
         }
-        let bau_kg: Decimal = bau_by_slice.iter().sum();
-        let with_plan_kg: Decimal = plan_by_slice.iter().sum();
-        let overlap_kg = standalone.iter().sum::<Decimal>() - wedges.iter().sum::<Decimal>();
+        let bau_kg = sum(bau_by_slice.iter().copied())?;
+        let with_plan_kg = sum(plan_by_slice.iter().copied())?;
+        let overlap_kg = sum(standalone.iter().copied())?
+            .checked_sub(sum(wedges.iter().copied())?)
+            .ok_or_else(|| ov("the overlap"))?;
         let mut levels = Vec::with_capacity(targets.len());
         let mut covered = Vec::with_capacity(targets.len());
         let mut gap = Vec::with_capacity(targets.len());
@@ -310,17 +328,18 @@ pub fn project(
                 .checked_mul(pct)
                 .and_then(|v| v.checked_div(hundred))
                 .ok_or_else(|| ov("a target level"))?;
-            let c: Decimal = def.covers.iter().map(|&i| plan_by_slice[i]).sum();
+            let c = sum(def.covers.iter().map(|&i| plan_by_slice[i]))?;
             if year > base_year {
-                cum_cover[t] += c;
-                budget[t] += level;
+                cum_cover[t] = sum([cum_cover[t], c])?;
+                budget[t] = sum([budget[t], level])?;
             }
             levels.push(level);
             covered.push(c);
-            gap.push(c - level);
+            gap.push(c.checked_sub(level).ok_or_else(|| ov("a gap"))?);
         }
         if year > base_year {
-            cumulative += with_plan_kg;
+            cumulative = sum([cumulative, with_plan_kg])?;
+            cumulative_bau = sum([cumulative_bau, bau_kg])?;
         }
         rows.push(YearRow {
             year,
@@ -409,6 +428,35 @@ mod tests {
         assert_eq!(r.gap_kg, vec![d("840000")]);
         assert_eq!(r.budget_kg, vec![d("18740000")]);
         assert_eq!(r.cumulative_kg, d("20000000"));
+    }
+
+    proptest::proptest! {
+        /// Any numbers in a plan end in figures or an error, never a panic.
+        #[test]
+        fn any_plan_numbers_never_panic(
+            base in proptest::num::i64::ANY,
+            base_scale in 0u32..28,
+            growth in proptest::num::i64::ANY,
+            change in proptest::num::i64::ANY,
+            cut_t in proptest::num::i64::ANY,
+            ramp in 0u16..40,
+        ) {
+            let kg = Decimal::new(base.saturating_abs(), base_scale)
+                .checked_mul(Decimal::from(u64::MAX))
+                .unwrap_or(Decimal::MAX);
+            let text = format!(
+                "[[slice]]\nname = \"s\"\nbaseline_kg = \"{kg}\"\ngrowth_pct = \"{}\"\nfactor_change_pct = \"{}\"\n\n[[intervention]]\nname = \"a\"\nslice = \"s\"\nstart = 2020\nramp_years = {ramp}\nreduction_tco2e = \"{}\"\n\n[[intervention]]\nname = \"b\"\nslice = \"s\"\nstart = 2021\nreduction_pct = 50\nlifetime_years = 30\n",
+                Decimal::new(growth, 2), Decimal::new(change, 3), Decimal::new(cut_t.saturating_abs(), 1),
+            );
+            if let Ok(plan) = parse_plan("p.toml", &text) {
+                if let Ok(slices) = from_total(kg, &plan) {
+                    let grid = crate::trajectory::tables::shipped_grid().unwrap();
+                    if let Ok(targets) = target_defs(&plan, &[], &slices) {
+                        let _ = project(2019, 2050, &slices, &grid, &plan.interventions, targets);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -419,7 +419,11 @@ pub fn trajectory_table(r: &Report) -> String {
                     t2(total),
                 ]);
             }
-            let overlap: Decimal = p.reported().iter().map(|row| row.overlap_kg).sum();
+            let overlap = p
+                .reported()
+                .iter()
+                .try_fold(Decimal::ZERO, |a, row| a.checked_add(row.overlap_kg))
+                .unwrap_or(Decimal::MAX);
             rows.push(vec![
                 "overlap (not counted twice)".into(),
                 String::new(),
