@@ -37,7 +37,8 @@ pub struct TrajectoryArgs {
     /// Base year: `2019/20` (NHS financial year) or `2019` with --calendar.
     #[arg(long, value_name = "YEAR")]
     pub base_year: Option<String>,
-    /// The plan [default: the example trust's, examples/nhs-trust/plan.toml].
+    /// The plan [default: with --baseline or --baseline-kg, none (one flat slice, every
+    /// built-in target); with neither, the example trust's examples/nhs-trust/plan.toml].
     #[arg(long, value_name = "PLAN.toml")]
     pub plan: Option<PathBuf>,
     /// Target to show, repeatable: nhs-carbon-footprint, nhs-footprint-plus, sbti-1.5c,
@@ -185,6 +186,10 @@ pub fn run(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
             parse_plan(&p.display().to_string(), &text)?
+        }
+        // Your own baseline without a plan: one slice, flat, every built-in target.
+        None if args.baseline.is_some() || args.baseline_kg.is_some() => {
+            parse_plan("(no plan)", "")?
         }
         None => {
             let text = crate::embedded::example_file("nhs-trust/plan.toml")

@@ -339,6 +339,10 @@ pub fn trajectory_table(r: &Report) -> String {
         .collect();
     table(&mut out, &header, &rows);
     if !p.targets.is_empty() {
+        let _ = writeln!(
+            out,
+            "(a target's column is its level over the slices it covers: see Carbon budgets)"
+        );
         let _ = writeln!(out);
         let _ = writeln!(
             out,
