@@ -69,6 +69,7 @@ struct RawTarget {
 #[serde(deny_unknown_fields)]
 struct RawPoint {
     year: Val,
+    #[serde(alias = "pct")]
     pct_of_baseline: Val,
 }
 
@@ -77,15 +78,24 @@ struct RawPoint {
 struct RawIntervention {
     name: Spanned<String>,
     slice: Spanned<String>,
+    #[serde(alias = "start_year")]
     start: Val,
+    #[serde(alias = "end_year")]
     end: Option<Val>,
+    #[serde(alias = "ramp_up_years")]
     ramp_years: Option<Val>,
+    #[serde(alias = "reduction_percent")]
     reduction_pct: Option<Val>,
+    #[serde(alias = "reduction_t", alias = "reduction_tonnes")]
     reduction_tco2e: Option<Val>,
+    #[serde(alias = "capital_gbp")]
     capex_gbp: Option<Val>,
+    #[serde(alias = "opex_gbp")]
     opex_gbp_per_year: Option<Val>,
+    #[serde(alias = "saving_gbp", alias = "savings_gbp_per_year")]
     saving_gbp_per_year: Option<Val>,
     price_year: Option<Val>,
+    #[serde(alias = "lifetime")]
     lifetime_years: Option<Val>,
 }
 
