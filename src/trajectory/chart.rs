@@ -252,6 +252,9 @@ pub fn macc_svg(m: &MaccTable, plan: &str) -> Result<String> {
             ))
         })
         .collect();
+    if bars.is_empty() {
+        return empty_macc(plan);
+    }
     let width: f64 = bars.iter().map(|b| b.1).sum::<f64>().max(1.0);
     let lo = bars.iter().map(|b| b.2).fold(0f64, f64::min);
     let hi = bars
@@ -337,6 +340,45 @@ pub fn macc_svg(m: &MaccTable, plan: &str) -> Result<String> {
             ));
         }
         legend(&side, &keys)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// A MACC with no bars: says why instead of drawing empty axes.
+fn empty_macc(plan: &str) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let title = format!(
+            "Marginal abatement cost{}",
+            if plan.is_empty() {
+                String::new()
+            } else {
+                format!(": {plan}")
+            }
+        );
+        let centre = |text: String, y: i32, size: u32| {
+            Text::new(
+                text,
+                (i32::try_from(SIZE.0 / 2).unwrap_or(600), y),
+                (FONT, size)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Center,
+                        plotters::style::text_anchor::VPos::Center,
+                    )),
+            )
+        };
+        root.draw(&centre(title, 40, 24)).map_err(err)?;
+        root.draw(&centre(
+            "No intervention in the plan states its costs and lifetime_years: no cost per tonne to draw.".into(),
+            400,
+            18,
+        ))
+        .map_err(err)?;
         root.present().map_err(err)?;
     }
     Ok(svg)

@@ -414,3 +414,65 @@ fn bridge_splits_activity_factor_and_lines_in_one_run_only() {
     assert_eq!(d(&j["by_site"]["Z"]["only_in_b_kg"]), dec("35.4"));
     assert_eq!(d(&j["total"]["change_kg"]), dec("-115.911432885906"));
 }
+
+#[test]
+fn a_grid_slice_of_a_run_moves_onto_the_green_book_series() {
+    let s = Session::new();
+    s.write(
+        "e.csv",
+        "site,period,activity,quantity,unit\nX,2019/20,electricity,1000000,kWh\n",
+    );
+    let inv = s.ghg(&[
+        "inventory",
+        "e.csv",
+        "--spend-factors",
+        "none",
+        "--out",
+        "run",
+    ]);
+    assert_eq!(inv.code, 0, "{}", inv.stderr);
+    s.write(
+        "plan.toml",
+        r#"[[slice]]
+name = "electricity"
+factor_key = ["7_400_4000_5", "13_402_4000_5"]
+grid = true
+
+[[intervention]]
+name = "LED"
+slice = "electricity"
+start = "2021/22"
+reduction_pct = "10"
+"#,
+    );
+    let out = s.ghg(&[
+        "trajectory",
+        "--baseline",
+        "run",
+        "--plan",
+        "plan.toml",
+        "--target",
+        "sbti-1.5c",
+        "--to",
+        "2040/41",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let j = out.json();
+    assert_eq!(j["base_year"], "2019/20");
+    // DESNZ 2019: generation 0.2556 + T&D 0.0217 = 277,300 kg; WTT lines (the slice `other`)
+    // 38,680 kg stay as they are.
+    assert_eq!(d(&year(&j, "2019/20")["bau_kg"]), dec("315980"));
+    let elec = |y: &str| d(&year(&j, y)["by_slice"]["electricity"]["bau_kg"]);
+    // Green Book 2025: 0.207185 kg per kWh, T&D included.
+    assert_eq!(elec("2025/26"), dec("207185"));
+    // Halfway (3 of 6 years) from 277,300 to 207,185.
+    assert_eq!(elec("2022/23"), dec("242242.5"));
+    // After 2039 the last value, 0.008441, is held.
+    assert_eq!(elec("2040/41"), dec("8441"));
+    // LED takes 10% of what the grid leaves: 20,718.5 kg in 2025/26.
+    assert_eq!(d(&year(&j, "2025/26")["wedges_kg"]["LED"]), dec("20718.5"));
+    assert_eq!(d(&year(&j, "2025/26")["with_plan_kg"]), dec("225146.5"));
+    assert!(j["notes"].to_string().contains("appraisal basis"));
+}
