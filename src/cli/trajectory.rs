@@ -311,6 +311,17 @@ pub fn run(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         });
     }
     actuals.sort_by_key(|a| a.year);
+    for a in &actuals {
+        if a.year < base_year || a.year > to {
+            eprintln!(
+                "warning: --actual {}: its year {} is outside {} to {}, so it is listed but not drawn",
+                a.run,
+                style.label(a.year),
+                style.label(base_year),
+                style.label(to)
+            );
+        }
+    }
     let report = Report {
         plan: plan.name.clone(),
         style,

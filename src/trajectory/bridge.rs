@@ -372,51 +372,43 @@ mod tests {
         Decimal::from_str(s).unwrap()
     }
 
-    fn line(site: &str, key: &str, q: &str, f: &str) -> LedgerLine {
-        let q = d(q);
-        let f = d(f);
-        LedgerLine {
-            ledger_line: 2,
-            file: "e.csv".into(),
-            line: 2,
-            activity: "electricity".into(),
-            quantity: q,
-            unit: "kWh".into(),
-            factor_set: "s".into(),
-            factor_key: key.into(),
-            factor_value: f,
-            converted_quantity: q,
-            converted_unit: "kWh".into(),
-            kg_co2e: q * f,
-            scope: "2".into(),
-            category: None,
-            kg_co2e_market: q * f,
-            market_basis: String::new(),
-            upstream_of: String::new(),
-            site: site.into(),
-            period: "2024/25".into(),
-            reference: String::new(),
-            supplier: String::new(),
-            quality: String::new(),
-            factor_label: "UK electricity".into(),
-            market_factor: None,
-            price_year: String::new(),
-            deflator: String::new(),
-            deflator_from: None,
-            deflator_to: None,
+    /// Ledger lines of scope 2 electricity, read back through the ledger reader so the test
+    /// follows the ledger's columns: (site, key, kWh, factor).
+    fn lines(rows: &[(&str, &str, &str, &str)]) -> Vec<LedgerLine> {
+        use crate::engine::LEDGER_HEADER;
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(LEDGER_HEADER).unwrap();
+        for (site, key, q, f) in rows {
+            let kg = (d(q) * d(f)).to_string();
+            let rec: Vec<String> = LEDGER_HEADER
+                .iter()
+                .map(|c| match *c {
+                    "file" => "e.csv",
+                    "line" => "2",
+                    "activity" => "electricity",
+                    "quantity" | "converted_quantity" => q,
+                    "unit" | "converted_unit" => "kWh",
+                    "factor_set" => "s",
+                    "factor_key" => key,
+                    "factor_value" => f,
+                    "kg_co2e" | "kg_co2e_market" => kg.as_str(),
+                    "scope" => "2",
+                    "site" => site,
+                    "period" => "2024/25",
+                    "factor_label" => "UK electricity",
+                    _ => "",
+                })
+                .map(str::to_string)
+                .collect();
+            w.write_record(&rec).unwrap();
         }
+        crate::audit::ledger::read_ledger("ledger.csv", &w.into_inner().unwrap()).unwrap()
     }
 
     #[test]
     fn activity_and_factor_effects_add_to_the_change() {
-        let a = vec![
-            line("A", "elec", "1000", "0.2"),
-            line("B", "elec", "50", "0.2"),
-        ];
-        let b = vec![
-            line("A", "elec", "900", "0.15"),
-            line("C", "elec", "10", "0.15"),
-        ];
+        let a = lines(&[("A", "elec", "1000", "0.2"), ("B", "elec", "50", "0.2")]);
+        let b = lines(&[("A", "elec", "900", "0.15"), ("C", "elec", "10", "0.15")]);
         let br = bridge(&a, &b).unwrap();
         let site_a = &br.by_site["A"];
         assert_eq!(site_a.activity, d("-20")); // -100 kWh x 0.2

@@ -220,10 +220,11 @@ pub fn trajectory_svg(r: &Report) -> Result<String> {
                 Key::Line(colour, 2, true),
             ));
         }
-        if !r.actuals.is_empty() {
+        let shown = |a: &&super::render::Actual| a.year >= p.base_year && a.year <= p.to;
+        if r.actuals.iter().any(|a| shown(&a)) {
             chart
                 .draw_series(
-                    r.actuals.iter().map(|a| {
+                    r.actuals.iter().filter(shown).map(|a| {
                         Circle::new((f64::from(a.year), t(a.kg)), 7, actual_colour.filled())
                     }),
                 )

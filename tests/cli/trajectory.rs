@@ -476,3 +476,41 @@ reduction_pct = "10"
     assert_eq!(d(&year(&j, "2025/26")["with_plan_kg"]), dec("225146.5"));
     assert!(j["notes"].to_string().contains("appraisal basis"));
 }
+
+#[test]
+fn a_slice_that_matches_no_baseline_line_is_located() {
+    let s = Session::new();
+    s.write(
+        "e.csv",
+        "site,period,activity,quantity,unit\nX,2019/20,electricity,1000,kWh\n",
+    );
+    let inv = s.ghg(&[
+        "inventory",
+        "e.csv",
+        "--spend-factors",
+        "none",
+        "--out",
+        "run",
+    ]);
+    assert_eq!(inv.code, 0, "{}", inv.stderr);
+    s.write(
+        "plan.toml",
+        "[[slice]]\nname = \"gas\"\nactivity = \"natural gas\"\n",
+    );
+    let out = s.ghg(&["trajectory", "--baseline", "run", "--plan", "plan.toml"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("plan.toml:1:1: slice \"gas\" matches no line of the baseline"),
+        "{}",
+        out.stderr
+    );
+    // A target nobody knows is refused by name.
+    let out = s.ghg(&["trajectory", "--baseline", "run", "--target", "paris"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("no target named \"paris\""),
+        "{}",
+        out.stderr
+    );
+}
