@@ -13,6 +13,7 @@
 //! - [`desnz_match`]: stable keys for the editions before factor IDs (2016-2022).
 //! - [`sdu`], [`spend`]: the NHS SDU factors; the Defra SIC and US EPA spend factors.
 //! - [`deflators`]: price-index CSVs to `factors/tables/deflators.toml`.
+//! - [`projections`]: the Green Book grid series and carbon values to `factors/tables/`.
 //! - [`all`]: every shipped file at once, as `ghg factors import all` writes them.
 
 pub mod all;
@@ -20,6 +21,7 @@ pub mod deflators;
 pub mod desnz;
 pub mod desnz_match;
 pub mod desnz_read;
+pub mod projections;
 pub mod sdu;
 pub mod spend;
 
