@@ -215,10 +215,18 @@ pub fn trajectory_svg(r: &Report) -> Result<String> {
                     colour.stroke_width(2),
                 ))
                 .map_err(err)?;
-            keys.push((
-                format!("target: {}", target.name),
-                Key::Line(colour, 2, true),
-            ));
+            let label = if target.covers.len() < p.slices.len() {
+                // Its line is the level over its slices only, not over the plan's total.
+                format!(
+                    "target: {} ({} of {} slices)",
+                    target.name,
+                    target.covers.len(),
+                    p.slices.len()
+                )
+            } else {
+                format!("target: {}", target.name)
+            };
+            keys.push((label, Key::Line(colour, 2, true)));
         }
         let shown = |a: &&super::render::Actual| a.year >= p.base_year && a.year <= p.to;
         if r.actuals.iter().any(|a| shown(&a)) {
