@@ -223,7 +223,21 @@ pub fn run(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             )));
         }
         let year = match asked_base {
-            Some(y) => y,
+            Some(y) => {
+                if let Ok(r) = run_year(&run.name, &run.lines, style) {
+                    if r != y {
+                        let n = format!(
+                            "base year {} as given, but {}'s rows are of {}",
+                            style.label(y),
+                            run.name,
+                            style.label(r)
+                        );
+                        eprintln!("warning: {n}");
+                        notes.push(n);
+                    }
+                }
+                y
+            }
             None => run_year(&run.name, &run.lines, style)?,
         };
         (slices, year, format!("inventory run {}", run.name))

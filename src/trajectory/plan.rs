@@ -717,8 +717,8 @@ fn non_negative(cx: &Cx<'_>, v: &Val, field: &str) -> Result<Decimal> {
 }
 
 impl Plan {
-    /// Checks the plan's years against the base year: no target point and no intervention
-    /// start at or before it.
+    /// Checks the plan's years against the base year: no target point at or before it, no
+    /// intervention starting before it.
     pub fn check_years(&self, base_year: u16) -> Result<()> {
         for t in &self.targets {
             for p in &t.points {
@@ -736,11 +736,11 @@ impl Plan {
             }
         }
         for i in &self.interventions {
-            if i.start <= base_year {
+            if i.start < base_year {
                 return Err(Error::malformed(
                     i.pos.clone(),
                     format!(
-                        "intervention {:?} starts in {}, not after the base year {}",
+                        "intervention {:?} starts in {}, before the base year {} (its effect is already in the baseline)",
                         i.name,
                         self.style.label(i.start),
                         self.style.label(base_year)

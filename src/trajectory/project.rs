@@ -305,7 +305,12 @@ pub fn project(
         let mut standalone = Vec::with_capacity(interventions.len());
         for (n, i) in interventions.iter().enumerate() {
             let s = slice_of[n];
-            let share = ramp(i, year);
+            // The base year is the baseline as measured: nothing planned acts in it.
+            let share = if year > base_year {
+                ramp(i, year)
+            } else {
+                Decimal::ZERO
+            };
             let c = cut(i.reduction, plan_by_slice[s], share).ok_or_else(|| ov("a wedge"))?;
             plan_by_slice[s] -= c;
             wedges.push(c);
