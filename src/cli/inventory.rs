@@ -327,7 +327,7 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let catalog = global.catalog()?;
     let prepared = prepare(args, &catalog)?;
     if args.inputs.is_empty() {
-        eprintln!(
+        crate::say!(
             "no input files given: running the shipped example NHS trust (examples/nhs-trust/)"
         );
     }
@@ -385,7 +385,7 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
                     "period(s) {} are after the newest DESNZ edition ({newest}) and were priced with it",
                     later.join(", ")
                 );
-                eprintln!("warning: {n}");
+                crate::say!("warning: {n}");
                 notes.push(n);
             }
         }
@@ -395,21 +395,21 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             "{} spend row(s) had neither price_year nor period: taken to be in the factor's price year",
             inv.rows.spend_undated
         );
-        eprintln!("warning: {n}");
+        crate::say!("warning: {n}");
         notes.push(n);
     }
     for f in &result.files {
         for w in f.columns.warnings() {
-            eprintln!("warning: {}: {w}", f.name);
+            crate::say!("warning: {}: {w}", f.name);
             notes.push(format!("{}: {w}", f.name));
         }
         if f.records == 0 {
-            eprintln!("warning: {}: a header but no data rows", f.name);
+            crate::say!("warning: {}: a header but no data rows", f.name);
             notes.push(format!("{}: a header but no data rows", f.name));
         }
         if f.preamble_lines > 0 {
             let n = f.preamble_lines;
-            eprintln!(
+            crate::say!(
                 "note: {}: {n} line(s) above the header row were skipped",
                 f.name
             );
@@ -460,15 +460,17 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         InventoryFormat::Csv => stdout(csv_text.as_bytes())?,
         InventoryFormat::Json => stdout(json.as_bytes())?,
     }
-    eprintln!(
+    crate::say!(
         "{} rows read, {} used, {} rejected",
-        inv.rows.read, inv.rows.used, inv.rows.rejected
+        inv.rows.read,
+        inv.rows.used,
+        inv.rows.rejected
     );
     for r in &result.first_rejects {
-        eprintln!("rejected: {r}");
+        crate::say!("rejected: {r}");
     }
     if inv.rows.rejected as usize > result.first_rejects.len() {
-        eprintln!(
+        crate::say!(
             "... and {} more rejected rows{}",
             inv.rows.rejected as usize - result.first_rejects.len(),
             if out_dir.is_some() {

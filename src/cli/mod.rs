@@ -101,7 +101,7 @@ pub fn run(cli: Cli) -> ExitCode {
             if output::is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {e}");
+            crate::say!("error: {e}");
             ExitCode::from(2)
         }
     }
