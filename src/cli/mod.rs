@@ -34,7 +34,7 @@ pub struct Cli {
 #[derive(Debug, Clone, clap::Args)]
 pub struct GlobalArgs {
     /// A directory of your own factor sets (supplier-specific, contract); repeatable.
-    /// They are validated like the shipped sets and take the place of a shipped set with the same id.
+    /// They are validated like the shipped sets; each needs an id no other set has.
     #[arg(
         long = "factors-dir",
         global = true,

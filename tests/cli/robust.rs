@@ -110,3 +110,80 @@ fn an_error_to_a_closed_stderr_still_exits_2() {
     drop(child.stderr.take());
     assert_eq!(child.wait().expect("wait").code(), Some(2));
 }
+
+/// The mini DESNZ 2025 set with its `id = "mini-desnz-2025"` line replaced by `id_line`.
+fn user_set(id_line: &str) -> String {
+    let text = std::fs::read_to_string(mini_set()).expect("mini set");
+    text.replacen("id = \"mini-desnz-2025\"", id_line, 1)
+}
+
+#[test]
+fn a_user_set_reusing_a_shipped_id_is_refused_however_the_id_is_spelt() {
+    for line in [
+        "id = \"desnz-2025\"",
+        "id = 'desnz-2025'",
+        "\"id\" = \"desnz-2025\"",
+        "id = \"desnz-2025\" # our own copy",
+    ] {
+        let s = Session::new();
+        s.write("mine/own.toml", &user_set(line));
+        s.write("a.csv", "activity,quantity,unit\n1_100_1004_6,100,kWh\n");
+        let run = s.ghg(&[
+            "--factors-dir",
+            "mine",
+            "inventory",
+            "a.csv",
+            "--factors",
+            "desnz-2025",
+        ]);
+        assert_eq!(run.code, 2, "{line}: {}", run.stderr);
+        assert_eq!(
+            run.stderr,
+            "error: mine/own.toml: factor set id \"desnz-2025\" is already used by the shipped \
+             set factors/desnz/2025.toml; two sets with one id would make `--factors desnz-2025` \
+             ambiguous. Give this set its own id in its [set] table (for example \
+             id = \"desnz-2025-own\") and name that id in --factors\n",
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn two_user_sets_with_one_id_name_both_files() {
+    let s = Session::new();
+    s.write("mine/a.toml", &user_set("id = 'supplier-x'"));
+    s.write("mine/b.toml", &user_set("id = \"supplier-x\""));
+    let run = s.ghg(&["--factors-dir", "mine", "factors", "list"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: mine/b.toml: factor set id \"supplier-x\" is already used by the set in \
+         mine/a.toml; two sets with one id would make `--factors supplier-x` ambiguous. Give \
+         this set its own id in its [set] table (for example id = \"supplier-x-own\") and name \
+         that id in --factors\n"
+    );
+}
+
+#[test]
+fn an_id_with_a_comment_or_single_quotes_is_usable_by_name() {
+    for line in ["id = \"supplier-x\" # contract 2025", "'id' = 'supplier-x'"] {
+        let s = Session::new();
+        s.write("mine/own.toml", &user_set(line));
+        s.write("a.csv", "activity,quantity,unit\n1_100_1004_6,100,kWh\n");
+        let run = s.ghg(&[
+            "--factors-dir",
+            "mine",
+            "inventory",
+            "a.csv",
+            "--factors",
+            "supplier-x",
+            "--spend-factors",
+            "none",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(run.code, 0, "{line}: {}", run.stderr);
+        // 100 kWh x 0.18296
+        assert_eq!(run.json()["totals_kg_co2e"]["scope_1"], "18.296", "{line}");
+    }
+}
