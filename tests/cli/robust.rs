@@ -187,3 +187,45 @@ fn an_id_with_a_comment_or_single_quotes_is_usable_by_name() {
         assert_eq!(run.json()["totals_kg_co2e"]["scope_1"], "18.296", "{line}");
     }
 }
+
+#[test]
+fn odd_numbers_are_rejected_at_their_column_never_read_as_plus() {
+    let s = Session::new();
+    s.write(
+        "n.csv",
+        &std::fs::read_to_string(crate::util::root().join("tests/fixtures/odd-numbers.csv"))
+            .unwrap(),
+    );
+    let run = s.ghg(&["inventory", "n.csv", "--out", "out", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let j = run.json();
+    assert_eq!(j["rows"]["read"], 14);
+    assert_eq!(j["rows"]["rejected"], 13);
+    // Only `£1,000` of pharmaceuticals (2022 prices) is used: 1000 x 0.240241960139895.
+    assert_eq!(j["totals_kg_co2e"]["scope_3"], "240.241960139895");
+    let not_a_number =
+        "amount is not a number; expected a decimal number such as 1204.5 or 9.6552e-05";
+    let too_big = "\"amount is not a number; expected a number smaller than 79,228,162,514,264,337,593,543,950,335\"";
+    let expected = [
+        "file,line,column,value,reason".to_string(),
+        format!("n.csv,2,2,--5,{not_a_number}"),
+        format!("n.csv,3,2,-£-5,{not_a_number}"),
+        format!("n.csv,4,2,- -5,{not_a_number}"),
+        // U+2212 is a minus sign: read as -5, then refused as negative.
+        "n.csv,5,2,-5,negative quantity; net corrections in the source data".to_string(),
+        format!("n.csv,6,2,\u{ff11}\u{ff10}\u{ff10},{not_a_number}"),
+        format!("n.csv,7,2,NaN,{not_a_number}"),
+        format!("n.csv,8,2,inf,{not_a_number}"),
+        format!("n.csv,9,2,{},{too_big}", "9".repeat(60)),
+        format!("n.csv,10,2,1e30,{too_big}"),
+        "n.csv,11,3,EUR,\"unknown unit \"\"EUR\"\"; expected a unit such as kWh, litres, km, tonnes or GBP\"".to_string(),
+        // No currency column: a dollar sign in `amount` (column 2) is the unit.
+        "n.csv,12,2,USD,\"a quantity in USD cannot be converted to GBP, the factor's unit (defra-sic-2022 sic-21)\"".to_string(),
+        // No price_year column: the price year came from `period` (column 4).
+        "n.csv,13,4,1990,\"UK CPI index 00: all items, calendar-year average (ONS MM23) (D7BT, 2015=100) has no value for 1990 or 2022; give a price_year it covers\"".to_string(),
+        "n.csv,14,2,GBP,\"a quantity in GBP cannot be converted to kWh (Gross CV), the factor's unit (desnz-2022 1_100_1004_6)\"".to_string(),
+    ];
+    let got = s.read("out/rejects.csv");
+    let got: Vec<&str> = got.lines().collect();
+    assert_eq!(got, expected);
+}
