@@ -258,7 +258,7 @@ mod tests {
             d("-10000000000000000000000000000")
         );
         assert_eq!(
-            parse_decimal(&format!("0.{}1", "0".repeat(26))).unwrap(),
+            parse_decimal(&format!("0.{}1", "0".repeat(27))).unwrap(),
             d("0.0000000000000000000000000001")
         );
     }
