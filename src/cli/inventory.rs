@@ -33,7 +33,7 @@ pub struct InventoryArgs {
     /// Exit 0 even when rows were rejected (they are still reported).
     #[arg(long)]
     pub allow_rejects: bool,
-    /// Worker threads [default: all cores]; results never depend on it.
+    /// Worker threads [default: all cores; at most 256]; results never depend on it.
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
     /// A timestamp to record in DIR/manifest.json (none by default, so reruns are identical).
@@ -331,8 +331,9 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             "no input files given: running the shipped example NHS trust (examples/nhs-trust/)"
         );
     }
+    let threads = worker_threads(args.threads);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
+        .num_threads(threads)
         .build()
         .map_err(|e| Error::usage(format!("cannot start worker threads: {e}")))?;
     let out_dir = args.out.as_deref();
@@ -484,6 +485,35 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         return Ok(Outcome::Findings);
     }
     Ok(Outcome::Clean)
+}
+
+/// More worker threads than this only costs memory and start-up time (the work is split in
+/// chunks of rows, and results never depend on the count); `-j 100000` would spend minutes
+/// starting threads.
+pub const MAX_THREADS: usize = 256;
+
+/// The worker thread count for `-j`: 0 or absent is all cores, above [`MAX_THREADS`] is capped
+/// with a note.
+/// RAYON_NUM_THREADS, which the pool reads when `-j` is absent, is capped the same way.
+fn worker_threads(asked: Option<usize>) -> usize {
+    let (n, from) = match asked {
+        Some(n) => (n, "-j"),
+        None => match std::env::var("RAYON_NUM_THREADS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+        {
+            Some(n) => (n, "RAYON_NUM_THREADS="),
+            None => (0, ""),
+        },
+    };
+    if n > MAX_THREADS {
+        crate::say!(
+            "note: {from}{}{n} is more worker threads than useful; using {MAX_THREADS}",
+            if from == "-j" { " " } else { "" }
+        );
+        return MAX_THREADS;
+    }
+    n
 }
 
 type CsvTmp = csv::Writer<tempfile::NamedTempFile>;

@@ -229,3 +229,98 @@ fn odd_numbers_are_rejected_at_their_column_never_read_as_plus() {
     let got: Vec<&str> = got.lines().collect();
     assert_eq!(got, expected);
 }
+
+#[test]
+fn a_huge_thread_count_is_capped_with_a_note_and_changes_nothing() {
+    let s = Session::new();
+    s.write("a.csv", "activity,quantity,unit\n1_100_1004_6,100,kWh\n");
+    let set = mini_set();
+    let args = |j: &'static str| {
+        vec![
+            "inventory",
+            "a.csv",
+            "--factors",
+            &set,
+            "--spend-factors",
+            "none",
+            "--format",
+            "json",
+            "-j",
+            j,
+        ]
+    };
+    let start = std::time::Instant::now();
+    let big = s.ghg(&args("100000"));
+    assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
+    assert_eq!(big.code, 0, "{}", big.stderr);
+    assert!(
+        big.stderr
+            .contains("note: -j 100000 is more worker threads than useful; using 256\n"),
+        "{}",
+        big.stderr
+    );
+    let one = s.ghg(&args("1"));
+    assert_eq!(big.stdout, one.stdout);
+    assert_eq!(big.json()["totals_kg_co2e"]["scope_1"], "18.296");
+}
+
+/// `ghg inventory --out out` of two rows, for explain.
+fn explained_run(s: &Session) {
+    s.write(
+        "a.csv",
+        "activity,quantity,unit\n1_100_1004_6,100,kWh\n1_100_1004_6,200,kWh\n",
+    );
+    let set = mini_set();
+    let run = s.ghg(&[
+        "inventory",
+        "a.csv",
+        "--factors",
+        &set,
+        "--spend-factors",
+        "none",
+        "--no-upstream",
+        "--out",
+        "out",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn explain_refuses_a_forged_ledger_line() {
+    let s = Session::new();
+    explained_run(&s);
+    let ok = s.ghg(&["explain", "out", "--line", "a.csv:3"]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    // 200 kWh x 0.18296
+    assert!(ok.stdout.contains("36.592"), "{}", ok.stdout);
+    // Someone halves the second row, consistently: quantity, converted quantity and kg.
+    let ledger = s.read("out/ledger.csv");
+    let forged = ledger
+        .replace(",200,kWh,", ",100,kWh,")
+        .replace(",200,36.592,", ",100,18.296,")
+        .replace(",36.592,", ",18.296,");
+    assert_ne!(forged, ledger);
+    s.write("out/ledger.csv", &forged);
+    let run = s.ghg(&["explain", "out", "--line", "a.csv:3"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .starts_with("error: out/ledger.csv: changed since the run wrote it (sha256 "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("`ghg verify out` shows what differs"),
+        "{}",
+        run.stderr
+    );
+    // Without the manifest there is nothing to check a line against.
+    std::fs::remove_file(s.path("out/manifest.json")).unwrap();
+    let run = s.ghg(&["explain", "out", "--line", "a.csv:3"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: out/manifest.json: no manifest; `ghg inventory --out out` writes one beside its outputs\n"
+    );
+}
