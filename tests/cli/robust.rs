@@ -324,3 +324,69 @@ fn explain_refuses_a_forged_ledger_line() {
         "error: out/manifest.json: no manifest; `ghg inventory --out out` writes one beside its outputs\n"
     );
 }
+
+#[test]
+fn validate_finds_upstream_loops_and_links_the_engine_could_not_apply() {
+    let s = Session::new();
+    let fixture = crate::util::root().join("tests/fixtures/factors/bad-links.toml");
+    s.write(
+        "mine/links.toml",
+        &std::fs::read_to_string(fixture).unwrap(),
+    );
+    let run = s.ghg(&["factors", "validate", "mine/links.toml"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "mine/links.toml:18:24: factor \"gas\": upstream link \"diesel\" is a scope 1 factor; \
+         upstream (well-to-tank, T&D) factors are scope 3: link a scope 3 factor or remove the link\n\
+         mine/links.toml:18:34: factor \"gas\" (per kWh): upstream link \"litres-wtt\" is per litres, \
+         which a quantity in kWh cannot be converted to; link a factor in a compatible unit\n\
+         mine/links.toml:18:48: factor \"gas\": upstream link \"unpublished-wtt\" has no published \
+         value, so its line would be dropped; link a published factor or remove the link\n\
+         mine/links.toml:36:13: upstream links loop: gas-wtt -> loop-b -> gas-wtt; an upstream \
+         factor must not lead back to the factor it is upstream of\n\
+         4 problem(s) in 1 file(s) checked\n"
+    );
+    // Used for a run, the set is refused before any row is read (exit 2).
+    s.write("a.csv", "activity,quantity,unit\ngas,100,kWh\n");
+    let run = s.ghg(&["inventory", "a.csv", "--factors", "mine/links.toml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("error: factor set mine/links.toml is not valid (4 problems):\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn no_shipped_sdu_set_offers_a_derived_grid_total_as_scope_1() {
+    let s = Session::new();
+    s.write(
+        "a.csv",
+        "activity,quantity,unit\nelectricity-from-grid/electricity-from-grid-total,100,kWh\n\
+         electricity-from-grid/electricity-uk-total,100,kWh\n",
+    );
+    let run = s.ghg(&[
+        "inventory",
+        "a.csv",
+        "--factors",
+        "nhs-sdu-2020-21",
+        "--out",
+        "out",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let rejects = s.read("out/rejects.csv");
+    for (line, key) in [
+        (2, "electricity-from-grid/electricity-from-grid-total"),
+        (3, "electricity-from-grid/electricity-uk-total"),
+    ] {
+        assert!(
+            rejects.contains(&format!(
+                "a.csv,{line},1,{key},nhs-sdu-2020-21 {key} is a derived total the publisher \
+                 gives for convenience; use its parts"
+            )),
+            "{rejects}"
+        );
+    }
+}
