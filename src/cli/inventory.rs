@@ -1,6 +1,7 @@
 //! `ghg inventory`: activity CSVs to a scope 1, 2 and 3 inventory.
 
-use super::output::{stdout, write_atomic};
+use super::output::stdout;
+use super::run_dir::{OutputFile, RunDir};
 use super::{GlobalArgs, Outcome};
 use crate::activity::Input;
 use crate::engine::{self, Edition, PriceIndex, Resolver, Sinks, LEDGER_HEADER};
@@ -337,20 +338,19 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         .build()
         .map_err(|e| Error::usage(format!("cannot start worker threads: {e}")))?;
     let out_dir = args.out.as_deref();
-    if let Some(d) = out_dir {
-        std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
-    }
-    let mut ledger_tmp = match out_dir {
-        Some(d) => Some(new_ledger_tmp(d)?),
-        None => None,
-    };
-    let mut rejects_tmp = match out_dir {
-        Some(d) => Some(new_csv_tmp(
-            d,
-            &["file", "line", "column", "value", "reason"],
-        )?),
-        None => None,
-    };
+    // Everything --out writes is built beside DIR and swapped in at the end (run_dir.rs).
+    let mut run_dir = out_dir.map(RunDir::create).transpose()?;
+    let mut ledger_tmp = run_dir.as_ref().map(new_ledger).transpose()?;
+    let mut rejects_tmp = run_dir
+        .as_ref()
+        .map(|r| {
+            new_csv(
+                r,
+                "rejects.csv",
+                &["file", "line", "column", "value", "reason"],
+            )
+        })
+        .transpose()?;
     let result = {
         let mut reject_fn = |r: &Reject| -> Result<()> {
             if let Some(w) = rejects_tmp.as_mut() {
@@ -443,18 +443,20 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     };
     let json = inventory_json(inv, &facts, &describe)?;
     let csv_text = inventory_csv(inv)?;
-    if let Some(d) = out_dir {
+    if let Some(mut run) = run_dir.take() {
         if let Some(w) = ledger_tmp.take() {
-            let path = d.join("ledger.csv");
-            let tmp = w
-                .into_inner()
-                .map_err(|e| Error::io(&path, e.into_error()))?;
-            persist_tmp(tmp, &path)?;
+            run.close(w)?;
         }
-        persist_csv(rejects_tmp.take(), &d.join("rejects.csv"))?;
-        write_atomic(&d.join("inventory.json"), json.as_bytes())?;
-        write_atomic(&d.join("inventory.csv"), csv_text.as_bytes())?;
-        super::manifest::write(d, args, global, &catalog, &prepared, &result.files)?;
+        if let Some(w) = rejects_tmp.take() {
+            let f = w
+                .into_inner()
+                .map_err(|e| Error::usage(format!("writing rejects.csv: {}", e.error())))?;
+            run.close(f)?;
+        }
+        run.write("inventory.json", json.as_bytes())?;
+        run.write("inventory.csv", csv_text.as_bytes())?;
+        super::manifest::write(&mut run, args, global, &catalog, &prepared, &result.files)?;
+        run.commit()?;
     }
     match args.format {
         InventoryFormat::Table => stdout(inventory_table(inv, &facts)?.as_bytes())?,
@@ -516,19 +518,15 @@ fn worker_threads(asked: Option<usize>) -> usize {
     n
 }
 
-type CsvTmp = csv::Writer<tempfile::NamedTempFile>;
-
-fn new_csv_tmp(dir: &Path, header: &[&str]) -> Result<CsvTmp> {
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    let mut w = csv::Writer::from_writer(tmp);
+fn new_csv(run: &RunDir, name: &str, header: &[&str]) -> Result<csv::Writer<OutputFile>> {
+    let mut w = csv::Writer::from_writer(run.open(name)?);
     w.write_record(header)
-        .map_err(|e| Error::usage(format!("writing to {}: {e}", dir.display())))?;
+        .map_err(|e| Error::usage(format!("writing {name}: {e}")))?;
     Ok(w)
 }
 
-fn new_ledger_tmp(dir: &Path) -> Result<std::io::BufWriter<tempfile::NamedTempFile>> {
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp);
+fn new_ledger(run: &RunDir) -> Result<OutputFile> {
+    let mut w = run.open("ledger.csv")?;
     let mut header = csv::Writer::from_writer(Vec::new());
     header
         .write_record(LEDGER_HEADER)
@@ -536,22 +534,7 @@ fn new_ledger_tmp(dir: &Path) -> Result<std::io::BufWriter<tempfile::NamedTempFi
     let bytes = header
         .into_inner()
         .map_err(|e| Error::usage(e.to_string()))?;
-    w.write_all(&bytes).map_err(|e| Error::io(dir, e))?;
+    w.write_all(&bytes)
+        .map_err(|e| Error::io(run.target().join("ledger.csv"), e))?;
     Ok(w)
-}
-
-fn persist_csv(w: Option<CsvTmp>, path: &Path) -> Result<()> {
-    let Some(w) = w else { return Ok(()) };
-    let tmp = w
-        .into_inner()
-        .map_err(|e| Error::usage(format!("writing {}: {}", path.display(), e.error())))?;
-    persist_tmp(tmp, path)
-}
-
-/// Flushes a finished temporary file to disk and renames it into place.
-fn persist_tmp(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
-    super::output::readable(&tmp).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
 }

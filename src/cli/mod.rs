@@ -10,6 +10,7 @@ pub mod factors;
 pub mod inventory;
 pub mod manifest;
 pub mod output;
+pub mod run_dir;
 pub mod verify;
 
 use crate::factors::Catalog;
