@@ -6,4 +6,5 @@ mod factors;
 mod inventory;
 
 mod audit;
+mod kill;
 mod robust;
