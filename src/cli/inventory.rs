@@ -291,7 +291,7 @@ pub fn load_aliases(extra: Option<&Path>) -> Result<HashMap<String, Vec<String>>
         add(Aliases::shipped()?);
     }
     if let Some(p) = extra {
-        let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+        let text = crate::factors::catalog::read_text(p)?;
         add(parse_aliases(&p.display().to_string(), &text)?);
     }
     Ok(map)

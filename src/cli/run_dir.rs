@@ -204,9 +204,18 @@ impl Drop for RunDir {
 
 /// An existing DIR must be a directory holding only what a run writes.
 fn check_replaceable(target: &Path) -> Result<()> {
+    match std::fs::metadata(target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Ok(m) if !m.is_dir() => {
+            return Err(Error::usage(format!(
+                "--out {}: is a file, not a directory; name a directory for the run's outputs",
+                target.display()
+            )))
+        }
+        _ => {}
+    }
     let rd = match std::fs::read_dir(target) {
         Ok(rd) => rd,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(Error::io(target, e)),
     };
     let mut foreign = Vec::new();

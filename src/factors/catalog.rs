@@ -31,7 +31,7 @@ impl Source {
     pub fn read(&self) -> Result<String> {
         match self {
             Source::Embedded(_, text) => Ok((*text).to_string()),
-            Source::File(p) => std::fs::read_to_string(p).map_err(|e| Error::io(p, e)),
+            Source::File(p) => read_text(p),
         }
     }
 }
@@ -76,6 +76,43 @@ pub fn peek_id(text: &str) -> Option<String> {
     })
 }
 
+/// A user's TOML file as text. Not UTF-8 is an error at the line and column of the first bad
+/// byte, naming UTF-16 when the file starts with its byte order mark, and saying how to fix it.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let file = path.display().to_string();
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            return Error::malformed(
+                crate::Position::new(file, 1, 1),
+                "the file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as \
+                 UTF-8",
+            );
+        }
+        let before = &bytes[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        // Characters before the bad byte on its line, counted as the TOML errors count them.
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count() as u64
+            + 1;
+        Error::malformed(
+            crate::Position::new(file, line, column),
+            format!(
+                "byte 0x{:02X} is not UTF-8 text (a Latin-1 or Windows-1252 file?); save the \
+                 file as UTF-8",
+                bytes[at]
+            ),
+        )
+    })
+}
+
 /// True for files under `factors/` that are factor sets (not tables such as deflators or aliases).
 fn is_set_file(rel: &str) -> bool {
     rel.ends_with(".toml") && !rel.starts_with("tables/") && rel != "aliases.toml"
@@ -106,7 +143,7 @@ impl Catalog {
             collect_toml(dir, &mut files)?;
             files.sort();
             for p in files {
-                let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+                let text = read_text(&p)?;
                 // Tables (aliases, deflators) may sit beside the sets: files with no [set] are
                 // skipped; a [set] without a readable id is loaded by path and reported there.
                 let id = match peek_id(&text) {
