@@ -390,3 +390,70 @@ fn no_shipped_sdu_set_offers_a_derived_grid_total_as_scope_1() {
         );
     }
 }
+
+#[test]
+fn exit_codes_are_0_done_1_findings_2_could_not_run() {
+    let s = Session::new();
+    let set = mini_set();
+    s.write("good.csv", "activity,quantity,unit\n1_100_1004_6,100,kWh\n");
+    s.write("bad.csv", "activity,quantity,unit\n1_100_1004_6,--5,kWh\n");
+    let inv = |file: &str, extra: &[&str]| {
+        let mut a = vec![
+            "inventory",
+            file,
+            "--factors",
+            &set,
+            "--spend-factors",
+            "none",
+        ];
+        a.extend_from_slice(extra);
+        s.ghg(&a)
+    };
+    // 0: done, nothing to report.
+    assert_eq!(inv("good.csv", &["--out", "out"]).code, 0);
+    assert_eq!(s.ghg(&["verify", "out"]).code, 0);
+    assert_eq!(s.ghg(&["factors", "validate", &set]).code, 0);
+    assert_eq!(inv("bad.csv", &["--allow-rejects"]).code, 0);
+    // 1: done, with findings.
+    assert_eq!(inv("bad.csv", &[]).code, 1);
+    s.write("out/inventory.csv", "edited\n");
+    let v = s.ghg(&["verify", "out"]);
+    assert_eq!(v.code, 1, "{}", v.stdout);
+    assert!(
+        v.stdout
+            .contains("output inventory.csv was changed after the run"),
+        "{}",
+        v.stdout
+    );
+    let links = crate::util::root().join("tests/fixtures/factors/bad-links.toml");
+    assert_eq!(
+        s.ghg(&["factors", "validate", links.to_str().unwrap()])
+            .code,
+        1
+    );
+    // 2: could not run.
+    let run = inv("missing.csv", &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("error: missing.csv: "),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(s.ghg(&["inventory", "--no-such-option"]).code, 2);
+    let run = s.ghg(&["inventory", "good.csv", "--factors", "no-such-set"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("error: no factor set named \"no-such-set\""),
+        "{}",
+        run.stderr
+    );
+    s.write("notes/readme.txt", "mine\n");
+    let run = inv("good.csv", &["--out", "notes"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        s.read("notes/readme.txt"),
+        "mine\n",
+        "a refused --out touches nothing"
+    );
+}
