@@ -75,6 +75,14 @@ pub(super) fn read_period<'r>(
     Ok((Some(p), text))
 }
 
+/// A row's quantity and unit, each with the column it came from.
+pub(super) struct Quantity<'r> {
+    pub(super) qty: Decimal,
+    pub(super) col: Option<usize>,
+    pub(super) unit: &'r str,
+    pub(super) unit_col: Option<usize>,
+}
+
 /// The row's quantity, the column it came from, its unit and the column the unit came from:
 /// `quantity` and `unit`, or for a spend row `amount` and `currency` (a pound sign is GBP). A
 /// unit taken from a currency sign or the GBP default points at the number's column, so a
@@ -82,7 +90,7 @@ pub(super) fn read_period<'r>(
 pub(super) fn read_quantity<'r>(
     rec: &'r csv::ByteRecord,
     c: &Columns,
-) -> Result<(Decimal, Option<usize>, &'r str, Option<usize>), RowReject> {
+) -> Result<Quantity<'r>, RowReject> {
     let qty_text = field(rec, c.quantity)?;
     let amount_text = field(rec, c.amount)?;
     let (qty, col, unit, unit_col) = if !qty_text.is_empty() || amount_text.is_empty() {
@@ -134,7 +142,12 @@ pub(super) fn read_quantity<'r>(
             "negative quantity; net corrections in the source data",
         ));
     }
-    Ok((qty, col, unit, unit_col))
+    Ok(Quantity {
+        qty,
+        col,
+        unit,
+        unit_col,
+    })
 }
 
 /// The row's contractual kg CO2e per kWh, if it gives one; only scope 2 energy rows may.
