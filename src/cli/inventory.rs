@@ -66,7 +66,22 @@ pub struct ComputeArgs {
     /// set in --factors-dir). A set's own factor keyed `residual-mix` is used when this is absent.
     #[arg(long, value_name = "VALUE|SET:KEY")]
     pub residual_mix: Option<String>,
+    /// Recompute factors defined as a mass of a named gas times its GWP (anaesthetic gases,
+    /// propellants, refrigerants whose set records the gas) on IPCC AR4, AR5 or AR6 GWP100
+    /// (factors/tables/gwp.toml); factors published only as CO2e keep their basis. The notes
+    /// name each basis used.
+    #[arg(long, value_name = "ar4|ar5|ar6", value_parser = parse_gwp_basis)]
+    pub gwp: Option<crate::factors::gwp::Basis>,
 }
+
+/// `ar4`, `AR5`, ... to a GWP basis.
+fn parse_gwp_basis(s: &str) -> std::result::Result<crate::factors::gwp::Basis, String> {
+    crate::factors::gwp::Basis::parse(s)
+        .ok_or_else(|| format!("{s:?} is not a GWP basis; expected ar4, ar5 or ar6"))
+}
+
+/// The clinical factor set (anaesthetic gases, inhalers), searched after the activity set.
+pub const CLINICAL_SET: &str = "nhs-clinical";
 
 /// Output formats of `ghg inventory`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -105,6 +120,8 @@ pub struct Prepared {
     pub inputs: Vec<Input>,
     /// Notes on choices made.
     pub notes: Vec<String>,
+    /// With `--gwp`: by set id, the note naming the GWP bases its figures rest on.
+    pub gwp_notes: Vec<(String, String)>,
 }
 
 /// Builds the resolver and inputs from the arguments.
@@ -143,6 +160,11 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         }
     };
     let mut spend = Vec::new();
+    // Anaesthetic gases and inhalers: no DESNZ or SDU set prices them per kg, bottle or device.
+    if catalog.entry(CLINICAL_SET).is_some() && args.factors.as_deref() != Some(CLINICAL_SET) {
+        spend.push(sets.len() as u16);
+        sets.push(catalog.load(CLINICAL_SET)?);
+    }
     for name in &args.compute.spend_factors {
         if name.is_empty() || name == "none" {
             continue;
@@ -177,6 +199,15 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         ));
     }
     let deflators = load_deflators(args.compute.deflator)?;
+    let mut gwp_notes = Vec::new();
+    if let Some(basis) = args.compute.gwp {
+        let table = crate::factors::gwp::GwpTable::shipped()?;
+        for set in sets.iter_mut() {
+            let (adjusted, what) = crate::factors::gwp::with_basis(set, basis, &table)?;
+            gwp_notes.push((set.id().to_string(), what.describe(&adjusted, basis)));
+            *set = Arc::new(adjusted);
+        }
+    }
     let resolver = Resolver {
         sets,
         edition,
@@ -209,6 +240,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         resolver,
         inputs,
         notes,
+        gwp_notes,
     })
 }
 
@@ -422,6 +454,11 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let mut used_sets: Vec<&str> = inv.groups.keys().map(|k| &*k.set).collect();
     used_sets.sort_unstable();
     used_sets.dedup();
+    for (id, note) in &prepared.gwp_notes {
+        if used_sets.contains(&id.as_str()) {
+            notes.push(note.clone());
+        }
+    }
     let facts = RunFacts {
         sets: used_sets
             .iter()

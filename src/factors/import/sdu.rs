@@ -360,6 +360,7 @@ fn build_with(file: &str, bytes: &[u8], table: LinkTable<'_>) -> Result<Vec<(Fac
                 outside: Vec::new(),
                 note,
                 line: r.line,
+                gwp: None,
             });
         }
         let links = add_links(file, &rows, &mut factors, table)?;
