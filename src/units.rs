@@ -496,7 +496,10 @@ mod tests {
         assert!(parse_unit("furlongs").is_none());
         assert_eq!(u("mL").name, "mL");
         assert_eq!(u("Millilitres").name, "mL");
-        assert!(parse_unit("ML").is_none(), "megalitres or millilitres: refused");
+        assert!(
+            parse_unit("ML").is_none(),
+            "megalitres or millilitres: refused"
+        );
         assert!(parse_unit("ml").is_none());
         let c = conversion(&u("mL"), &u("litres")).unwrap();
         assert_eq!((c.num, c.den), (d("0.001"), d("1")));

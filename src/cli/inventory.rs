@@ -203,9 +203,9 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
     if let Some(basis) = args.compute.gwp {
         let table = crate::factors::gwp::GwpTable::shipped()?;
         for set in sets.iter_mut() {
-            let (adjusted, what) = crate::factors::gwp::with_basis(set, basis, &table)?;
-            gwp_notes.push((set.id().to_string(), what.describe(&adjusted, basis)));
-            *set = Arc::new(adjusted);
+            let (recomputed, how) = crate::factors::gwp::with_basis(set, basis, &table)?;
+            gwp_notes.push((set.id().to_string(), how.describe(&recomputed, basis)));
+            *set = Arc::new(recomputed);
         }
     }
     let resolver = Resolver {

@@ -131,7 +131,11 @@ pub fn parse_gwp(file: &str, text: &str) -> Result<GwpTable> {
     let mut out = GwpTable::default();
     for g in parsed.gas {
         let mut values = BTreeMap::new();
-        for (basis, v) in [(Basis::Ar4, g.ar4), (Basis::Ar5, g.ar5), (Basis::Ar6, g.ar6)] {
+        for (basis, v) in [
+            (Basis::Ar4, g.ar4),
+            (Basis::Ar5, g.ar5),
+            (Basis::Ar6, g.ar6),
+        ] {
             let Some(v) = v else { continue };
             let (line, col) = lines.line_col(v.span().start);
             let pos = Position::new(file, line, col);
@@ -227,7 +231,11 @@ impl Adjusted {
 /// `kg_co2e x GWP(basis) / gwp_value`, per-gas parts dropped (they were on the old basis).
 /// A gas with no value on `basis` keeps its own; factors that record no gas are unchanged.
 /// The header's `gwp` becomes `basis` when every factor with a value is on it, else `mixed`.
-pub fn with_basis(set: &FactorSet, basis: Basis, table: &GwpTable) -> Result<(FactorSet, Adjusted)> {
+pub fn with_basis(
+    set: &FactorSet,
+    basis: Basis,
+    table: &GwpTable,
+) -> Result<(FactorSet, Adjusted)> {
     let mut factors = set.factors.clone();
     let mut adjusted = Adjusted::default();
     let mut all_on_basis = true;
@@ -240,7 +248,11 @@ pub fn with_basis(set: &FactorSet, basis: Basis, table: &GwpTable) -> Result<(Fa
             continue;
         };
         let Some(new) = table.value(&g.gas, basis) else {
-            match adjusted.kept.iter_mut().find(|k| k.0 == g.gas && k.1 == g.basis) {
+            match adjusted
+                .kept
+                .iter_mut()
+                .find(|k| k.0 == g.gas && k.1 == g.basis)
+            {
                 Some(k) => k.2 += 1,
                 None => adjusted.kept.push((g.gas.clone(), g.basis.clone(), 1)),
             }
@@ -250,9 +262,10 @@ pub fn with_basis(set: &FactorSet, basis: Basis, table: &GwpTable) -> Result<(Fa
         let old = g.value;
         if let Some(v) = f.kg_co2e {
             let pos = Position::new(&set.origin, f.line, 0);
-            f.kg_co2e = Some(rescale(v, new, old).ok_or_else(|| {
-                Error::overflow(pos, format!("{} x GWP {new} / {old}", f.key))
-            })?);
+            f.kg_co2e =
+                Some(rescale(v, new, old).ok_or_else(|| {
+                    Error::overflow(pos, format!("{} x GWP {new} / {old}", f.key))
+                })?);
         }
         match adjusted
             .recomputed
@@ -329,21 +342,41 @@ source = "IPCC"
         assert_eq!(f.kg_co2e.unwrap().to_string(), "948.5875");
         assert_eq!(f.gwp.as_ref().unwrap().value.to_string(), "2590");
         assert_eq!(f.gwp.as_ref().unwrap().basis, "AR6");
-        assert_eq!(s.get("sevoflurane/kg").unwrap().kg_co2e.unwrap().to_string(), "195");
-        assert_eq!(s.get("inhaler").unwrap().kg_co2e.unwrap().to_string(), "28.26");
+        assert_eq!(
+            s.get("sevoflurane/kg")
+                .unwrap()
+                .kg_co2e
+                .unwrap()
+                .to_string(),
+            "195"
+        );
+        assert_eq!(
+            s.get("inhaler").unwrap().kg_co2e.unwrap().to_string(),
+            "28.26"
+        );
         assert_eq!(adj.published_only, 1);
         assert_eq!(s.header.gwp, "mixed");
-        assert!(adj.describe(&s, Basis::Ar6).contains(
-            "desflurane recomputed from AR5 GWP 1790 to AR6 GWP 2590 (1 factors)"
-        ));
+        assert!(adj
+            .describe(&s, Basis::Ar6)
+            .contains("desflurane recomputed from AR5 GWP 1790 to AR6 GWP 2590 (1 factors)"));
     }
 
     #[test]
     fn a_gas_with_no_value_on_the_basis_keeps_its_own_and_says_so() {
         let t = parse_gwp("g.toml", TABLE).unwrap();
         let (s, adj) = with_basis(&set(), Basis::Ar4, &t).unwrap();
-        assert_eq!(s.get("sevoflurane/kg").unwrap().kg_co2e.unwrap().to_string(), "216");
-        assert_eq!(adj.kept, [("HFE-347mmz1".to_string(), "AR5".to_string(), 1)]);
+        assert_eq!(
+            s.get("sevoflurane/kg")
+                .unwrap()
+                .kg_co2e
+                .unwrap()
+                .to_string(),
+            "216"
+        );
+        assert_eq!(
+            adj.kept,
+            [("HFE-347mmz1".to_string(), "AR5".to_string(), 1)]
+        );
         // 0.36625 kg x 989
         let f = s.get("desflurane/bottle-250ml").unwrap();
         assert_eq!(f.kg_co2e.unwrap().to_string(), "362.22125");
@@ -354,7 +387,11 @@ source = "IPCC"
         let v = rescale(Decimal::new(559, 3), Decimal::from(265), Decimal::from(298)).unwrap();
         assert_eq!(v.to_string(), "0.49709731543624161074");
         assert_eq!(
-            rescale(Decimal::new(655_5875, 4), Decimal::from(2590), Decimal::from(1790)),
+            rescale(
+                Decimal::new(655_5875, 4),
+                Decimal::from(2590),
+                Decimal::from(1790)
+            ),
             Some(Decimal::new(948_5875, 4))
         );
     }

@@ -488,12 +488,7 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
 }
 
 /// `gwp_gas`, `gwp_value` and `gwp_basis`: all three or none; the GWP positive.
-fn read_gas_gwp(
-    cx: &mut Ctx<'_>,
-    t: &Table<'_>,
-    span: &Range<usize>,
-    key: &str,
-) -> Option<GasGwp> {
+fn read_gas_gwp(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>, key: &str) -> Option<GasGwp> {
     let names = ["gwp_gas", "gwp_value", "gwp_basis"];
     let given = names.iter().filter(|n| t.get(**n).is_some()).count();
     if given == 0 {
@@ -518,7 +513,10 @@ fn read_gas_gwp(
         return None;
     }
     if gas.is_empty() || basis.is_empty() {
-        cx.problem(span, format!("factor {key:?}: gwp_gas and gwp_basis must not be empty"));
+        cx.problem(
+            span,
+            format!("factor {key:?}: gwp_gas and gwp_basis must not be empty"),
+        );
         return None;
     }
     Some(GasGwp { gas, value, basis })
@@ -828,6 +826,27 @@ mod tests {
         let off = MILES.replace("0.923763456", "0.92366");
         let (_, problems) = parse_set("t.toml", &set("published_dp = 5", &off));
         assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn a_gas_and_its_gwp_go_together() {
+        let (set, p) = one(
+            "kg_co2e = \"1790\"\ngwp_gas = \"desflurane\"\ngwp_value = \"1790\"\ngwp_basis = \"AR5\"\n",
+        );
+        assert!(p.is_empty(), "{p:?}");
+        let g = set.factors[0].gwp.as_ref().unwrap();
+        assert_eq!(
+            (g.gas.as_str(), g.value.to_string(), g.basis.as_str()),
+            ("desflurane", "1790".into(), "AR5")
+        );
+        let (_, p) = one("kg_co2e = \"1790\"\ngwp_gas = \"desflurane\"\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.contains("go together"), "{p:?}");
+        let (_, p) =
+            one("kg_co2e = \"1\"\ngwp_gas = \"x\"\ngwp_value = \"0\"\ngwp_basis = \"AR5\"\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].message, "gwp_value 0: expected a GWP above zero");
+        assert_eq!((p[0].pos.line, p[0].pos.column), (15, 13));
     }
 
     #[test]

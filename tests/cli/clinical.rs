@@ -122,9 +122,8 @@ fn gwp_ar6_recomputes_desflurane_on_2590_and_says_so() {
     // 0.36625 kg x GWP100 2590 (IPCC AR6) = 948.5875; N2O on AR6 273; Ventolin as published.
     let desflurane = d("0.36625") * d("2590");
     assert_eq!(desflurane, d("948.5875"));
-    let n2o = (Decimal::from(1000) * n2o_per_litre(265) * Decimal::from(273)
-        / Decimal::from(265))
-    .round_dp_with_strategy(17, RoundingStrategy::MidpointAwayFromZero);
+    let n2o = (Decimal::from(1000) * n2o_per_litre(265) * Decimal::from(273) / Decimal::from(265))
+        .round_dp_with_strategy(17, RoundingStrategy::MidpointAwayFromZero);
     let t = &j["totals_kg_co2e"];
     assert_eq!(
         t["scope_1"].as_str().unwrap(),
@@ -209,7 +208,8 @@ fn inhaler_classes_are_recomputed_and_a_bad_basis_is_refused() {
     let run = s.ghg(&["inventory", "clinical.csv", "--gwp", "ar3"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("\"ar3\" is not a GWP basis; expected ar4, ar5 or ar6"),
+        run.stderr
+            .contains("\"ar3\" is not a GWP basis; expected ar4, ar5 or ar6"),
         "{}",
         run.stderr
     );

@@ -187,10 +187,8 @@ pub fn import_all(
         clinical_set.factors.len(),
         0,
     ));
-    let gwp_table = clinical::render_gwp_table(
-        file_name(clinical::GWP_CSV),
-        &read(clinical::GWP_CSV)?,
-    )?;
+    let gwp_table =
+        clinical::render_gwp_table(file_name(clinical::GWP_CSV), &read(clinical::GWP_CSV)?)?;
     files.push(Generated {
         path: crate::factors::gwp::PATH.into(),
         bytes: gwp_table.into_bytes(),

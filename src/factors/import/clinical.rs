@@ -153,8 +153,9 @@ pub fn render_gwp_table(file: &str, bytes: &[u8]) -> Result<String> {
          # Do not edit by hand: change the importer (src/factors/import/clinical.rs) and regenerate.\n\
          #\n\
          # GWP100 of the gases clinical and refrigerant factors are made of, by IPCC basis, for\n\
-         # `ghg inventory --gwp ar4|ar5|ar6`. Values as the source file gives them (sha256\n\
-         # {}). Sources: IPCC AR4 WG1 Table 2.14, AR5 WG1 Table 8.A.1, AR6 WG1 Table 7.SM.7,\n\
+         # `ghg inventory --gwp ar4|ar5|ar6`. Values as the source file gives them\n\
+         # (sha256 {}).\n\
+         # Sources: IPCC AR4 WG1 Table 2.14, AR5 WG1 Table 8.A.1, AR6 WG1 Table 7.SM.7,\n\
          # as collected in the GHG Protocol \"Global Warming Potential Values\" table (GHGP_TABLE);\n\
          # AR5 cross-checked against US 40 CFR 98 Subpart A Table A-1 (CFR98_A1); AR6 unrounded\n\
          # values in the IPCC AR6 WG1 chapter 7 metrics input (AR6_CH7_INPUT); DESNZ_* = the UK\n\
@@ -273,9 +274,9 @@ pub fn build(read: &mut dyn FnMut(&str) -> Result<Vec<u8>>) -> Result<FactorSet>
     let gwp_rows = read_gwp_rows(gwp_file, &gwp_bytes)?;
     let table = parse_gwp(gwp_file, &render_gwp_table(gwp_file, &gwp_bytes)?)?;
     let ipcc = |gas: &str| -> Result<Decimal> {
-        table.value(gas, BASIS).ok_or_else(|| {
-            Error::usage(format!("{gwp_file}: no {BASIS} GWP for {gas}"))
-        })
+        table
+            .value(gas, BASIS)
+            .ok_or_else(|| Error::usage(format!("{gwp_file}: no {BASIS} GWP for {gas}")))
     };
 
     // The SDU's anaesthetic rows, the same in every year (checked), in kg per litre.
@@ -284,7 +285,11 @@ pub fn build(read: &mut dyn FnMut(&str) -> Result<Vec<u8>>) -> Result<FactorSet>
         let mut value = None;
         for (set, _) in &sdu_sets {
             let v = set.get(key).and_then(|f| f.kg_co2e).ok_or_else(|| {
-                Error::usage(format!("{}: no value for {key} in {}", file_name(SDU_CSV), set.id()))
+                Error::usage(format!(
+                    "{}: no value for {key} in {}",
+                    file_name(SDU_CSV),
+                    set.id()
+                ))
             })?;
             if value.is_some_and(|w| w != v) {
                 return Err(Error::usage(format!(
@@ -300,7 +305,11 @@ pub fn build(read: &mut dyn FnMut(&str) -> Result<Vec<u8>>) -> Result<FactorSet>
     // Bottle sizes in mL by agent, largest first (so unit "bottle" means 250 mL).
     let packs_file = file_name(PACKS_CSV);
     let mut packs: BTreeMap<String, BTreeMap<u32, Vec<String>>> = BTreeMap::new();
-    for (line, r) in rows(packs_file, &packs_bytes, &["agent", "labeler", "package_description"])? {
+    for (line, r) in rows(
+        packs_file,
+        &packs_bytes,
+        &["agent", "labeler", "package_description"],
+    )? {
         let desc = get(&r, "package_description");
         let ml = desc
             .split(" / ")
@@ -342,9 +351,8 @@ pub fn build(read: &mut dyn FnMut(&str) -> Result<Vec<u8>>) -> Result<FactorSet>
     let mut densities = Vec::new();
     for (agent, sdu_key) in VOLATILE {
         let gwp = ipcc(agent)?;
-        let lit = literature(&gwp_rows, agent, SDU_BASIS).ok_or_else(|| {
-            Error::usage(format!("{gwp_file}: no {SDU_BASIS} GWP for {agent}"))
-        })?;
+        let lit = literature(&gwp_rows, agent, SDU_BASIS)
+            .ok_or_else(|| Error::usage(format!("{gwp_file}: no {SDU_BASIS} GWP for {agent}")))?;
         let sdu_kg = sdu_value(sdu_key)?;
         let density = sdu_kg
             .checked_div(lit)
@@ -363,7 +371,9 @@ pub fn build(read: &mut dyn FnMut(&str) -> Result<Vec<u8>>) -> Result<FactorSet>
              al. 2012)",
             file_name(SDU_CSV)
         );
-        let per_l = density.checked_mul(gwp).ok_or_else(|| overflow("density x GWP"))?;
+        let per_l = density
+            .checked_mul(gwp)
+            .ok_or_else(|| overflow("density x GWP"))?;
         b.push(
             format!("{agent}/kg"),
             None,
@@ -394,9 +404,9 @@ pub fn build(read: &mut dyn FnMut(&str) -> Result<Vec<u8>>) -> Result<FactorSet>
             Some(gas(agent, gwp)),
             format!("{density} g x GWP100 {gwp} ({BASIS}); {why_density}"),
         )?;
-        let sizes = packs.get(agent).ok_or_else(|| {
-            Error::usage(format!("{packs_file}: no bottle size for {agent}"))
-        })?;
+        let sizes = packs
+            .get(agent)
+            .ok_or_else(|| Error::usage(format!("{packs_file}: no bottle size for {agent}")))?;
         for (ml, labelers) in sizes.iter().rev() {
             let litres = Decimal::from(*ml) / Decimal::ONE_THOUSAND;
             let kg = litres
@@ -648,5 +658,10 @@ pub fn build(read: &mut dyn FnMut(&str) -> Result<Vec<u8>>) -> Result<FactorSet>
         .join("\n"),
         ..SetHeader::default()
     };
-    Ok(FactorSet::new(header, b.factors, String::new(), String::new()))
+    Ok(FactorSet::new(
+        header,
+        b.factors,
+        String::new(),
+        String::new(),
+    ))
 }
