@@ -183,6 +183,8 @@ pub struct Adjusted {
     pub kept: Vec<(String, String, usize)>,
     /// Factors published only as CO2e (no gas recorded), which keep the set's basis.
     pub published_only: usize,
+    /// The set's own basis (its header's `gwp`), which those factors keep.
+    pub set_basis: String,
 }
 
 impl Adjusted {
@@ -211,7 +213,7 @@ impl Adjusted {
         if self.published_only > 0 {
             parts.push(format!(
                 "{} factors published only as CO2e keep the set's basis ({})",
-                self.published_only, set.header.gwp
+                self.published_only, self.set_basis
             ));
         }
         format!(
@@ -230,14 +232,18 @@ impl Adjusted {
 /// A copy of `set` with every factor that records its gas (`gwp_gas`) recomputed on `basis`:
 /// `kg_co2e x GWP(basis) / gwp_value`, per-gas parts dropped (they were on the old basis).
 /// A gas with no value on `basis` keeps its own; factors that record no gas are unchanged.
-/// The header's `gwp` becomes `basis` when every factor with a value is on it, else `mixed`.
+/// The header's `gwp` becomes `basis` when every factor with a value is on it, else `mixed`
+/// (unchanged for a set that records no gas).
 pub fn with_basis(
     set: &FactorSet,
     basis: Basis,
     table: &GwpTable,
 ) -> Result<(FactorSet, Adjusted)> {
     let mut factors = set.factors.clone();
-    let mut adjusted = Adjusted::default();
+    let mut adjusted = Adjusted {
+        set_basis: set.header.gwp.clone(),
+        ..Adjusted::default()
+    };
     let mut all_on_basis = true;
     for f in factors.iter_mut() {
         let Some(g) = f.gwp.as_mut() else {
@@ -284,7 +290,10 @@ pub fn with_basis(
         g.basis = basis.as_str().to_string();
     }
     let mut header = set.header.clone();
-    header.gwp = if all_on_basis {
+    let records_gas = !adjusted.recomputed.is_empty() || !adjusted.kept.is_empty();
+    header.gwp = if !records_gas {
+        header.gwp
+    } else if all_on_basis {
         basis.as_str().to_string()
     } else {
         "mixed".to_string()

@@ -226,3 +226,35 @@ fn a_gwp_run_is_recorded_and_verifies() {
     let v = s.ghg(&["verify", "out"]);
     assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
 }
+
+/// A user's refrigerant set that records its gas is recomputed too; the DESNZ sets publish
+/// CO2e only, so their refrigerants keep the edition's basis, and the note says so.
+#[test]
+fn a_refrigerant_that_records_its_gas_follows_gwp_and_desnz_keeps_its_basis() {
+    let s = Session::new();
+    s.write(
+        "mine/fgas.toml",
+        "[set]\nid = \"my-fgas\"\npublisher = \"Trust estates\"\nedition = 2024\n\
+         title = \"Chiller refrigerants\"\nlicence = \"own data\"\ngwp = \"AR5\"\n\n\
+         [[factor]]\nkey = \"hfc-134a/kg\"\nscope = \"1\"\nunit = \"kg\"\nkg_co2e = \"1300\"\n\
+         gwp_gas = \"HFC-134a\"\ngwp_value = \"1300\"\ngwp_basis = \"AR5\"\n",
+    );
+    s.write("clinical.csv", "activity,quantity,unit\nhfc-134a/kg,6.2,kg\n");
+    let j = run_json(&s, &["--factors-dir", "mine", "--factors", "my-fgas", "--gwp", "ar6"]);
+    // 6.2 kg x GWP100 1530 (AR6).
+    assert_eq!(j["totals_kg_co2e"]["scope_1"], "9486");
+    s.write(
+        "clinical.csv",
+        "activity,quantity,unit\nrefrigerant hfc-134a,6.2,kg\n",
+    );
+    let j = run_json(&s, &["--factors", "desnz-2024", "--gwp", "ar6"]);
+    // DESNZ 2024 publishes HFC-134a as 1300 kg CO2e per kg (AR5) and records no gas: kept.
+    assert_eq!(j["totals_kg_co2e"]["scope_1"], "8060");
+    let notes = j["notes"].to_string();
+    assert!(
+        notes.contains(
+            "--gwp ar6: desnz-2024: 2616 factors published only as CO2e keep the set's basis (AR5)"
+        ),
+        "{notes}"
+    );
+}
