@@ -195,25 +195,29 @@ impl Adjusted {
 
     /// One line for the run's notes: each basis the set's figures now rest on.
     pub fn describe(&self, set: &FactorSet, basis: Basis) -> String {
+        let factors = |n: usize| format!("{n} factor{}", if n == 1 { "" } else { "s" });
         let mut parts = Vec::new();
         for (gas, old, from, to, n) in &self.recomputed {
             if from == to {
-                parts.push(format!("{gas} already {basis} (GWP {to}, {n} factors)"));
+                parts.push(format!("{gas} already {basis} (GWP {to}, {})", factors(*n)));
             } else {
                 parts.push(format!(
-                    "{gas} recomputed from {old} GWP {from} to {basis} GWP {to} ({n} factors)"
+                    "{gas} recomputed from {old} GWP {from} to {basis} GWP {to} ({})",
+                    factors(*n)
                 ));
             }
         }
         for (gas, kept, n) in &self.kept {
             parts.push(format!(
-                "{gas} kept on {kept}: no {basis} value in factors/{PATH} ({n} factors)"
+                "{gas} kept on {kept}: no {basis} value in factors/{PATH} ({})",
+                factors(*n)
             ));
         }
         if self.published_only > 0 {
             parts.push(format!(
-                "{} factors published only as CO2e keep the set's basis ({})",
-                self.published_only, self.set_basis
+                "{} published only as CO2e keep the basis they were published on (the set's gwp: {})",
+                factors(self.published_only),
+                self.set_basis
             ));
         }
         format!(
@@ -367,7 +371,7 @@ source = "IPCC"
         assert_eq!(s.header.gwp, "mixed");
         assert!(adj
             .describe(&s, Basis::Ar6)
-            .contains("desflurane recomputed from AR5 GWP 1790 to AR6 GWP 2590 (1 factors)"));
+            .contains("desflurane recomputed from AR5 GWP 1790 to AR6 GWP 2590 (1 factor)"));
     }
 
     #[test]

@@ -144,7 +144,10 @@ fn gwp_ar6_recomputes_desflurane_on_2590_and_says_so() {
         note.contains("desflurane recomputed from AR5 GWP 1790 to AR6 GWP 2590"),
         "{note}"
     );
-    assert!(note.contains("published only as CO2e keep"), "{note}");
+    assert!(
+        note.contains("18 factors published only as CO2e keep the basis they were published on"),
+        "{note}"
+    );
     assert!(j["factor_sets"][0]["title"]
         .as_str()
         .unwrap()
@@ -239,8 +242,21 @@ fn a_refrigerant_that_records_its_gas_follows_gwp_and_desnz_keeps_its_basis() {
          [[factor]]\nkey = \"hfc-134a/kg\"\nscope = \"1\"\nunit = \"kg\"\nkg_co2e = \"1300\"\n\
          gwp_gas = \"HFC-134a\"\ngwp_value = \"1300\"\ngwp_basis = \"AR5\"\n",
     );
-    s.write("clinical.csv", "activity,quantity,unit\nhfc-134a/kg,6.2,kg\n");
-    let j = run_json(&s, &["--factors-dir", "mine", "--factors", "my-fgas", "--gwp", "ar6"]);
+    s.write(
+        "clinical.csv",
+        "activity,quantity,unit\nhfc-134a/kg,6.2,kg\n",
+    );
+    let j = run_json(
+        &s,
+        &[
+            "--factors-dir",
+            "mine",
+            "--factors",
+            "my-fgas",
+            "--gwp",
+            "ar6",
+        ],
+    );
     // 6.2 kg x GWP100 1530 (AR6).
     assert_eq!(j["totals_kg_co2e"]["scope_1"], "9486");
     s.write(
@@ -253,7 +269,8 @@ fn a_refrigerant_that_records_its_gas_follows_gwp_and_desnz_keeps_its_basis() {
     let notes = j["notes"].to_string();
     assert!(
         notes.contains(
-            "--gwp ar6: desnz-2024: 2616 factors published only as CO2e keep the set's basis (AR5)"
+            "--gwp ar6: desnz-2024: 2616 factors published only as CO2e keep the basis they were \
+             published on (the set's gwp: AR5)"
         ),
         "{notes}"
     );
