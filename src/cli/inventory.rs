@@ -44,11 +44,12 @@ pub struct InventoryArgs {
 /// The options that decide the figures, shared by `inventory` and `compare`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ComputeArgs {
-    /// Spend factor sets searched after the activity set, in order.
+    /// Factor sets searched after the activity set, in order: the clinical set (anaesthetic
+    /// gases, inhalers), then the spend sets; `none` for none.
     #[arg(
         long = "spend-factors",
         value_delimiter = ',',
-        default_value = "defra-sic-2022,epa-sc-1.3"
+        default_value = "nhs-clinical,defra-sic-2022,epa-sc-1.3"
     )]
     pub spend_factors: Vec<String>,
     /// A TOML file of extra aliases, in the format of factors/aliases.toml (`[[alias]]` tables
@@ -80,7 +81,8 @@ fn parse_gwp_basis(s: &str) -> std::result::Result<crate::factors::gwp::Basis, S
         .ok_or_else(|| format!("{s:?} is not a GWP basis; expected ar4, ar5 or ar6"))
 }
 
-/// The clinical factor set (anaesthetic gases, inhalers), searched after the activity set.
+/// The clinical factor set (anaesthetic gases, inhalers), first of the sets searched after the
+/// activity set by default: no DESNZ or SDU set prices them per kg, bottle or device.
 pub const CLINICAL_SET: &str = "nhs-clinical";
 
 /// Output formats of `ghg inventory`.
@@ -160,13 +162,12 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         }
     };
     let mut spend = Vec::new();
-    // Anaesthetic gases and inhalers: no DESNZ or SDU set prices them per kg, bottle or device.
-    if catalog.entry(CLINICAL_SET).is_some() && args.factors.as_deref() != Some(CLINICAL_SET) {
-        spend.push(sets.len() as u16);
-        sets.push(catalog.load(CLINICAL_SET)?);
-    }
     for name in &args.compute.spend_factors {
         if name.is_empty() || name == "none" {
+            continue;
+        }
+        // Already the activity set: searched first anyway.
+        if name == CLINICAL_SET && args.factors.as_deref() == Some(CLINICAL_SET) {
             continue;
         }
         match catalog.load(name) {
@@ -303,7 +304,7 @@ fn check_distinct(inputs: &[PathBuf]) -> Result<()> {
 }
 
 fn is_default_spend(name: &str) -> bool {
-    matches!(name, "defra-sic-2022" | "epa-sc-1.3")
+    matches!(name, CLINICAL_SET | "defra-sic-2022" | "epa-sc-1.3")
 }
 
 /// Shipped aliases, then the user's file on top (its names win): normalised name to the keys

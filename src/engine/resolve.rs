@@ -46,8 +46,8 @@ pub struct Resolver {
     pub sets: Vec<Arc<FactorSet>>,
     /// Activity set choice.
     pub edition: Edition,
-    /// Sets searched after the activity set, in order, by index into `sets`: the clinical set
-    /// (anaesthetic gases, inhalers) when shipped, then the spend sets.
+    /// Sets searched after the activity set, in order, by index into `sets` (`--spend-factors`:
+    /// by default the clinical set, then the spend sets).
     pub spend: Vec<u16>,
     /// Alias (as normalised by `factors::tables::normalise_name`) to the factor keys it may
     /// stand for, tried in order.

@@ -64,14 +64,7 @@ const CLINICAL: &str = "activity,quantity,unit\n\
                         0301011R0BEAIAP,1,inhaler\n";
 
 fn run_json(s: &Session, extra: &[&str]) -> serde_json::Value {
-    let mut args = vec![
-        "inventory",
-        "clinical.csv",
-        "--spend-factors",
-        "none",
-        "--format",
-        "json",
-    ];
+    let mut args = vec!["inventory", "clinical.csv", "--format", "json"];
     args.extend_from_slice(extra);
     let run = s.ghg(&args);
     assert_eq!(run.code, 0, "{}", run.stderr);
