@@ -67,7 +67,7 @@ pub fn run(args: &BridgeArgs) -> Result<Outcome> {
     let mut outcome = Outcome::Clean;
     for (run, side_a) in [(&a, true), (&b, false)] {
         for (what, ours, theirs) in disagreements(&br, side_a, &run.inventory) {
-            eprintln!(
+            crate::say!(
                 "warning: {}: the ledger's {what} is {} kg CO2e but inventory.json says {}",
                 run.name,
                 exact_string(ours),
@@ -77,7 +77,7 @@ pub fn run(args: &BridgeArgs) -> Result<Outcome> {
         }
     }
     if outcome == Outcome::Clean {
-        eprintln!(
+        crate::say!(
             "checked: both ledgers add to their inventory.json totals (total, scopes, categories, sites), and the parts add to the change on every line"
         );
     }

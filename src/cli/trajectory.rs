@@ -232,7 +232,7 @@ pub fn run(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Outcome> {
                             run.name,
                             style.label(r)
                         );
-                        eprintln!("warning: {n}");
+                        crate::say!("warning: {n}");
                         notes.push(n);
                     }
                 }
@@ -265,7 +265,7 @@ pub fn run(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             format!("{} kg CO2e as given", exact_string(total)),
         )
     } else {
-        eprintln!("no --baseline given: using the shipped example NHS trust's inventory, computed in-process");
+        crate::say!("no --baseline given: using the shipped example NHS trust's inventory, computed in-process");
         let lines = example_lines(global)?;
         let slices = from_ledger(&lines, &plan)?;
         let year = match asked_base {
@@ -327,7 +327,7 @@ pub fn run(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     actuals.sort_by_key(|a| a.year);
     for a in &actuals {
         if a.year < base_year || a.year > to {
-            eprintln!(
+            crate::say!(
                 "warning: --actual {}: its year {} is outside {} to {}, so it is listed but not drawn",
                 a.run,
                 style.label(a.year),
@@ -362,7 +362,7 @@ pub fn run(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             &d.join("macc.svg"),
             macc_svg(&report.macc, &report.plan)?.as_bytes(),
         )?;
-        eprintln!(
+        crate::say!(
             "wrote trajectory.json, trajectory.csv, trajectory.svg and macc.svg to {}",
             d.display()
         );
