@@ -161,19 +161,50 @@ impl Resolver {
 
     /// Looks up an activity in the row's set, then in the spend sets; aliases first.
     pub fn find(&self, set: u16, activity: &str) -> Option<FactorRef> {
+        self.find_for_unit(set, activity, None)
+    }
+
+    /// Looks up an activity as [`Resolver::find`] does; `SET:KEY` names a set of this run
+    /// and a key in it. Of an alias's keys, the first in the row's own `unit` wins (miles
+    /// take the published per-mile factor), then the first it converts to (gas in m3 takes
+    /// the per-m3 factor), else the first the set has.
+    pub fn find_for_unit(
+        &self,
+        set: u16,
+        activity: &str,
+        unit: Option<&Unit>,
+    ) -> Option<FactorRef> {
+        if let Some((set_id, key)) = activity.split_once(':') {
+            if let Some(s) = self.sets.iter().position(|s| s.id() == set_id.trim()) {
+                let i = self.sets[s].index_of(key.trim())?;
+                return Some(FactorRef {
+                    set: s as u16,
+                    index: i as u32,
+                });
+            }
+        }
         let alias = self
             .aliases
             .get(&crate::factors::tables::normalise_name(activity));
         let lookup = |s: u16| -> Option<FactorRef> {
             let fs = self.sets.get(s as usize)?;
-            let i = alias
-                .into_iter()
-                .flatten()
-                .find_map(|k| fs.index_of(k))
-                .or_else(|| fs.index_of(activity))?;
+            let (mut first, mut fits) = (None, None);
+            let keys = alias.into_iter().flatten().map(String::as_str);
+            for i in keys.chain([activity]).filter_map(|k| fs.index_of(k)) {
+                first.get_or_insert(i);
+                let Some(u) = unit else { break };
+                let funit = &fs.factors[i].unit;
+                if funit.name == u.name {
+                    fits = Some(i);
+                    break;
+                }
+                if fits.is_none() && conversion(u, funit).is_ok() {
+                    fits = Some(i);
+                }
+            }
             Some(FactorRef {
                 set: s,
-                index: i as u32,
+                index: fits.or(first)? as u32,
             })
         };
         lookup(set).or_else(|| self.spend.iter().find_map(|&s| lookup(s)))
@@ -196,19 +227,14 @@ impl Resolver {
         activity: &str,
         unit_text: &str,
     ) -> Result<Resolved, ResolveError> {
-        let Some(fref) = self.find(set, activity) else {
-            let set_name = self.sets.get(set as usize).map_or("", |s| s.id());
-            let hint = self.suggest(set, activity);
-            return Err(blame(Blame::Activity, format!(
-                "unknown activity {activity:?}: not a factor key, publisher ID or alias in {set_name}{}{}",
-                if self.spend.is_empty() { "" } else { " or the spend sets" },
-                if hint.is_empty() { String::new() } else { format!("; did you mean {}?", hint.join(", ")) }
-            )));
+        let row_unit = parse_unit(unit_text);
+        let Some(fref) = self.find_for_unit(set, activity, row_unit.as_ref()) else {
+            return Err(blame(Blame::Activity, self.unknown_activity(set, activity)));
         };
         let f = self.factor(fref);
         let fs = self.set(fref);
         let value = usable_value(fs, f).map_err(|r| blame(Blame::Activity, r))?;
-        let unit = parse_unit(unit_text).ok_or_else(|| {
+        let unit = row_unit.ok_or_else(|| {
             blame(
                 Blame::Unit,
                 format!("unknown unit {unit_text:?}; expected a unit such as kWh, litres, km, tonnes or GBP"),
@@ -271,31 +297,215 @@ impl Resolver {
 }
 
 impl Resolver {
-    /// Up to three aliases or keys close to a mistyped activity.
+    /// The reason an activity no set of the run has is rejected: what it is not, what it may
+    /// be (aliases spelled alike and a label search of the set in use), and how to find a key
+    /// and how to map one's own names.
+    fn unknown_activity(&self, set: u16, activity: &str) -> String {
+        let set_name = self
+            .sets
+            .get(set as usize)
+            .map_or("the row's set", |s| s.id());
+        let or_spend = if self.spend.is_empty() {
+            ""
+        } else {
+            " or the fallback sets"
+        };
+        let how = format!(
+            "find a key with `ghg factors show {set_name} WORDS`, or map your own names with \
+             --aliases FILE ([[alias]] tables with name and key)"
+        );
+        let norm = crate::factors::tables::normalise_name(activity);
+        if let Some(keys) = self.aliases.get(&norm) {
+            return format!(
+                "{activity:?} is an alias for {}, which {} publish{}; `ghg factors aliases \
+                 {norm}` shows the sets that have it (choose one with --factors or \
+                 --fallback-factors); or {how}",
+                keys.join(" or "),
+                if or_spend.is_empty() {
+                    set_name.to_string()
+                } else {
+                    format!("neither {set_name} nor the fallback sets")
+                },
+                if or_spend.is_empty() {
+                    "es no such factor"
+                } else {
+                    ""
+                }
+            );
+        }
+        if let Some((set_id, key)) = activity.split_once(':') {
+            let set_id = set_id.trim();
+            if self.sets.iter().any(|s| s.id() == set_id) {
+                return format!(
+                    "no factor {:?} in {set_id}; {}",
+                    key.trim(),
+                    how.replace(set_name, set_id)
+                );
+            }
+            if !set_id.is_empty() && !set_id.contains(' ') {
+                return format!(
+                    "{activity:?} names the set {set_id:?}, which this run does not use; add it \
+                     with --fallback-factors {set_id} (`ghg factors list` lists the sets)"
+                );
+            }
+        }
+        let hint = self.suggest(set, activity);
+        format!(
+            "unknown activity {activity:?}: not a factor key, publisher ID or alias in \
+             {set_name}{or_spend}{}; {how}",
+            if hint.is_empty() {
+                String::new()
+            } else {
+                format!("; did you mean {}?", hint.join(", "))
+            }
+        )
+    }
+
+    /// Up to three aliases spelled like the activity or sharing a word with it, then up to
+    /// three factors of the set whose labels hold its words. The label search runs once per
+    /// distinct name and set, however many rows repeat it.
     fn suggest(&self, set: u16, activity: &str) -> Vec<String> {
         // Edit distance costs length squared: nothing near a key is this long anyway.
         if activity.chars().count() > 100 {
             return Vec::new();
         }
-        let a = activity.to_lowercase();
-        let mut scored: Vec<(usize, String)> = self
+        let norm = crate::factors::tables::normalise_name(activity);
+        let words = search_words(&norm);
+        let mut aliases: Vec<(usize, usize, &str)> = self
             .aliases
             .keys()
-            .map(|k| (edit_distance(&a, k), format!("{k:?}")))
-            .filter(|(d, _)| *d <= 2.max(a.len() / 4))
+            .filter_map(|name| {
+                let shared = words
+                    .iter()
+                    .filter(|w| name.split(' ').any(|n| n == w.as_str()))
+                    .count();
+                let d = edit_distance(&norm, name);
+                // Short names are one slip from many others: one edit only.
+                let near = if norm.len() <= 5 {
+                    1
+                } else {
+                    (norm.len() / 4).min(3)
+                };
+                (shared > 0 || (d <= near && d < norm.len())).then_some((
+                    usize::MAX - shared,
+                    d,
+                    name.as_str(),
+                ))
+            })
+            .collect();
+        aliases.sort_unstable();
+        let mut out: Vec<String> = aliases
+            .iter()
+            .take(3)
+            .map(|(_, _, name)| {
+                let fs = self.sets.get(set as usize);
+                let keys = self
+                    .aliases
+                    .get(*name)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let hit = keys
+                    .iter()
+                    .find_map(|k| fs.and_then(|s| s.get(k)))
+                    .map(|f| format!("{} {}", f.key, f.label()));
+                let what = hit.unwrap_or_else(|| keys.first().cloned().unwrap_or_default());
+                format!("{name:?} ({what})")
+            })
             .collect();
         if let Some(fs) = self.sets.get(set as usize) {
-            scored.extend(
-                fs.factors
-                    .iter()
-                    .map(|f| (edit_distance(activity, &f.key), format!("{:?}", f.key)))
-                    .filter(|(d, _)| *d <= 2),
-            );
+            for hit in label_search(fs, &words) {
+                let key = hit.split(' ').next().unwrap_or_default();
+                if !out.iter().any(|o| o.contains(&format!("({key} "))) {
+                    out.push(hit);
+                }
+            }
         }
-        scored.sort();
-        scored.dedup_by(|x, y| x.1 == y.1);
-        scored.into_iter().take(3).map(|(_, s)| s).collect()
+        out
     }
+}
+
+/// Words of a name worth searching labels for: three letters or more, not filler.
+fn search_words(norm: &str) -> Vec<String> {
+    const FILLER: &[&str] = &["the", "and", "for", "with", "from", "total", "usage", "use"];
+    let mut words: Vec<String> = norm
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3 && !FILLER.contains(w))
+        .map(str::to_string)
+        .collect();
+    words.dedup();
+    words
+}
+
+/// Memo of label searches by set (its file's digest) and words; bounded so a column of
+/// distinct junk cannot grow it without end.
+type SearchMemo = std::sync::Mutex<HashMap<(String, Vec<String>), Vec<String>>>;
+
+fn search_memo() -> &'static SearchMemo {
+    static MEMO: std::sync::OnceLock<SearchMemo> = std::sync::OnceLock::new();
+    MEMO.get_or_init(Default::default)
+}
+
+/// Up to three published factors of `fs` whose labels hold the most of `words` (a word
+/// within one edit counts, for words of five letters or more), shortest label first, as
+/// `key (label)`.
+fn label_search(fs: &FactorSet, words: &[String]) -> Vec<String> {
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let memo_key = (fs.sha256.clone(), words.to_vec());
+    if let Some(hit) = search_memo()
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&memo_key).cloned())
+    {
+        return hit;
+    }
+    let mut scored: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, f) in fs.factors.iter().enumerate() {
+        if f.scope == Scope::Total || f.value().is_none() {
+            continue;
+        }
+        let label = f.label().to_lowercase();
+        let label_words: Vec<&str> = label
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let score: usize = words
+            .iter()
+            .map(|w| {
+                if label_words.iter().any(|l| l == w) {
+                    2
+                } else if w.len() >= 5
+                    && label_words
+                        .iter()
+                        .any(|l| l.len().abs_diff(w.len()) <= 1 && edit_distance(w, l) <= 1)
+                {
+                    1
+                } else {
+                    0
+                }
+            })
+            .sum();
+        if score > 0 {
+            scored.push((usize::MAX - score, label.len(), i));
+        }
+    }
+    scored.sort_unstable();
+    let found: Vec<String> = scored
+        .iter()
+        .take(3)
+        .map(|&(_, _, i)| {
+            let f = &fs.factors[i];
+            format!("{} ({}, per {})", f.key, f.label(), f.unit.name)
+        })
+        .collect();
+    if let Ok(mut m) = search_memo().lock() {
+        if m.len() >= 10_000 {
+            m.clear();
+        }
+        m.insert(memo_key, found.clone());
+    }
+    found
 }
 
 /// Levenshtein distance, for suggestions only.
