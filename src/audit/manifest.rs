@@ -116,8 +116,14 @@ pub struct RunOptions {
     /// `--residual-mix` (a value, or `SET:KEY`), if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub residual_mix: Option<String>,
-    /// `--spend-factors`, in order.
+    /// `--fallback-factors` (formerly `--spend-factors`), in order.
     pub spend_factors: Vec<String>,
+    /// `--column FIELD=HEADER` choices, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+    /// `--wide HEADER=ACTIVITY:UNIT` choices, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wide: Vec<String>,
 }
 
 impl RunOptions {
@@ -133,7 +139,13 @@ impl RunOptions {
         } else {
             self.spend_factors.join(",")
         };
-        a.extend(["--spend-factors".to_string(), spend]);
+        a.extend(["--fallback-factors".to_string(), spend]);
+        for c in &self.columns {
+            a.push(format!("--column={c}"));
+        }
+        for w in &self.wide {
+            a.push(format!("--wide={w}"));
+        }
         if let Some(p) = &self.aliases {
             a.extend(["--aliases".to_string(), p.clone()]);
         }

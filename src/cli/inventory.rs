@@ -2,7 +2,7 @@
 
 use super::output::{stdout, write_atomic};
 use super::{GlobalArgs, Outcome};
-use crate::activity::Input;
+use crate::activity::{Input, Layout};
 use crate::engine::{self, Edition, PriceIndex, Resolver, Sinks, LEDGER_HEADER};
 use crate::factors::{Catalog, FactorSet};
 use crate::inventory::Reject;
@@ -44,13 +44,30 @@ pub struct InventoryArgs {
 /// The options that decide the figures, shared by `inventory` and `compare`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ComputeArgs {
-    /// Spend factor sets searched after the activity set, in order.
+    /// Sets searched, in order, for rows the main set (--factors, or the DESNZ edition of the
+    /// row's period) has no factor for: spend sets, supplier, SDU or clinical sets; `none` for
+    /// none. A row may also name its set in a `factor_set` column or as SET:KEY in `activity`,
+    /// from the sets of the run.
     #[arg(
-        long = "spend-factors",
+        long = "fallback-factors",
         value_delimiter = ',',
-        default_value = "defra-sic-2022,epa-sc-1.3"
+        default_value = "defra-sic-2022,epa-sc-1.3",
+        value_name = "SETS"
     )]
     pub spend_factors: Vec<String>,
+    /// Old name of --fallback-factors, still read (with a warning).
+    #[arg(long = "spend-factors", value_delimiter = ',', hide = true)]
+    pub spend_factors_old: Option<Vec<String>>,
+    /// Name the column that holds a field, as FIELD=HEADER (repeatable): `--column
+    /// activity=Type --column quantity=Consumption`. Fields: activity, quantity, unit, site,
+    /// site_name, period, ref, supplier, amount, currency, price_year, market_factor, factor_set.
+    #[arg(long = "column", value_name = "FIELD=HEADER")]
+    pub columns: Vec<String>,
+    /// A wide layout's column: its header, the activity and the unit its cells are in
+    /// (repeatable): `--wide 'Electricity (MWh)=electricity:MWh'`. Headers with a known unit
+    /// in brackets (`Gas (kWh)`) need no mapping.
+    #[arg(long = "wide", value_name = "HEADER=ACTIVITY:UNIT")]
+    pub wide: Vec<String>,
     /// A TOML file of extra aliases, in the format of factors/aliases.toml (`[[alias]]` tables
     /// with `name` and `key`); its names take precedence over the shipped ones.
     #[arg(long)]
@@ -66,6 +83,19 @@ pub struct ComputeArgs {
     /// set in --factors-dir). A set's own factor keyed `residual-mix` is used when this is absent.
     #[arg(long, value_name = "VALUE|SET:KEY")]
     pub residual_mix: Option<String>,
+}
+
+/// The warning for the old name of `--fallback-factors`.
+pub const SPEND_FACTORS_RENAMED: &str =
+    "--spend-factors is now --fallback-factors (sets searched, in order, after the main one); the old name still works";
+
+impl ComputeArgs {
+    /// The fallback sets, in order, under their new or old option name.
+    pub fn fallback_sets(&self) -> &[String] {
+        self.spend_factors_old
+            .as_deref()
+            .unwrap_or(&self.spend_factors)
+    }
 }
 
 /// Output formats of `ghg inventory`.
@@ -105,6 +135,8 @@ pub struct Prepared {
     pub inputs: Vec<Input>,
     /// Notes on choices made.
     pub notes: Vec<String>,
+    /// How the input files are laid out (`--column`, `--wide`).
+    pub layout: Layout,
 }
 
 /// Builds the resolver and inputs from the arguments.
@@ -143,7 +175,8 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         }
     };
     let mut spend = Vec::new();
-    for name in &args.compute.spend_factors {
+    let layout = Layout::parse(&args.compute.columns, &args.compute.wide)?;
+    for name in args.compute.fallback_sets() {
         if name.is_empty() || name == "none" {
             continue;
         }
@@ -209,6 +242,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         resolver,
         inputs,
         notes,
+        layout,
     })
 }
 
@@ -326,6 +360,9 @@ pub fn load_deflators(gbp: Deflator) -> Result<BTreeMap<String, PriceIndex>> {
 pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let catalog = global.catalog()?;
     let prepared = prepare(args, &catalog)?;
+    if args.compute.spend_factors_old.is_some() {
+        eprintln!("warning: {SPEND_FACTORS_RENAMED}");
+    }
     if args.inputs.is_empty() {
         eprintln!(
             "no input files given: running the shipped example NHS trust (examples/nhs-trust/)"
@@ -365,7 +402,14 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             ledger: ledger_w.take(),
             rejects: Some(&mut reject_fn),
         };
-        pool.install(|| engine::run(prepared.inputs.clone(), &prepared.resolver, sinks))?
+        pool.install(|| {
+            engine::run_with(
+                prepared.inputs.clone(),
+                &prepared.layout,
+                &prepared.resolver,
+                sinks,
+            )
+        })?
     };
     let inv = &result.inventory;
     let mut notes = prepared.notes.clone();

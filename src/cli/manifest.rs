@@ -108,8 +108,10 @@ pub fn options(
         inputs,
         no_upstream: compute.no_upstream,
         residual_mix: compute.residual_mix.clone(),
+        columns: compute.columns.clone(),
+        wide: compute.wide.clone(),
         spend_factors: compute
-            .spend_factors
+            .fallback_sets()
             .iter()
             .filter(|s| !s.is_empty() && *s != "none")
             .cloned()

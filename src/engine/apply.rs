@@ -426,8 +426,8 @@ pub fn apply_chunk(
             Err(r) => rejects.push(Reject {
                 file: file.to_string(),
                 line,
-                column: r.column.map_or(0, |c| c as u64 + 1),
-                value: r.value,
+                column: r.column.map_or(0, |c| source_column(rec, cols, c)),
+                value: crate::activity::shorten(&r.value).into_owned(),
                 reason: r.reason,
             }),
         }
@@ -467,7 +467,23 @@ pub fn apply_chunk(
     }
 }
 
-/// A record's fields decoded from Windows-1252 into UTF-8, position kept.
+/// The column (from 1) a field came from: a wide layout's added fields (activity, quantity,
+/// unit) are the cell whose header and value they were read from.
+fn source_column(rec: &csv::ByteRecord, cols: &Columns, field: usize) -> u64 {
+    if cols.synthetic > 0 && field >= cols.width && field < cols.width + cols.synthetic {
+        let origin = rec
+            .get(cols.width + 3)
+            .and_then(|f| std::str::from_utf8(f).ok())
+            .and_then(|s| s.parse::<u64>().ok());
+        if let Some(c) = origin {
+            return c + 1;
+        }
+    }
+    field as u64 + 1
+}
+
+/// A record's fields decoded from Windows-1252 into UTF-8, position kept; fields that are
+/// valid UTF-8 already are kept as they are (one Latin-1 byte must not re-decode its row).
 fn windows_1252(rec: &csv::ByteRecord) -> csv::ByteRecord {
     // 0x80-0x9F differ from Latin-1; the rest of the upper half maps to U+00A0..U+00FF.
     const HIGH: [char; 32] = [
@@ -477,6 +493,10 @@ fn windows_1252(rec: &csv::ByteRecord) -> csv::ByteRecord {
     ];
     let mut out = csv::ByteRecord::new();
     for field in rec.iter() {
+        if std::str::from_utf8(field).is_ok() {
+            out.push_field(field);
+            continue;
+        }
         let text: String = field
             .iter()
             .map(|&b| match b {

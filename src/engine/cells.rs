@@ -2,7 +2,7 @@
 //! field, the value and what was expected.
 
 use super::resolve::Resolved;
-use crate::activity::{parse_amount, Columns, Period};
+use crate::activity::{parse_amount, parse_amount_decimal_comma, Columns, Period};
 use crate::factors::{Factor, Scope};
 use crate::num::parse_decimal;
 use rust_decimal::Decimal;
@@ -39,7 +39,7 @@ pub(super) fn check_width(rec: &csv::ByteRecord, c: &Columns) -> Result<(), RowR
     match rec
         .iter()
         .enumerate()
-        .skip(c.width)
+        .skip(c.width + c.synthetic)
         .find(|(_, f)| !f.trim_ascii().is_empty())
     {
         None => Ok(()),
@@ -69,7 +69,7 @@ pub(super) fn read_period<'r>(
         reject(
             c.period,
             text,
-            "not a period; expected 2024, 2024-05, 2024-05-31 or 2024/25",
+            "not a period; expected 2024, 2024-05, 2024-05-31, 2024/25, Q1 2024/25 or an Excel date",
         )
     })?;
     Ok((Some(p), text))
@@ -83,6 +83,11 @@ pub(super) fn read_quantity<'r>(
 ) -> Result<(Decimal, Option<usize>, &'r str), RowReject> {
     let qty_text = field(rec, c.quantity)?;
     let amount_text = field(rec, c.amount)?;
+    let parse_amount = if c.decimal_comma {
+        parse_amount_decimal_comma
+    } else {
+        parse_amount
+    };
     let (qty, col, unit) = if !qty_text.is_empty() || amount_text.is_empty() {
         let (q, sign) = parse_amount(qty_text).map_err(|e| {
             let what = if qty_text.is_empty() {
