@@ -137,6 +137,9 @@ pub struct Columns {
     pub synthetic: usize,
     /// The file's decimal mark is a comma (`;`-separated files, as European Excel saves).
     pub decimal_comma: bool,
+    /// Spend rows refused before reading, by line: credit notes that net below zero against
+    /// the invoices of their supplier, category and period, with the reason.
+    pub credit_rejects: std::collections::BTreeMap<u64, String>,
 }
 
 /// A header name as compared: lower case, trimmed, spaces and hyphens as underscores.

@@ -6,8 +6,9 @@ use super::{shorten, Columns, Layout, LAYOUTS_WANTED};
 use crate::factors::hex_digest;
 use crate::inventory::Reject;
 use crate::{Error, Position, Result};
+use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, Read};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -247,6 +248,8 @@ pub struct ChunkReader {
     next_input: usize,
     spare: Vec<Vec<csv::ByteRecord>>,
     layout: Layout,
+    /// Reading a file ahead to net its credit notes: no netting within.
+    prescan: bool,
 }
 
 /// A CSV reader with the project's settings over any bytes.
@@ -349,6 +352,7 @@ impl ChunkReader {
             next_input: 0,
             spare: Vec::new(),
             layout,
+            prescan: false,
         }
     }
 
@@ -508,6 +512,10 @@ impl ChunkReader {
                 }
             }
         };
+        let mut columns = columns;
+        if columns.amount.is_some() && !self.prescan && input != Input::Stdin {
+            columns.credit_rejects = net_credit_notes(&input, &self.layout)?;
+        }
         self.files[idx].columns = columns.clone();
         self.current = Some(OpenFile {
             index: idx,
@@ -605,6 +613,66 @@ impl ChunkReader {
             self.spare.push(buf);
         }
     }
+}
+
+/// Spend rows netted by supplier, category (activity) and period: the lines of every group
+/// whose credit notes (negative amounts) bring it below zero, each with the reason naming
+/// the group's lines. Reads the file once ahead (standard input cannot be read twice).
+fn net_credit_notes(input: &Input, layout: &Layout) -> Result<BTreeMap<u64, String>> {
+    type Group = (Decimal, Vec<(u64, Decimal)>, bool);
+    let mut ahead = ChunkReader::with_layout(vec![input.clone()], layout.clone());
+    ahead.prescan = true;
+    let mut groups: BTreeMap<(String, String, String), Group> = BTreeMap::new();
+    while let Some(chunk) = ahead.next_chunk()? {
+        let c = &chunk.columns;
+        let text = |rec: &csv::ByteRecord, col: Option<usize>| -> String {
+            col.and_then(|i| rec.get(i))
+                .map(|f| String::from_utf8_lossy(f).trim().to_string())
+                .unwrap_or_default()
+        };
+        for rec in chunk.records() {
+            if !text(rec, c.quantity).is_empty() {
+                continue;
+            }
+            let amount = text(rec, c.amount);
+            let parsed = if c.decimal_comma {
+                super::parse_amount_decimal_comma(&amount)
+            } else {
+                super::parse_amount(&amount)
+            };
+            let Ok((v, _)) = parsed else { continue };
+            let period = text(rec, c.period);
+            let period = super::Period::parse(&period).map_or(period, |p| p.to_string());
+            let key = (text(rec, c.supplier), text(rec, c.activity), period);
+            let g = groups
+                .entry(key)
+                .or_insert((Decimal::ZERO, Vec::new(), false));
+            g.0 = g.0.checked_add(v).unwrap_or(g.0);
+            g.1.push((rec.position().map_or(0, |p| p.line()), v));
+            g.2 |= v.is_sign_negative() && !v.is_zero();
+        }
+    }
+    let mut out = BTreeMap::new();
+    for ((supplier, activity, period), (net, lines, credit)) in groups {
+        if !credit || !net.is_sign_negative() || net.is_zero() {
+            continue;
+        }
+        let list: Vec<String> = lines
+            .iter()
+            .map(|(l, v)| format!("line {l} ({})", crate::num::exact_string(*v)))
+            .collect();
+        let reason = format!(
+            "credit notes exceed the invoices they net against: supplier {supplier:?}, \
+             {activity:?}, period {period:?}: {} net to {}; a credit note is netted against \
+             invoices of the same supplier, category and period: check its period and supplier",
+            list.join(" and "),
+            crate::num::exact_string(net)
+        );
+        for (l, _) in lines {
+            out.insert(l, reason.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// A raw record to the records the engine reads: a runaway quote's record is refused and

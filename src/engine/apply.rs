@@ -134,6 +134,10 @@ impl Work<'_> {
     fn row(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<(), RowReject> {
         let c = self.cols;
         check_width(rec, c)?;
+        if let Some(reason) = c.credit_rejects.get(&line) {
+            let amount = field(rec, c.amount)?;
+            return Err(reject(c.amount, amount, reason.clone()));
+        }
         let activity = field(rec, c.activity)?;
         if activity.is_empty() {
             return Err(reject(

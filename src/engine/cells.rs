@@ -5,6 +5,7 @@ use super::resolve::Resolved;
 use crate::activity::{parse_amount, parse_amount_decimal_comma, Columns, Period};
 use crate::factors::{Factor, Scope};
 use crate::num::parse_decimal;
+use crate::units::Dimension;
 use rust_decimal::Decimal;
 
 pub(super) struct RowReject {
@@ -128,7 +129,24 @@ pub(super) fn read_quantity<'r>(
         } else {
             sign.unwrap_or("GBP")
         };
-        (q, c.amount, unit)
+        // `amount` is money: a currency column saying kWh is a mistake, never energy.
+        if let Some(u) = crate::units::parse_unit(unit) {
+            if !matches!(u.dimension, Dimension::Gbp | Dimension::Usd) {
+                return Err(reject(
+                    c.currency.or(c.amount),
+                    unit,
+                    format!(
+                        "amount is money, but its currency {unit:?} is a unit of {}, not money; put \
+             {amount_text} {unit} in the quantity and unit columns, or give a currency \
+             (GBP, USD)",
+                        u.dimension.base_name()
+                    ),
+                ));
+            }
+        }
+        // A negative amount is a credit note, netted against its invoices (the reader has
+        // refused any that net below zero).
+        return Ok((q, c.amount, unit));
     };
     if qty.is_sign_negative() && !qty.is_zero() {
         return Err(reject(

@@ -300,7 +300,10 @@ impl Resolver {
     /// The reason an activity no set of the run has is rejected: what it is not, what it may
     /// be (aliases spelled alike and a label search of the set in use), and how to find a key
     /// and how to map one's own names.
-    fn unknown_activity(&self, set: u16, activity: &str) -> String {
+    fn unknown_activity(&self, set: u16, full: &str) -> String {
+        // A cell of any length is named by its first characters only.
+        let shown = crate::activity::shorten(full);
+        let activity: &str = &shown;
         let set_name = self
             .sets
             .get(set as usize)
@@ -314,7 +317,7 @@ impl Resolver {
             "find a key with `ghg factors show {set_name} WORDS`, or map your own names with \
              --aliases FILE ([[alias]] tables with name and key)"
         );
-        let norm = crate::factors::tables::normalise_name(activity);
+        let norm = crate::factors::tables::normalise_name(full);
         if let Some(keys) = self.aliases.get(&norm) {
             return format!(
                 "{activity:?} is an alias for {}, which {} publish{}; `ghg factors aliases \
@@ -349,7 +352,7 @@ impl Resolver {
                 );
             }
         }
-        let hint = self.suggest(set, activity);
+        let hint = self.suggest(set, full);
         format!(
             "unknown activity {activity:?}: not a factor key, publisher ID or alias in \
              {set_name}{or_spend}{}; {how}",

@@ -3,6 +3,7 @@
 mod util;
 
 mod factors;
+mod input;
 mod inventory;
 
 mod audit;

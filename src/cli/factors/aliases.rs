@@ -34,13 +34,29 @@ pub fn run(args: &AliasesArgs, global: &GlobalArgs) -> Result<Outcome> {
         .flat_map(|w| w.split_whitespace())
         .map(str::to_lowercase)
         .collect();
-    let found: Vec<&Alias> = all
+    // The name asked for first, then names holding the words, then notes that mention them.
+    let phrase = words.join(" ");
+    let mut found: Vec<(u8, &Alias)> = all
         .iter()
-        .filter(|a| {
-            let hay = format!("{} {}", a.name, a.note).to_lowercase();
-            words.iter().all(|w| hay.contains(w.as_str()))
+        .filter_map(|a| {
+            let note = a.note.to_lowercase();
+            let rank = if a.name == phrase {
+                0
+            } else if words.iter().all(|w| a.name.contains(w.as_str())) {
+                1
+            } else if words
+                .iter()
+                .all(|w| a.name.contains(w.as_str()) || note.contains(w.as_str()))
+            {
+                2
+            } else {
+                return None;
+            };
+            Some((rank, a))
         })
         .collect();
+    found.sort_by_key(|(rank, _)| *rank);
+    let found: Vec<&Alias> = found.into_iter().map(|(_, a)| a).collect();
     if found.is_empty() {
         return Err(Error::usage(format!(
             "no alias name or note contains all of: {}; `ghg factors aliases` lists them all, \
