@@ -434,6 +434,37 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             }
         }
     }
+    // Location-based scope 2 takes the grid average; a supplier's tariff (a supplier-specific
+    // set, a zero-carbon tariff) belongs in market_factor, or it silently replaces the grid.
+    let mut not_grid: Vec<String> = inv
+        .groups
+        .keys()
+        .filter(|k| k.class == crate::inventory::ScopeClass::Two && k.upstream_of.is_none())
+        .filter(|k| {
+            let set = prepared.resolver.sets.iter().find(|s| s.id() == &*k.set);
+            let supplier = set.is_some_and(|s| {
+                s.quality() == crate::factors::DataQuality::SupplierSpecific
+            });
+            let zero = set
+                .and_then(|s| s.get(&k.factor))
+                .and_then(|f| f.kg_co2e)
+                .is_some_and(|v| v.is_zero());
+            supplier || zero
+        })
+        .map(|k| format!("{}:{}", k.set, k.factor))
+        .collect();
+    not_grid.sort();
+    not_grid.dedup();
+    if !not_grid.is_empty() {
+        let n = format!(
+            "location-based scope 2 is priced by {}, not a grid-average factor (DESNZ or SDU UK \
+             electricity); give a supplier's or tariff's factor in a market_factor column, where \
+             it prices market-based scope 2",
+            not_grid.join(", ")
+        );
+        eprintln!("warning: {n}");
+        notes.push(n);
+    }
     if inv.rows.spend_undated > 0 {
         let n = format!(
             "{} spend row(s) had neither price_year nor period: taken to be in the factor's price year",

@@ -148,10 +148,27 @@ impl Work<'_> {
         }
         let (period, period_text) = read_period(rec, c)?;
         let (qty, qty_col, unit_text) = read_quantity(rec, c)?;
-        // A period no DESNZ edition covers can still price a spend row: try the spend sets.
-        let (set, no_edition) = match self.resolver.activity_set(period) {
-            Ok(s) => (s, None),
-            Err(reason) => (NO_SET, Some(reason)),
+        // A row may name its set (`factor_set`); else the run's choice for its period. A
+        // period no DESNZ edition covers can still price a spend row: try the spend sets.
+        let set_text = field(rec, c.factor_set)?;
+        let (set, no_edition) = if !set_text.is_empty() {
+            let i = self.resolver.set_index(set_text).ok_or_else(|| {
+                reject(
+                    c.factor_set,
+                    set_text,
+                    format!(
+                        "no factor set {set_text:?} in this run; add it with --fallback-factors \
+                         {set_text} (the run has {})",
+                        self.resolver.set_ids().join(", ")
+                    ),
+                )
+            })?;
+            (i, None)
+        } else {
+            match self.resolver.activity_set(period) {
+                Ok(s) => (s, None),
+                Err(reason) => (NO_SET, Some(reason)),
+            }
         };
         let site_text = field(rec, c.site)?;
         let reference = field(rec, c.reference)?;

@@ -210,6 +210,25 @@ impl Resolver {
         lookup(set).or_else(|| self.spend.iter().find_map(|&s| lookup(s)))
     }
 
+    /// The index of the set with this id among the run's sets.
+    pub fn set_index(&self, id: &str) -> Option<u16> {
+        self.sets
+            .iter()
+            .position(|s| s.id() == id.trim())
+            .map(|i| i as u16)
+    }
+
+    /// The ids of the run's sets, each once, in order.
+    pub fn set_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = Vec::new();
+        for s in &self.sets {
+            if !ids.contains(&s.id()) {
+                ids.push(s.id());
+            }
+        }
+        ids
+    }
+
     /// The factor behind a reference.
     pub fn factor(&self, r: FactorRef) -> &Factor {
         &self.sets[r.set as usize].factors[r.index as usize]

@@ -424,3 +424,47 @@ fn a_huge_cell_is_not_echoed_whole() {
         &run.stderr[..run.stderr.len().min(2000)]
     );
 }
+
+#[test]
+fn rows_choose_their_set_and_a_tariff_pricing_location_based_scope_2_is_warned() {
+    let s = Session::new();
+    s.write(
+        "sup/green.toml",
+        "[set]\nid = \"green-tariff\"\npublisher = \"Green Power Ltd\"\nedition = 2024\n\
+         period = \"2024\"\nvalid_from = \"2024-01-01\"\nvalid_to = \"2024-12-31\"\n\
+         title = \"Green Power Ltd renewable tariff\"\nlicence = \"supplier\"\ngwp = \"AR5\"\n\
+         kind = \"activity\"\nquality = \"supplier-specific\"\n\n[[factor]]\nkey = \"renewable\"\n\
+         scope = \"2\"\nlabels = [\"Electricity\", \"Renewable tariff\"]\nunit = \"kWh\"\n\
+         kg_co2e = \"0\"\n",
+    );
+    s.write(
+        "rows.csv",
+        "activity,quantity,unit,factor_set\nrenewable,1000,kWh,\nelectricity,100,kWh,desnz-2025\n\
+         desnz-2025:7_400_4000_5,10,kWh,\nelectricity,10,kWh,desnz-2019\n",
+    );
+    let run = s.ghg(&[
+        "--factors-dir",
+        "sup",
+        "inventory",
+        "rows.csv",
+        "--factors",
+        "green-tariff",
+        "--spend-factors",
+        "desnz-2025",
+        "--no-upstream",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let j = run.json();
+    assert_eq!(j["rows"]["used"], 3);
+    // 0 for the tariff, then (100 + 10) kWh x 0.177 from desnz-2025 by column and by SET:KEY.
+    assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "19.47");
+    for want in [
+        "warning: --spend-factors is now --fallback-factors",
+        "warning: location-based scope 2 is priced by green-tariff:renewable, not a grid-average factor",
+        "rejected: rows.csv:5:4: no factor set \"desnz-2019\" in this run; add it with --fallback-factors desnz-2019 (the run has green-tariff, desnz-2025)",
+    ] {
+        assert!(run.stderr.contains(want), "{want}\n{}", run.stderr);
+    }
+}
