@@ -442,9 +442,8 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         .filter(|k| k.class == crate::inventory::ScopeClass::Two && k.upstream_of.is_none())
         .filter(|k| {
             let set = prepared.resolver.sets.iter().find(|s| s.id() == &*k.set);
-            let supplier = set.is_some_and(|s| {
-                s.quality() == crate::factors::DataQuality::SupplierSpecific
-            });
+            let supplier =
+                set.is_some_and(|s| s.quality() == crate::factors::DataQuality::SupplierSpecific);
             let zero = set
                 .and_then(|s| s.get(&k.factor))
                 .and_then(|f| f.kg_co2e)

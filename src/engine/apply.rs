@@ -44,6 +44,7 @@ pub const LEDGER_HEADER: &[&str] = &[
     "deflator",
     "deflator_from",
     "deflator_to",
+    "site_name",
 ];
 
 /// What one chunk produced.
@@ -254,6 +255,7 @@ impl Work<'_> {
                 qty,
                 unit: unit_text,
                 site: site_text,
+                site_name: field(rec, c.site_name)?,
                 period,
                 reference,
                 supplier,
@@ -348,7 +350,7 @@ impl Work<'_> {
                 .category()
                 .map(|c| c.to_string())
                 .unwrap_or_default();
-            let record: [&str; 27] = [
+            let record: [&str; 28] = [
                 self.file,
                 &line_s,
                 row.activity,
@@ -380,6 +382,7 @@ impl Work<'_> {
                 series,
                 &defl_from_s,
                 &defl_to_s,
+                row.site_name,
             ];
             w.write_record(record)?;
         }
@@ -394,6 +397,7 @@ struct LedgerRow<'a> {
     qty: Decimal,
     unit: &'a str,
     site: &'a str,
+    site_name: &'a str,
     period: Option<Period>,
     reference: &'a str,
     supplier: &'a str,

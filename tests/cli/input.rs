@@ -374,7 +374,17 @@ fn a_header_naming_a_column_twice_is_an_error() {
         "n.csv",
         "site code,site name,activity,quantity,unit\nRX1,Royal,7_400_4000_5,1,kWh\n",
     );
-    assert_eq!(mini(&s, &["n.csv"], &[]).code, 0);
+    assert_eq!(mini(&s, &["n.csv"], &["--out", "o"]).code, 0);
+    let ledger = s.read("o/ledger.csv");
+    assert!(ledger
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",deflator_to,site_name"));
+    assert!(
+        ledger.lines().nth(1).unwrap().ends_with(",Royal"),
+        "{ledger}"
+    );
 }
 
 #[test]
