@@ -348,9 +348,14 @@ pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// A cell of a file whose decimal mark is the comma (`;`-separated, as European Excel saves
 /// CSV): `100,5` is 100.5 and `1.234,50` is 1234.5. A text that reads two ways (`1,234`,
-/// `1.234`: a thousand or one) is refused rather than guessed: never a silent 1000x.
+/// `1.234`: a thousand or one) is refused rather than guessed: never a silent 1000x. An amount
+/// with a pound or dollar sign is read the UK way (`£1,000` is a thousand pounds).
 pub fn parse_amount_decimal_comma(text: &str) -> Result<(Decimal, Option<&'static str>), NumError> {
     let t = text.trim();
+    // A pound or dollar sign says the number is written the UK or US way (`£1,000.50`).
+    if t.contains(['£', '$']) {
+        return parse_amount(t);
+    }
     let digits_after = |s: &str, mark: char| {
         s.rsplit_once(mark)
             .map(|(_, b)| b.len() == 3 && b.bytes().all(|c| c.is_ascii_digit()))
@@ -497,5 +502,6 @@ mod tests {
         assert_eq!(p("1.234"), Err(NumError::Ambiguous));
         assert_eq!(p("12.34,5"), Err(NumError::Invalid));
         assert_eq!(p("1,2,3"), Err(NumError::Invalid));
+        assert_eq!(p("£1,000"), Ok(d("1000")));
     }
 }

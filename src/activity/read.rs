@@ -131,6 +131,9 @@ impl<R: Read> Read for BareCrToLf<R> {
         if n == 0 {
             return Ok(0);
         }
+        if !buf[..n].contains(&b'\r') {
+            return Ok(n);
+        }
         for i in 0..n - 1 {
             if buf[i] == b'\r' && buf[i + 1] != b'\n' {
                 buf[i] = b'\n';

@@ -103,6 +103,9 @@ pub struct FileEntry {
 pub struct RunOptions {
     /// `--aliases FILE`.
     pub aliases: Option<String>,
+    /// `--column FIELD=HEADER` choices, in order (keys stay in sorted order).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
     /// `--deflator` (`cpi`, `gdp`).
     pub deflator: String,
     /// `--factors`: a set id or a path to a `.toml` file; `None` for the edition by period.
@@ -118,9 +121,6 @@ pub struct RunOptions {
     pub residual_mix: Option<String>,
     /// `--fallback-factors` (formerly `--spend-factors`), in order.
     pub spend_factors: Vec<String>,
-    /// `--column FIELD=HEADER` choices, in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub columns: Vec<String>,
     /// `--wide HEADER=ACTIVITY:UNIT` choices, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub wide: Vec<String>,
@@ -338,7 +338,7 @@ mod tests {
                 "inventory",
                 "--factors",
                 "sets/mini.toml",
-                "--spend-factors",
+                "--fallback-factors",
                 "none",
                 "--deflator",
                 "cpi",

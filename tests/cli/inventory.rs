@@ -616,7 +616,7 @@ fn review_findings_on_messy_files() {
         "{}",
         run.stderr
     );
-    assert_eq!(run.json()["notes"].as_array().unwrap().len(), 2);
+    assert_eq!(run.json()["notes"].as_array().unwrap().len(), 1);
     // A column given twice cannot be read: which is meant? Exit 2, naming it.
     s.write(
         "twice.csv",
