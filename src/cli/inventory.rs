@@ -16,7 +16,8 @@ use std::sync::Arc;
 /// Compute a GHG Protocol scope 1, 2 (location and market) and 3 inventory from activity CSVs.
 #[derive(Debug, Clone, clap::Args)]
 pub struct InventoryArgs {
-    /// Activity CSV files, or `-` for standard input [default: the shipped example NHS trust].
+    /// Activity files (CSV, .xlsx, .xlsm, .xls, .ods; `book.xlsx#Sheet` for a sheet), or `-`
+    /// for standard input [default: the shipped example NHS trust].
     pub inputs: Vec<PathBuf>,
     /// Factor set for activity rows [default: the DESNZ edition of each row's period].
     #[arg(long)]
@@ -476,6 +477,14 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         for w in f.columns.warnings() {
             eprintln!("warning: {}: {w}", f.name);
             notes.push(format!("{}: {w}", f.name));
+        }
+        if f.rows_without_figures > 0 {
+            let n = format!(
+                "{}: {} row(s) have no figure in any activity column (read as nothing used)",
+                f.name, f.rows_without_figures
+            );
+            eprintln!("warning: {n}");
+            notes.push(n);
         }
         if f.records == 0 {
             eprintln!("warning: {}: a header but no data rows", f.name);

@@ -401,12 +401,16 @@ impl Resolver {
                     .iter()
                     .filter(|w| name.split(' ').any(|n| n == w.as_str()))
                     .count();
-                let d = edit_distance(&norm, name);
                 // Short names are one slip from many others: one edit only.
                 let near = if norm.len() <= 5 {
                     1
                 } else {
                     (norm.len() / 4).min(3)
+                };
+                let d = if norm.len().abs_diff(name.len()) <= near {
+                    edit_distance(&norm, name)
+                } else {
+                    usize::MAX
                 };
                 (shared > 0 || (d <= near && d < norm.len())).then_some((
                     usize::MAX - shared,
@@ -467,9 +471,60 @@ fn search_memo() -> &'static SearchMemo {
     MEMO.get_or_init(Default::default)
 }
 
+/// The words of a set's labels, each with the published factors whose label holds it: built
+/// once per set, so a label search looks words up instead of reading every label.
+struct LabelIndex {
+    words: HashMap<String, Vec<u32>>,
+    /// The words by first letter and length, for near spellings.
+    shapes: HashMap<(char, usize), Vec<String>>,
+    label_len: Vec<usize>,
+}
+
+fn label_index(fs: &FactorSet) -> Arc<LabelIndex> {
+    type Indexes = std::sync::Mutex<HashMap<String, Arc<LabelIndex>>>;
+    static INDEXES: std::sync::OnceLock<Indexes> = std::sync::OnceLock::new();
+    let all = INDEXES.get_or_init(Default::default);
+    if let Some(hit) = all.lock().ok().and_then(|m| m.get(&fs.sha256).cloned()) {
+        return hit;
+    }
+    let mut words: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut label_len = Vec::with_capacity(fs.factors.len());
+    for (i, f) in fs.factors.iter().enumerate() {
+        let label = f.label().to_lowercase();
+        label_len.push(label.len());
+        if f.scope == Scope::Total || f.value().is_none() {
+            continue;
+        }
+        for w in label.split(|c: char| !c.is_alphanumeric()) {
+            if w.is_empty() {
+                continue;
+            }
+            let list = words.entry(w.to_string()).or_default();
+            if list.last() != Some(&(i as u32)) {
+                list.push(i as u32);
+            }
+        }
+    }
+    let mut shapes: HashMap<(char, usize), Vec<String>> = HashMap::new();
+    for w in words.keys() {
+        if let Some(c) = w.chars().next() {
+            shapes.entry((c, w.len())).or_default().push(w.clone());
+        }
+    }
+    let index = Arc::new(LabelIndex {
+        words,
+        shapes,
+        label_len,
+    });
+    if let Ok(mut m) = all.lock() {
+        m.insert(fs.sha256.clone(), index.clone());
+    }
+    index
+}
+
 /// Up to three published factors of `fs` whose labels hold the most of `words` (a word
 /// within one edit counts, for words of five letters or more), shortest label first, as
-/// `key (label)`.
+/// `key (label, per unit)`.
 fn label_search(fs: &FactorSet, words: &[String]) -> Vec<String> {
     if words.is_empty() {
         return Vec::new();
@@ -482,42 +537,45 @@ fn label_search(fs: &FactorSet, words: &[String]) -> Vec<String> {
     {
         return hit;
     }
-    let mut scored: Vec<(usize, usize, usize)> = Vec::new();
-    for (i, f) in fs.factors.iter().enumerate() {
-        if f.scope == Scope::Total || f.value().is_none() {
+    let index = label_index(fs);
+    let mut score: HashMap<u32, usize> = HashMap::new();
+    for w in words {
+        if let Some(list) = index.words.get(w) {
+            for &i in list {
+                *score.entry(i).or_default() += 2;
+            }
             continue;
         }
-        let label = f.label().to_lowercase();
-        let label_words: Vec<&str> = label
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
+        if w.len() < 5 {
+            continue;
+        }
+        let Some(first) = w.chars().next() else {
+            continue;
+        };
+        let mut near: Vec<u32> = (w.len() - 1..=w.len() + 1)
+            .filter_map(|len| index.shapes.get(&(first, len)))
+            .flatten()
+            .filter(|l| edit_distance(w, l) <= 1)
+            .filter_map(|l| index.words.get(l))
+            .flatten()
+            .copied()
             .collect();
-        let score: usize = words
-            .iter()
-            .map(|w| {
-                if label_words.iter().any(|l| l == w) {
-                    2
-                } else if w.len() >= 5
-                    && label_words
-                        .iter()
-                        .any(|l| l.len().abs_diff(w.len()) <= 1 && edit_distance(w, l) <= 1)
-                {
-                    1
-                } else {
-                    0
-                }
-            })
-            .sum();
-        if score > 0 {
-            scored.push((usize::MAX - score, label.len(), i));
+        near.sort_unstable();
+        near.dedup();
+        for i in near {
+            *score.entry(i).or_default() += 1;
         }
     }
+    let mut scored: Vec<(usize, usize, u32)> = score
+        .into_iter()
+        .map(|(i, s)| (usize::MAX - s, index.label_len[i as usize], i))
+        .collect();
     scored.sort_unstable();
     let found: Vec<String> = scored
         .iter()
         .take(3)
         .map(|&(_, _, i)| {
-            let f = &fs.factors[i];
+            let f = &fs.factors[i as usize];
             format!("{} ({}, per {})", f.key, f.label(), f.unit.name)
         })
         .collect();
