@@ -125,7 +125,7 @@ fn every_everyday_word_resolves_in_every_desnz_edition() {
             if unpublished {
                 let e = got.unwrap_err();
                 assert!(
-                    e.contains(&format!("{:?} is an alias for", word)) && e.contains(&id),
+                    e.contains(&format!("alias {:?} stands for", word)) && e.contains(&id),
                     "{id} {word}: {e}"
                 );
             } else {

@@ -124,6 +124,9 @@ pub struct RunOptions {
     /// `--wide HEADER=ACTIVITY:UNIT` choices, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub wide: Vec<String>,
+    /// `--gwp` (`ar4`, `ar5`, `ar6`), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gwp: Option<String>,
 }
 
 impl RunOptions {
@@ -155,6 +158,9 @@ impl RunOptions {
         }
         if let Some(r) = &self.residual_mix {
             a.extend(["--residual-mix".to_string(), r.clone()]);
+        }
+        if let Some(g) = &self.gwp {
+            a.extend(["--gwp".to_string(), g.clone()]);
         }
         for d in &self.factors_dirs {
             a.push(format!("--factors-dir={d}"));

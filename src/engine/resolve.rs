@@ -46,7 +46,8 @@ pub struct Resolver {
     pub sets: Vec<Arc<FactorSet>>,
     /// Activity set choice.
     pub edition: Edition,
-    /// Spend sets searched after the activity set, by index into `sets`.
+    /// Sets searched after the activity set, in order, by index into `sets` (`--spend-factors`:
+    /// by default the clinical set, then the spend sets).
     pub spend: Vec<u16>,
     /// Alias (as normalised by `factors::tables::normalise_name`) to the factor keys it may
     /// stand for, tried in order.
@@ -159,21 +160,11 @@ impl Resolver {
         }
     }
 
-    /// Looks up an activity in the row's set, then in the spend sets; aliases first.
-    pub fn find(&self, set: u16, activity: &str) -> Option<FactorRef> {
-        self.find_for_unit(set, activity, None)
-    }
-
-    /// Looks up an activity as [`Resolver::find`] does; `SET:KEY` names a set of this run
-    /// and a key in it. Of an alias's keys, the first in the row's own `unit` wins (miles
-    /// take the published per-mile factor), then the first it converts to (gas in m3 takes
-    /// the per-m3 factor), else the first the set has.
-    pub fn find_for_unit(
-        &self,
-        set: u16,
-        activity: &str,
-        unit: Option<&Unit>,
-    ) -> Option<FactorRef> {
+    /// Looks up an activity in the row's set, then in the spend sets; aliases first; `SET:KEY`
+    /// names a set of this run and a key in it. Where an alias names several factors
+    /// (desflurane per kg, per litre, per bottle; gas per kWh or m3), the row's unit picks: the
+    /// first in the unit itself, else the first it converts to, else the first.
+    pub fn find(&self, set: u16, activity: &str, unit: Option<&Unit>) -> Option<FactorRef> {
         if let Some((set_id, key)) = activity.split_once(':') {
             if let Some(s) = self.sets.iter().position(|s| s.id() == set_id.trim()) {
                 let i = self.sets[s].index_of(key.trim())?;
@@ -188,23 +179,29 @@ impl Resolver {
             .get(&crate::factors::tables::normalise_name(activity));
         let lookup = |s: u16| -> Option<FactorRef> {
             let fs = self.sets.get(s as usize)?;
-            let (mut first, mut fits) = (None, None);
-            let keys = alias.into_iter().flatten().map(String::as_str);
-            for i in keys.chain([activity]).filter_map(|k| fs.index_of(k)) {
-                first.get_or_insert(i);
-                let Some(u) = unit else { break };
-                let funit = &fs.factors[i].unit;
-                if funit.name == u.name {
-                    fits = Some(i);
-                    break;
-                }
-                if fits.is_none() && conversion(u, funit).is_ok() {
-                    fits = Some(i);
-                }
-            }
+            let found: Vec<usize> = alias
+                .into_iter()
+                .flatten()
+                .filter_map(|k| fs.index_of(k))
+                .chain(fs.index_of(activity))
+                .collect();
+            let unit_of = |i: &&usize| fs.factors.get(**i).map(|f| f.unit);
+            let i = unit
+                .and_then(|u| {
+                    found
+                        .iter()
+                        .find(|i| unit_of(i).is_some_and(|f| f.name == u.name))
+                        .or_else(|| {
+                            found
+                                .iter()
+                                .find(|i| unit_of(i).is_some_and(|f| conversion(u, &f).is_ok()))
+                        })
+                })
+                .or(found.first())
+                .copied()?;
             Some(FactorRef {
                 set: s,
-                index: fits.or(first)? as u32,
+                index: i as u32,
             })
         };
         lookup(set).or_else(|| self.spend.iter().find_map(|&s| lookup(s)))
@@ -247,7 +244,7 @@ impl Resolver {
         unit_text: &str,
     ) -> Result<Resolved, ResolveError> {
         let row_unit = parse_unit(unit_text);
-        let Some(fref) = self.find_for_unit(set, activity, row_unit.as_ref()) else {
+        let Some(fref) = self.find(set, activity, row_unit.as_ref()) else {
             return Err(blame(Blame::Activity, self.unknown_activity(set, activity)));
         };
         let f = self.factor(fref);
@@ -338,21 +335,17 @@ impl Resolver {
         );
         let norm = crate::factors::tables::normalise_name(full);
         if let Some(keys) = self.aliases.get(&norm) {
+            // An alias whose keys this set lacks: the publisher has no such factor, or the
+            // alias table needs fixing; suggesting the alias back would send the user in a circle.
             return format!(
-                "{activity:?} is an alias for {}, which {} publish{}; `ghg factors aliases \
-                 {norm}` shows the sets that have it (choose one with --factors or \
-                 --fallback-factors); or {how}",
-                keys.join(" or "),
-                if or_spend.is_empty() {
-                    set_name.to_string()
-                } else {
-                    format!("neither {set_name} nor the fallback sets")
-                },
-                if or_spend.is_empty() {
-                    "es no such factor"
-                } else {
-                    ""
-                }
+                "alias {activity:?} stands for {}, and {set_name}{or_spend} has no factor with \
+                 that key; correct the alias's key, or price the row with a set that has it \
+                 (`ghg factors aliases {norm}` shows the shipped sets that have it; choose one \
+                 with --factors or --fallback-factors)",
+                keys.iter()
+                    .map(|k| format!("{k:?}"))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
             );
         }
         if let Some((set_id, key)) = activity.split_once(':') {
