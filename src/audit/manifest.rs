@@ -103,6 +103,9 @@ pub struct FileEntry {
 pub struct RunOptions {
     /// `--aliases FILE`.
     pub aliases: Option<String>,
+    /// `--column FIELD=HEADER` choices, in order (keys stay in sorted order).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
     /// `--deflator` (`cpi`, `gdp`).
     pub deflator: String,
     /// `--factors`: a set id or a path to a `.toml` file; `None` for the edition by period.
@@ -116,8 +119,11 @@ pub struct RunOptions {
     /// `--residual-mix` (a value, or `SET:KEY`), if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub residual_mix: Option<String>,
-    /// `--spend-factors`, in order.
+    /// `--fallback-factors` (formerly `--spend-factors`), in order.
     pub spend_factors: Vec<String>,
+    /// `--wide HEADER=ACTIVITY:UNIT` choices, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wide: Vec<String>,
     /// `--gwp` (`ar4`, `ar5`, `ar6`), if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gwp: Option<String>,
@@ -136,7 +142,13 @@ impl RunOptions {
         } else {
             self.spend_factors.join(",")
         };
-        a.extend(["--spend-factors".to_string(), spend]);
+        a.extend(["--fallback-factors".to_string(), spend]);
+        for c in &self.columns {
+            a.push(format!("--column={c}"));
+        }
+        for w in &self.wide {
+            a.push(format!("--wide={w}"));
+        }
         if let Some(p) = &self.aliases {
             a.extend(["--aliases".to_string(), p.clone()]);
         }
@@ -332,7 +344,7 @@ mod tests {
                 "inventory",
                 "--factors",
                 "sets/mini.toml",
-                "--spend-factors",
+                "--fallback-factors",
                 "none",
                 "--deflator",
                 "cpi",

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+mod aliases;
 mod import;
 
 /// Subcommands of `ghg factors`.
@@ -48,6 +49,10 @@ pub enum FactorsCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// The everyday activity names `inventory` understands (`Gas`, `Grey fleet`, `Clinical
+    /// waste` ...), the factor each stands for and why; with WORDS, the key each takes in every
+    /// DESNZ edition and NHS SDU set.
+    Aliases(aliases::AliasesArgs),
     /// Generate factor sets from publisher files: a DESNZ flat file, or every shipped file.
     #[command(subcommand)]
     Import(import::ImportCommand),
@@ -84,6 +89,7 @@ pub fn run(cmd: &FactorsCommand, global: &GlobalArgs) -> Result<Outcome> {
             format,
         } => diff(global, from, to, *threshold, *format),
         FactorsCommand::Import(cmd) => import::run(cmd, global),
+        FactorsCommand::Aliases(args) => aliases::run(args, global),
     }
 }
 

@@ -3,7 +3,7 @@
 use super::output::stdout;
 use super::run_dir::{OutputFile, RunDir};
 use super::{GlobalArgs, Outcome};
-use crate::activity::Input;
+use crate::activity::{Input, Layout};
 use crate::engine::{self, Edition, PriceIndex, Resolver, Sinks, LEDGER_HEADER};
 use crate::factors::{Catalog, FactorSet};
 use crate::inventory::Reject;
@@ -17,7 +17,8 @@ use std::sync::Arc;
 /// Compute a GHG Protocol scope 1, 2 (location and market) and 3 inventory from activity CSVs.
 #[derive(Debug, Clone, clap::Args)]
 pub struct InventoryArgs {
-    /// Activity CSV files, or `-` for standard input [default: the shipped example NHS trust].
+    /// Activity files (CSV, .xlsx, .xlsm, .xls, .ods; `book.xlsx#Sheet` for a sheet), or `-`
+    /// for standard input [default: the shipped example NHS trust].
     pub inputs: Vec<PathBuf>,
     /// Factor set for activity rows [default: the DESNZ edition of each row's period].
     #[arg(long)]
@@ -45,14 +46,30 @@ pub struct InventoryArgs {
 /// The options that decide the figures, shared by `inventory` and `compare`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ComputeArgs {
-    /// Factor sets searched after the activity set, in order: the clinical set (anaesthetic
-    /// gases, inhalers), then the spend sets; `none` for none.
+    /// Sets searched, in order, for rows the main set (--factors, or the DESNZ edition of the
+    /// row's period) has no factor for: the clinical set (anaesthetic gases, inhalers), spend
+    /// sets, supplier or SDU sets; `none` for none. A row may also name its set in a
+    /// `factor_set` column or as SET:KEY in `activity`, from the sets of the run.
     #[arg(
-        long = "spend-factors",
+        long = "fallback-factors",
         value_delimiter = ',',
-        default_value = "nhs-clinical,defra-sic-2022,epa-sc-1.3"
+        default_value = "nhs-clinical,defra-sic-2022,epa-sc-1.3",
+        value_name = "SETS"
     )]
     pub spend_factors: Vec<String>,
+    /// Old name of --fallback-factors, still read (with a warning).
+    #[arg(long = "spend-factors", value_delimiter = ',', hide = true)]
+    pub spend_factors_old: Option<Vec<String>>,
+    /// Name the column that holds a field, as FIELD=HEADER (repeatable): `--column
+    /// activity=Type --column quantity=Consumption`. Fields: activity, quantity, unit, site,
+    /// site_name, period, ref, supplier, amount, currency, price_year, market_factor, factor_set.
+    #[arg(long = "column", value_name = "FIELD=HEADER")]
+    pub columns: Vec<String>,
+    /// A wide layout's column: its header, the activity and the unit its cells are in
+    /// (repeatable): `--wide 'Electricity (MWh)=electricity:MWh'`. Headers with a known unit
+    /// in brackets (`Gas (kWh)`) need no mapping.
+    #[arg(long = "wide", value_name = "HEADER=ACTIVITY:UNIT")]
+    pub wide: Vec<String>,
     /// A TOML file of extra aliases, in the format of factors/aliases.toml (`[[alias]]` tables
     /// with `name` and `key`); its names take precedence over the shipped ones.
     #[arg(long)]
@@ -74,6 +91,19 @@ pub struct ComputeArgs {
     /// name each basis used.
     #[arg(long, value_name = "ar4|ar5|ar6", value_parser = parse_gwp_basis)]
     pub gwp: Option<crate::factors::gwp::Basis>,
+}
+
+/// The warning for the old name of `--fallback-factors`.
+pub const SPEND_FACTORS_RENAMED: &str =
+    "--spend-factors is now --fallback-factors (sets searched, in order, after the main one); the old name still works";
+
+impl ComputeArgs {
+    /// The fallback sets, in order, under their new or old option name.
+    pub fn fallback_sets(&self) -> &[String] {
+        self.spend_factors_old
+            .as_deref()
+            .unwrap_or(&self.spend_factors)
+    }
 }
 
 /// `ar4`, `AR5`, ... to a GWP basis.
@@ -123,6 +153,8 @@ pub struct Prepared {
     pub inputs: Vec<Input>,
     /// Notes on choices made.
     pub notes: Vec<String>,
+    /// How the input files are laid out (`--column`, `--wide`).
+    pub layout: Layout,
     /// With `--gwp`: by set id, the note naming the GWP bases its figures rest on.
     pub gwp_notes: Vec<(String, String)>,
 }
@@ -163,7 +195,8 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         }
     };
     let mut spend = Vec::new();
-    for name in &args.compute.spend_factors {
+    let layout = Layout::parse(&args.compute.columns, &args.compute.wide)?;
+    for name in args.compute.fallback_sets() {
         if name.is_empty() || name == "none" {
             continue;
         }
@@ -242,6 +275,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         resolver,
         inputs,
         notes,
+        layout,
         gwp_notes,
     })
 }
@@ -360,6 +394,9 @@ pub fn load_deflators(gbp: Deflator) -> Result<BTreeMap<String, PriceIndex>> {
 pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let catalog = global.catalog()?;
     let prepared = prepare(args, &catalog)?;
+    if args.compute.spend_factors_old.is_some() {
+        eprintln!("warning: {SPEND_FACTORS_RENAMED}");
+    }
     if args.inputs.is_empty() {
         crate::say!(
             "no input files given: running the shipped example NHS trust (examples/nhs-trust/)"
@@ -399,7 +436,14 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             ledger: ledger_w.take(),
             rejects: Some(&mut reject_fn),
         };
-        pool.install(|| engine::run(prepared.inputs.clone(), &prepared.resolver, sinks))?
+        pool.install(|| {
+            engine::run_with(
+                prepared.inputs.clone(),
+                &prepared.layout,
+                &prepared.resolver,
+                sinks,
+            )
+        })?
     };
     let inv = &result.inventory;
     let mut notes = prepared.notes.clone();
@@ -424,6 +468,36 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             }
         }
     }
+    // Location-based scope 2 takes the grid average; a supplier's tariff (a supplier-specific
+    // set, a zero-carbon tariff) belongs in market_factor, or it silently replaces the grid.
+    let mut not_grid: Vec<String> = inv
+        .groups
+        .keys()
+        .filter(|k| k.class == crate::inventory::ScopeClass::Two && k.upstream_of.is_none())
+        .filter(|k| {
+            let set = prepared.resolver.sets.iter().find(|s| s.id() == &*k.set);
+            let supplier =
+                set.is_some_and(|s| s.quality() == crate::factors::DataQuality::SupplierSpecific);
+            let zero = set
+                .and_then(|s| s.get(&k.factor))
+                .and_then(|f| f.kg_co2e)
+                .is_some_and(|v| v.is_zero());
+            supplier || zero
+        })
+        .map(|k| format!("{}:{}", k.set, k.factor))
+        .collect();
+    not_grid.sort();
+    not_grid.dedup();
+    if !not_grid.is_empty() {
+        let n = format!(
+            "location-based scope 2 is priced by {}, not a grid-average factor (DESNZ or SDU UK \
+             electricity); give a supplier's or tariff's factor in a market_factor column, where \
+             it prices market-based scope 2",
+            not_grid.join(", ")
+        );
+        eprintln!("warning: {n}");
+        notes.push(n);
+    }
     if inv.rows.spend_undated > 0 {
         let n = format!(
             "{} spend row(s) had neither price_year nor period: taken to be in the factor's price year",
@@ -436,6 +510,14 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         for w in f.columns.warnings() {
             crate::say!("warning: {}: {w}", f.name);
             notes.push(format!("{}: {w}", f.name));
+        }
+        if f.rows_without_figures > 0 {
+            let n = format!(
+                "{}: {} row(s) have no figure in any activity column (read as nothing used)",
+                f.name, f.rows_without_figures
+            );
+            eprintln!("warning: {n}");
+            notes.push(n);
         }
         if f.records == 0 {
             crate::say!("warning: {}: a header but no data rows", f.name);

@@ -108,9 +108,11 @@ pub fn options(
         inputs,
         no_upstream: compute.no_upstream,
         residual_mix: compute.residual_mix.clone(),
+        columns: compute.columns.clone(),
+        wide: compute.wide.clone(),
         gwp: compute.gwp.map(|b| b.as_str().to_ascii_lowercase()),
         spend_factors: compute
-            .spend_factors
+            .fallback_sets()
             .iter()
             .filter(|s| !s.is_empty() && *s != "none")
             .cloned()

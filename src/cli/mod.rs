@@ -60,13 +60,21 @@ pub enum Command {
     /// List, show, validate, compare and import emission-factor sets.
     #[command(subcommand)]
     Factors(factors::FactorsCommand),
-    /// Compute a scope 1, 2 and 3 inventory from activity CSVs [default: the example NHS trust].
+    /// Compute a scope 1, 2 and 3 inventory from activity CSVs or workbooks [default: the
+    /// example NHS trust].
+    ///
+    /// Files: CSV (any delimiter, UTF-8, Windows-1252 or UTF-16), .xlsx, .xlsm, .xls or .ods
+    /// (first sheet, or FILE.xlsx#Sheet name). Layouts: long, or wide (a column per activity,
+    /// unit in brackets: Electricity (MWh)); name your own columns with --column, map wide
+    /// headers with --wide.
     ///
     /// Columns (any order, any case): activity (a factor key such as 1_100_1004_6, a DESNZ ID,
-    /// or an alias such as "natural gas"), quantity and unit (kWh, MWh, GJ, therms, litres, m3,
-    /// kg, tonnes, km, miles, passenger.km, GBP ...); optional site, period (2024, 2024-05,
-    /// 2024-05-31, 2024/25), ref, supplier, market_factor (kg CO2e per kWh, contractual); for
-    /// spend rows amount, currency and price_year instead of quantity and unit.
+    /// SET:KEY, or a name such as "Gas" or "Grey fleet": ghg factors aliases), quantity and
+    /// unit (kWh, MWh, GJ, therms, litres, m3, kg, tonnes, km, miles, passenger.km, GBP ...);
+    /// optional site, period (2024, 2024-05,
+    /// 2024-05-31, 2024/25, Q1 2024/25), ref, supplier, site_name, factor_set, market_factor
+    /// (kg CO2e per kWh, contractual); for spend rows amount ((£1,200.00) and credit notes
+    /// netted), currency and price_year instead of quantity and unit.
     ///
     /// Every row is used or rejected with its reason; any reject makes the exit code 1 unless
     /// --allow-rejects. Exit 2 when the run cannot start (unreadable file, invalid factor set).

@@ -44,6 +44,7 @@ pub const LEDGER_HEADER: &[&str] = &[
     "deflator",
     "deflator_from",
     "deflator_to",
+    "site_name",
 ];
 
 /// What one chunk produced.
@@ -134,6 +135,10 @@ impl Work<'_> {
     fn row(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<(), RowReject> {
         let c = self.cols;
         check_width(rec, c)?;
+        if let Some(reason) = c.credit_rejects.get(&line) {
+            let amount = field(rec, c.amount)?;
+            return Err(reject(c.amount, amount, reason.clone()));
+        }
         let activity = field(rec, c.activity)?;
         if activity.is_empty() {
             return Err(reject(
@@ -149,10 +154,27 @@ impl Work<'_> {
             unit: unit_text,
             unit_col,
         } = read_quantity(rec, c)?;
-        // A period no DESNZ edition covers can still price a spend row: try the spend sets.
-        let (set, no_edition) = match self.resolver.activity_set(period) {
-            Ok(s) => (s, None),
-            Err(reason) => (NO_SET, Some(reason)),
+        // A row may name its set (`factor_set`); else the run's choice for its period. A
+        // period no DESNZ edition covers can still price a spend row: try the spend sets.
+        let set_text = field(rec, c.factor_set)?;
+        let (set, no_edition) = if !set_text.is_empty() {
+            let i = self.resolver.set_index(set_text).ok_or_else(|| {
+                reject(
+                    c.factor_set,
+                    set_text,
+                    format!(
+                        "no factor set {set_text:?} in this run; add it with --fallback-factors \
+                         {set_text} (the run has {})",
+                        self.resolver.set_ids().join(", ")
+                    ),
+                )
+            })?;
+            (i, None)
+        } else {
+            match self.resolver.activity_set(period) {
+                Ok(s) => (s, None),
+                Err(reason) => (NO_SET, Some(reason)),
+            }
         };
         let site_text = field(rec, c.site)?;
         let reference = field(rec, c.reference)?;
@@ -238,6 +260,7 @@ impl Work<'_> {
                 qty,
                 unit: unit_text,
                 site: site_text,
+                site_name: field(rec, c.site_name)?,
                 period,
                 reference,
                 supplier,
@@ -332,7 +355,7 @@ impl Work<'_> {
                 .category()
                 .map(|c| c.to_string())
                 .unwrap_or_default();
-            let record: [&str; 27] = [
+            let record: [&str; 28] = [
                 self.file,
                 &line_s,
                 row.activity,
@@ -364,6 +387,7 @@ impl Work<'_> {
                 series,
                 &defl_from_s,
                 &defl_to_s,
+                row.site_name,
             ];
             w.write_record(record)?;
         }
@@ -378,6 +402,7 @@ struct LedgerRow<'a> {
     qty: Decimal,
     unit: &'a str,
     site: &'a str,
+    site_name: &'a str,
     period: Option<Period>,
     reference: &'a str,
     supplier: &'a str,
@@ -431,8 +456,8 @@ pub fn apply_chunk(
             Err(r) => rejects.push(Reject {
                 file: file.to_string(),
                 line,
-                column: r.column.map_or(0, |c| c as u64 + 1),
-                value: r.value,
+                column: r.column.map_or(0, |c| source_column(rec, cols, c)),
+                value: crate::activity::shorten(&r.value).into_owned(),
                 reason: r.reason,
             }),
         }
@@ -472,7 +497,23 @@ pub fn apply_chunk(
     }
 }
 
-/// A record's fields decoded from Windows-1252 into UTF-8, position kept.
+/// The column (from 1) a field came from: a wide layout's added fields (activity, quantity,
+/// unit) are the cell whose header and value they were read from.
+fn source_column(rec: &csv::ByteRecord, cols: &Columns, field: usize) -> u64 {
+    if cols.synthetic > 0 && field >= cols.width && field < cols.width + cols.synthetic {
+        let origin = rec
+            .get(cols.width + 3)
+            .and_then(|f| std::str::from_utf8(f).ok())
+            .and_then(|s| s.parse::<u64>().ok());
+        if let Some(c) = origin {
+            return c + 1;
+        }
+    }
+    field as u64 + 1
+}
+
+/// A record's fields decoded from Windows-1252 into UTF-8, position kept; fields that are
+/// valid UTF-8 already are kept as they are (one Latin-1 byte must not re-decode its row).
 fn windows_1252(rec: &csv::ByteRecord) -> csv::ByteRecord {
     // 0x80-0x9F differ from Latin-1; the rest of the upper half maps to U+00A0..U+00FF.
     const HIGH: [char; 32] = [
@@ -482,6 +523,10 @@ fn windows_1252(rec: &csv::ByteRecord) -> csv::ByteRecord {
     ];
     let mut out = csv::ByteRecord::new();
     for field in rec.iter() {
+        if std::str::from_utf8(field).is_ok() {
+            out.push_field(field);
+            continue;
+        }
         let text: String = field
             .iter()
             .map(|&b| match b {

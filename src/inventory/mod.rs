@@ -167,11 +167,8 @@ pub struct Reject {
 
 impl fmt::Display for Reject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)?;
-        if self.column > 0 {
-            write!(f, ":{}", self.column)?;
-        }
-        write!(f, ": {}", self.reason)?;
+        let at = crate::activity::workbook::location(&self.file, self.line, self.column);
+        write!(f, "{at}: {}", self.reason)?;
         if !self.value.is_empty() {
             write!(f, " (value {:?})", self.value)?;
         }

@@ -604,10 +604,10 @@ fn review_findings_on_messy_files() {
     let j = inventory_json(&s, &["cr.csv"], &["--no-upstream"]).json();
     assert_eq!(j["rows"]["read"], 2);
     assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "88.677");
-    // Columns not understood, or given twice, are named on stderr and in the notes.
+    // Columns not understood are named on stderr and in the notes.
     s.write(
         "cols.csv",
-        "activity,quantity,unit,notes,quantity\n7_400_4000_5,1,kWh,hello,9\n",
+        "activity,quantity,unit,notes\n7_400_4000_5,1,kWh,hello\n",
     );
     let run = inventory_json(&s, &["cols.csv"], &[]);
     assert_eq!(run.code, 0);
@@ -616,13 +616,21 @@ fn review_findings_on_messy_files() {
         "{}",
         run.stderr
     );
+    assert_eq!(run.json()["notes"].as_array().unwrap().len(), 1);
+    // A column given twice cannot be read: which is meant? Exit 2, naming it.
+    s.write(
+        "twice.csv",
+        "activity,quantity,unit,notes,quantity\n7_400_4000_5,1,kWh,hello,9\n",
+    );
+    let run = inventory_json(&s, &["twice.csv"], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr
-            .contains("given twice, only the first read: quantity"),
+        run.stderr.contains(
+            "error: twice.csv:1: the header names a column twice: quantity (two columns for one field would leave one unread)"
+        ),
         "{}",
         run.stderr
     );
-    assert_eq!(run.json()["notes"].as_array().unwrap().len(), 2);
     // A title line with a semicolon above a comma header.
     s.write(
         "t.csv",

@@ -4,6 +4,7 @@ mod util;
 
 mod clinical;
 mod factors;
+mod input;
 mod inventory;
 
 mod audit;
