@@ -2,6 +2,8 @@
 //! as raw records in fixed-size chunks. Turning a record into a typed row (and a bad one into a
 //! reject with its reason) happens in the engine, in parallel.
 
+pub mod eric;
+pub mod eric_layouts;
 pub mod period;
 pub mod read;
 

@@ -7,6 +7,7 @@
 pub mod compare;
 pub mod explain;
 pub mod factors;
+pub mod import;
 pub mod inventory;
 pub mod manifest;
 pub mod output;
@@ -74,6 +75,9 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Compare one inventory under two factor sets: change by scope, category, site, and drivers.
     Compare(compare::CompareArgs),
+    /// Turn published returns into activity CSVs: `ghg import eric FILE --org CODE`.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
 }
 
 /// The outcome of a subcommand that ran.
@@ -93,6 +97,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Compare(args) => compare::run(args, &cli.global),
+        Command::Import(cmd) => import::run(cmd),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
