@@ -442,7 +442,10 @@ fn read_site(
         }
         match c.to {
             Use::Rows(activities) => {
-                if matches!(activities, ["natural gas"] | ["fuel oil kwh"] | ["coal kwh"]) {
+                if matches!(
+                    activities,
+                    ["natural gas"] | ["fuel oil kwh"] | ["coal kwh"]
+                ) {
                     fuel += q;
                 }
                 for &activity in activities {
@@ -588,10 +591,17 @@ mod tests {
         let e = read("e.csv", text.as_bytes(), "XYZ", None).unwrap_err();
         assert!(e.to_string().starts_with("e.csv: Organisation Code"), "{e}");
         let e = read("u.csv", b"a,b\n1,2\n", "REF", None).unwrap_err();
-        assert!(e.to_string().starts_with("u.csv:1: not an ERIC layout"), "{e}");
+        assert!(
+            e.to_string().starts_with("u.csv:1: not an ERIC layout"),
+            "{e}"
+        );
         let bad = format!("2016-17,REF,R,X,Y,REF01,T,Z,{}", cells(&["12O4"]));
         let e = read("e.csv", site_file(&[&bad]).as_bytes(), "REF", None).unwrap_err();
-        assert!(e.to_string().starts_with("e.csv:2:9: Electricity consumed (kWh): \"12O4\""), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("e.csv:2:9: Electricity consumed (kWh): \"12O4\""),
+            "{e}"
+        );
         let neg = format!("2016-17,REF,R,X,Y,REF01,T,Z,{}", cells(&["-5"]));
         let imp = read("e.csv", site_file(&[&neg]).as_bytes(), "REF", None).unwrap();
         assert_eq!(imp.summary.negative.len(), 1);

@@ -60,14 +60,18 @@ const SHOWN_MISSING: usize = 20;
 fn run_eric(a: &EricArgs) -> Result<Outcome> {
     let (name, bytes) = if a.file.as_os_str() == "-" {
         let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
-            .map_err(|e| Error::io("-", e))?;
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).map_err(|e| Error::io("-", e))?;
         ("-".to_string(), b)
     } else {
         let b = std::fs::read(&a.file).map_err(|e| Error::io(&a.file, e))?;
         (a.file.display().to_string(), b)
     };
-    let imp = eric::read(&name, &bytes, a.org.trim(), a.site.as_deref().map(str::trim))?;
+    let imp = eric::read(
+        &name,
+        &bytes,
+        a.org.trim(),
+        a.site.as_deref().map(str::trim),
+    )?;
     let csv = eric::to_csv(&imp.rows)?;
     // Everything is built before anything is written: an error leaves no file behind.
     let json = match &a.summary {

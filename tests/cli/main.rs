@@ -2,6 +2,7 @@
 
 mod util;
 
+mod eric;
 mod factors;
 mod inventory;
 
