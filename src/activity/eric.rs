@@ -66,7 +66,7 @@ pub struct Memo {
 pub struct Summary {
     /// The layout, `ERIC 2016-17 site`.
     pub layout: String,
-    /// Organisation code and name.
+    /// Organisation code, as asked for.
     pub org: String,
     /// Organisation name as the file gives it.
     pub org_name: String,
@@ -291,16 +291,16 @@ pub fn read(file: &str, bytes: &[u8], org: &str, site: Option<&str>) -> Result<I
     };
     let mut rows = Vec::new();
     let mut seen: BTreeMap<(String, String), u64> = BTreeMap::new();
-    let (mut found_org, mut found_site, mut last_line, mut orgs) = (false, false, 1, 0u64);
-    let mut prev_org = String::new();
+    let (mut found_org, mut found_site, mut last_line) = (false, false, 1);
+    let mut orgs: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut org_sites: Vec<String> = Vec::new();
     for rec in records {
         let rec = rec.map_err(|e| csv_error(file, e))?;
         let line = rec.position().map_or(0, csv::Position::line);
         last_line = line;
         let cell = |i: usize| rec.get(i).unwrap_or("").trim();
-        if cell(org_col) != prev_org {
-            prev_org = cell(org_col).to_string();
-            orgs += 1;
+        if !orgs.contains(cell(org_col)) {
+            orgs.insert(cell(org_col).to_string());
         }
         if !cell(org_col).eq_ignore_ascii_case(org) {
             continue;
@@ -322,6 +322,7 @@ pub fn read(file: &str, bytes: &[u8], org: &str, site: Option<&str>) -> Result<I
             ));
         }
         let site_code = site_col.map_or(String::new(), |i| cell(i).to_string());
+        org_sites.push(site_code.clone());
         if let (Some(want), Some(_)) = (site, site_col) {
             if !site_code.eq_ignore_ascii_case(want) {
                 continue;
@@ -362,9 +363,12 @@ pub fn read(file: &str, bytes: &[u8], org: &str, site: Option<&str>) -> Result<I
             "Organisation Code",
             org,
             format!(
-                "the code of an organisation in the file (lines 2 to {last_line} hold {orgs} \
-                 organisations; codes are as in column {} of the file, e.g. REF)",
-                org_col + 1
+                "the code of an organisation in the file, as in its column {} (lines 2 to \
+                 {last_line} hold {} organisations: {}{})",
+                org_col + 1,
+                orgs.len(),
+                orgs.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
+                if orgs.len() > 5 { ", ..." } else { "" }
             ),
         ));
     }
@@ -374,7 +378,10 @@ pub fn read(file: &str, bytes: &[u8], org: &str, site: Option<&str>) -> Result<I
             Position::new(file, 0, site_col.map_or(0, |c| c as u64 + 1)),
             "Site Code",
             want,
-            format!("a site of {org} in the file; leave out --site to import all its sites"),
+            format!(
+                "a site of {org} in the file ({}); leave out --site to import them all",
+                org_sites.join(", ")
+            ),
         ));
     }
     summary.rows = rows.len() as u64;

@@ -349,6 +349,11 @@ fn one_site_with_site() {
         "{}",
         run.stderr
     );
+    assert!(
+        run.stderr.contains("(AGGRE, REF01, REF02, REF12)"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -395,7 +400,12 @@ fn bad_files_name_file_row_and_column_and_write_nothing() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("lines 2 to 5 hold 1 organisations"));
+    assert!(
+        run.stderr
+            .contains("as in its column 2 (lines 2 to 5 hold 1 organisations: REF)"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(s.read("out.csv"), "previous\n");
 
     s.write(
