@@ -94,6 +94,8 @@ pub struct Summary {
     pub not_imported: Vec<NotImported>,
     /// Sites where the CHP fuel input is more than all the fuel consumed: a return to check.
     pub chp_over_fuel: Vec<String>,
+    /// Columns of the year's layout the file lacks (a header cut down by hand).
+    pub absent: Vec<&'static str>,
 }
 
 impl Summary {
@@ -172,6 +174,7 @@ pub fn summary_json(imp: &Import) -> serde_json::Value {
         "not_imported": s.not_imported.iter().map(|n| json!({"field": n.column,
             "reason": n.reason})).collect::<Vec<_>>(),
         "chp_input_over_fuel": s.chp_over_fuel,
+        "layout_columns_absent": s.absent,
         "factor_set_of_the_year": imp.sdu_set,
     })
 }
@@ -209,16 +212,32 @@ fn missing_kind(text: &str) -> Option<&'static str> {
 
 /// Picks the layout whose columns the header has; otherwise says which layout came closest
 /// and what it lacks.
-fn identify(file: &str, header: &[String]) -> Result<&'static Layout> {
+fn identify(
+    file: &str,
+    header: &[String],
+    first_period: Option<&str>,
+) -> Result<(&'static Layout, Vec<&'static str>)> {
     let has = |n: &str| header.iter().any(|h| h == n);
     let mut best: Option<(&Layout, Vec<&str>)> = None;
     for l in LAYOUTS {
         let lacking: Vec<&str> = l.required().filter(|n| !has(n)).collect();
         if lacking.is_empty() {
-            return Ok(l);
+            return Ok((l, Vec::new()));
         }
         if best.as_ref().is_none_or(|(_, b)| lacking.len() < b.len()) {
             best = Some((l, lacking));
+        }
+    }
+    // A site file cut down to some of its year's columns (a spreadsheet trimmed by hand): the
+    // year comes from the period column; the layout's columns it lacks are named.
+    let site_file = has("period") && has("Organisation Code") && has("Site Code");
+    if let (true, Some(year)) = (site_file && !has("Scheme Name"), first_period) {
+        let l = LAYOUTS
+            .iter()
+            .find(|l| l.level == Level::Site && l.year == year.trim());
+        if let Some(l) = l.filter(|l| l.cols.iter().any(|c| has(c.name))) {
+            let absent = l.cols.iter().map(|c| c.name).filter(|n| !has(n)).collect();
+            return Ok((l, absent));
         }
     }
     let (l, lacking) = best.unwrap_or((&LAYOUTS[0], Vec::new()));
@@ -248,7 +267,7 @@ pub fn read(file: &str, bytes: &[u8], org: &str, site: Option<&str>) -> Result<I
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
-    let mut records = rdr.records();
+    let mut records = rdr.records().peekable();
     let header: Vec<String> = match records.next() {
         Some(Ok(h)) => h
             .iter()
@@ -262,7 +281,11 @@ pub fn read(file: &str, bytes: &[u8], org: &str, site: Option<&str>) -> Result<I
             ))
         }
     };
-    let layout = identify(file, &header)?;
+    let first_period = match (records.peek(), header.iter().position(|h| h == "period")) {
+        (Some(Ok(r)), Some(i)) => r.get(i).map(str::to_string),
+        _ => None,
+    };
+    let (layout, absent) = identify(file, &header, first_period.as_deref())?;
     let col = |n: &str| header.iter().position(|h| h == n).unwrap_or(0);
     let (period_col, org_col) = (col("period"), col("Organisation Code"));
     let site_col = header.iter().position(|h| h == "Site Code");
@@ -274,6 +297,7 @@ pub fn read(file: &str, bytes: &[u8], org: &str, site: Option<&str>) -> Result<I
         org: org.to_string(),
         period: period.clone(),
         not_imported: not_imported(&header, layout),
+        absent,
         memos: layout
             .cols
             .iter()
@@ -613,6 +637,26 @@ mod tests {
         let imp = read("e.csv", site_file(&[&neg]).as_bytes(), "REF", None).unwrap();
         assert_eq!(imp.summary.negative.len(), 1);
         assert!(imp.rows.is_empty());
+    }
+
+    #[test]
+    fn a_header_cut_down_to_some_columns_reads_by_its_period() {
+        let text = format!(
+            "{HEAD},Gas consumed (kWh),Electricity consumed (kWh)\n\
+             2015-16,REF,R,X,Y,REF01,T,Z,20,10\n"
+        );
+        let imp = read("cut.csv", text.as_bytes(), "REF", None).unwrap();
+        assert_eq!(imp.summary.layout, "ERIC 2015-16 site");
+        assert_eq!(imp.rows.len(), 2);
+        assert_eq!(imp.rows[0].activity, "electricity");
+        assert_eq!(imp.rows[0].quantity, Decimal::from(10));
+        assert!(imp.summary.absent.contains(&"Oil consumed (kWh)"));
+        let other = text.replace("2015-16,", "2018-19,");
+        let e = read("cut.csv", other.as_bytes(), "REF", None).unwrap_err();
+        assert!(
+            e.to_string().starts_with("cut.csv:1: not an ERIC layout"),
+            "{e}"
+        );
     }
 
     #[test]

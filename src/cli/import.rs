@@ -119,6 +119,19 @@ fn report(imp: &Import, a: &EricArgs) {
     if !s.sites.is_empty() {
         eprintln!("eric: sites: {}", s.sites.join(", "));
     }
+    if !s.absent.is_empty() {
+        eprintln!(
+            "warning: {} columns of the {} layout are not in the file, so none of their \
+             quantities are imported: {}",
+            s.absent.len(),
+            s.layout,
+            s.absent
+                .iter()
+                .map(|c| format!("{c:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     if imp.level != Level::Site {
         eprintln!(
             "eric: this {} file holds no energy, water or waste quantities (ERIC reports them \
