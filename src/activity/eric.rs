@@ -354,6 +354,15 @@ pub fn read(file: &str, bytes: &[u8], org: &str, site: Option<&str>) -> Result<I
         }
         found_site = true;
         if let Some(sc) = site_col {
+            if site_code.is_empty() {
+                return Err(Error::bad_value(
+                    Position::new(file, line, sc as u64 + 1),
+                    "Site Code",
+                    "",
+                    "the ERIC site code of the row (e.g. REF01); a row without one cannot be \
+                     told from the others",
+                ));
+            }
             // A PFI file lists a site once per scheme; a site file once.
             let scheme = scheme_col.map_or(String::new(), |i| cell(i).to_string());
             if let Some(first) = seen.insert((site_code.clone(), scheme), line) {
@@ -367,7 +376,9 @@ pub fn read(file: &str, bytes: &[u8], org: &str, site: Option<&str>) -> Result<I
                     ),
                 ));
             }
-            summary.sites.push(site_code.clone());
+            if !summary.sites.contains(&site_code) {
+                summary.sites.push(site_code.clone());
+            }
         }
         read_site(
             file,
@@ -631,6 +642,12 @@ mod tests {
         assert!(
             e.to_string()
                 .starts_with("e.csv:2:9: Electricity consumed (kWh): \"12O4\""),
+            "{e}"
+        );
+        let blank = format!("2016-17,REF,R,X,Y,,T,Z,{}", cells(&["1"]));
+        let e = read("e.csv", site_file(&[&blank]).as_bytes(), "REF", None).unwrap_err();
+        assert!(
+            e.to_string().starts_with("e.csv:2:6: Site Code: \"\""),
             "{e}"
         );
         let neg = format!("2016-17,REF,R,X,Y,REF01,T,Z,{}", cells(&["-5"]));
