@@ -96,6 +96,8 @@ pub struct Summary {
     pub chp_over_fuel: Vec<String>,
     /// Columns of the year's layout the file lacks (a header cut down by hand).
     pub absent: Vec<&'static str>,
+    /// Subtotal rows of the file (`R1A Result`, `Grand Total`), passed over.
+    pub subtotal_rows: u64,
 }
 
 impl Summary {
@@ -175,6 +177,7 @@ pub fn summary_json(imp: &Import) -> serde_json::Value {
             "reason": n.reason})).collect::<Vec<_>>(),
         "chp_input_over_fuel": s.chp_over_fuel,
         "layout_columns_absent": s.absent,
+        "subtotal_rows_passed_over": s.subtotal_rows,
         "factor_set_of_the_year": imp.sdu_set,
     })
 }
@@ -194,6 +197,11 @@ pub fn activities() -> Vec<&'static str> {
     v.sort_unstable();
     v.dedup();
     v
+}
+
+/// A subtotal row of a spreadsheet export (`R1A Result`, `Grand Total`), not an organisation.
+fn is_subtotal(code: &str) -> bool {
+    code.ends_with(" Result") || code.eq_ignore_ascii_case("Grand Total")
 }
 
 /// The text of a missing cell, if it is one.
@@ -323,6 +331,27 @@ pub fn read(file: &str, bytes: &[u8], org: &str, site: Option<&str>) -> Result<I
         let line = rec.position().map_or(0, csv::Position::line);
         last_line = line;
         let cell = |i: usize| rec.get(i).unwrap_or("").trim();
+        // The 2015-16 site file is a pivot table export: "R1A Result" sums R1A's sites and
+        // "Grand Total" sums everything. Reading them would count every site twice.
+        if is_subtotal(cell(org_col)) {
+            if cell(org_col).eq_ignore_ascii_case(org) {
+                return Err(Error::bad_value(
+                    Position::new(file, line, org_col as u64 + 1),
+                    "Organisation Code",
+                    org,
+                    format!(
+                        "an organisation code; this row is a subtotal of the rows above it, \
+                         not an organisation{}",
+                        cell(org_col)
+                            .strip_suffix(" Result")
+                            .map(|o| format!(" (use --org {o})"))
+                            .unwrap_or_default()
+                    ),
+                ));
+            }
+            summary.subtotal_rows += 1;
+            continue;
+        }
         if !orgs.contains(cell(org_col)) {
             orgs.insert(cell(org_col).to_string());
         }
@@ -644,6 +673,18 @@ mod tests {
                 .starts_with("e.csv:2:9: Electricity consumed (kWh): \"12O4\""),
             "{e}"
         );
+        let sub = format!("2016-17,REF Result,,,,,,,{}", cells(&["1"]));
+        let a = format!("2016-17,REF,R,X,Y,REF01,T,Z,{}", cells(&["1"]));
+        let imp = read("e.csv", site_file(&[&a, &sub]).as_bytes(), "REF", None).unwrap();
+        assert_eq!((imp.rows.len(), imp.summary.subtotal_rows), (1, 1));
+        let e = read(
+            "e.csv",
+            site_file(&[&a, &sub]).as_bytes(),
+            "REF Result",
+            None,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("(use --org REF)"), "{e}");
         let blank = format!("2016-17,REF,R,X,Y,,T,Z,{}", cells(&["1"]));
         let e = read("e.csv", site_file(&[&blank]).as_bytes(), "REF", None).unwrap_err();
         assert!(

@@ -119,6 +119,13 @@ fn report(imp: &Import, a: &EricArgs) {
     if !s.sites.is_empty() {
         eprintln!("eric: sites: {}", s.sites.join(", "));
     }
+    if s.subtotal_rows > 0 {
+        eprintln!(
+            "eric: {} subtotal rows of the file (\"... Result\", \"Grand Total\") passed over: \
+             they sum the site rows",
+            s.subtotal_rows
+        );
+    }
     if !s.absent.is_empty() {
         eprintln!(
             "warning: {} columns of the {} layout are not in the file, so none of their \
