@@ -1,7 +1,10 @@
 //! Activity data: CSV files of energy, travel, waste, water, refrigerant and spend rows, read
 //! as raw records in fixed-size chunks. Turning a record into a typed row (and a bad one into a
-//! reject with its reason) happens in the engine, in parallel.
+//! reject with its reason) happens in the engine, in parallel. [`eric`] writes such CSVs from
+//! the NHS's ERIC estates returns.
 
+pub mod eric;
+pub mod eric_layouts;
 pub mod period;
 pub mod read;
 pub mod workbook;

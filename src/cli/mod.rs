@@ -8,6 +8,7 @@ pub mod bridge;
 pub mod compare;
 pub mod explain;
 pub mod factors;
+pub mod import;
 pub mod inventory;
 pub mod manifest;
 pub mod output;
@@ -91,6 +92,9 @@ pub enum Command {
     /// Explain the change between two inventory runs: activity effect, factor effect, lines in
     /// one run only, by scope, category and site; the parts add exactly to the change.
     Bridge(bridge::BridgeArgs),
+    /// Turn published returns into activity CSVs: `ghg import eric FILE --org CODE`.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
 }
 
 /// The outcome of a subcommand that ran.
@@ -112,6 +116,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Compare(args) => compare::run(args, &cli.global),
         Command::Trajectory(args) => trajectory::run(args, &cli.global),
         Command::Bridge(args) => bridge::run(args),
+        Command::Import(cmd) => import::run(cmd),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -3,6 +3,7 @@
 mod util;
 
 mod clinical;
+mod eric;
 mod factors;
 mod input;
 mod inventory;
