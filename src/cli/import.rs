@@ -107,7 +107,7 @@ fn run_eric(a: &EricArgs) -> Result<Outcome> {
 /// The summary on standard error.
 fn report(imp: &Import, a: &EricArgs) {
     let s = &imp.summary;
-    eprintln!(
+    crate::say!(
         "eric: {} file; {} {}, {}: {} {}",
         s.layout,
         s.org,
@@ -117,17 +117,17 @@ fn report(imp: &Import, a: &EricArgs) {
         if s.sites.len() == 1 { "site" } else { "sites" },
     );
     if !s.sites.is_empty() {
-        eprintln!("eric: sites: {}", s.sites.join(", "));
+        crate::say!("eric: sites: {}", s.sites.join(", "));
     }
     if s.subtotal_rows > 0 {
-        eprintln!(
+        crate::say!(
             "eric: {} subtotal rows of the file (\"... Result\", \"Grand Total\") passed over: \
              they sum the site rows",
             s.subtotal_rows
         );
     }
     if !s.absent.is_empty() {
-        eprintln!(
+        crate::say!(
             "warning: {} columns of the {} layout are not in the file, so none of their \
              quantities are imported: {}",
             s.absent.len(),
@@ -140,7 +140,7 @@ fn report(imp: &Import, a: &EricArgs) {
         );
     }
     if imp.level != Level::Site {
-        eprintln!(
+        crate::say!(
             "eric: this {} file holds no energy, water or waste quantities (ERIC reports them \
              per site): import the site file of the same year",
             s.layout
@@ -151,7 +151,7 @@ fn report(imp: &Import, a: &EricArgs) {
         .iter()
         .map(|(k, n)| format!("{k} {n}"))
         .collect();
-    eprintln!(
+    crate::say!(
         "eric: {} cells read: {} rows written, {} zero (no row), {} missing{}, {} negative",
         s.cells,
         s.rows,
@@ -165,13 +165,13 @@ fn report(imp: &Import, a: &EricArgs) {
         s.negative.len()
     );
     for c in s.missing.iter().take(SHOWN_MISSING) {
-        eprintln!(
+        crate::say!(
             "eric: missing: {}: {} {}: {:?}",
             c.pos, c.site, c.column, c.value
         );
     }
     if s.missing.len() > SHOWN_MISSING {
-        eprintln!(
+        crate::say!(
             "eric: missing: ... and {} more{}",
             s.missing.len() - SHOWN_MISSING,
             if a.summary.is_some() {
@@ -182,26 +182,26 @@ fn report(imp: &Import, a: &EricArgs) {
         );
     }
     for c in &s.negative {
-        eprintln!(
+        crate::say!(
             "warning: {}: {} {}: {} is negative: not imported (ghg inventory refuses negative \
              quantities); correct the return",
             c.pos, c.site, c.column, c.value
         );
     }
     for (c, why) in &s.skipped {
-        eprintln!(
+        crate::say!(
             "warning: {}: {} {}: {} not imported: {why}",
             c.pos, c.site, c.column, c.value
         );
     }
     for site in &s.chp_over_fuel {
-        eprintln!(
+        crate::say!(
             "warning: {site}: the CHP fuel input is more than the gas, oil and coal consumed; \
              ERIC counts CHP fuel within them, so check the return"
         );
     }
     for m in &s.memos {
-        eprintln!(
+        crate::say!(
             "eric: not a row: {}: {} {} in all ({})",
             m.column,
             exact_string(m.total),
@@ -217,7 +217,7 @@ fn report(imp: &Import, a: &EricArgs) {
             .map(|n| format!("{:?} ({})", n.column, n.reason))
             .collect();
         if !cols.is_empty() {
-            eprintln!(
+            crate::say!(
                 "eric: energy, water and waste columns not imported: {}",
                 cols.join("; ")
             );
@@ -228,7 +228,7 @@ fn report(imp: &Import, a: &EricArgs) {
             .out
             .as_ref()
             .map_or_else(|| "-".to_string(), |p| p.display().to_string());
-        eprintln!(
+        crate::say!(
             "eric: price the {} return with: ghg inventory {target} --factors {}",
             s.period, imp.sdu_set
         );
