@@ -5,7 +5,7 @@
 pub mod period;
 pub mod read;
 
-pub use period::Period;
+pub use period::{Period, ReportingYear};
 pub use read::{Chunk, ChunkReader, Input};
 
 use crate::num::{parse_decimal, NumError};

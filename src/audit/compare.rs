@@ -429,6 +429,7 @@ mod tests {
                 class: *class,
                 site: Arc::from("A"),
                 period: None,
+                reporting_year: None,
                 set: Arc::from(set),
                 factor: Arc::from(*key),
                 upstream_of: None,

@@ -66,6 +66,8 @@ pub struct LedgerLine {
     pub deflator_from: Option<Decimal>,
     /// ...and in the factor's price year (the multiplier).
     pub deflator_to: Option<Decimal>,
+    /// Reporting year (`2024/25`, `2024`); empty in ledgers written before it was recorded.
+    pub reporting_year: String,
 }
 
 /// Reads `ledger.csv`; `name` names it in errors.
@@ -174,6 +176,7 @@ pub fn read_ledger(name: &str, bytes: &[u8]) -> Result<Vec<LedgerLine>> {
             deflator: get("deflator").to_string(),
             deflator_from: opt_num("deflator_from")?,
             deflator_to: opt_num("deflator_to")?,
+            reporting_year: get("reporting_year").to_string(),
         });
     }
     Ok(out)

@@ -118,6 +118,9 @@ pub struct RunOptions {
     pub residual_mix: Option<String>,
     /// `--spend-factors`, in order.
     pub spend_factors: Vec<String>,
+    /// `--year` (`2024/25`, `2024`), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<String>,
 }
 
 impl RunOptions {
@@ -143,6 +146,9 @@ impl RunOptions {
         }
         if let Some(r) = &self.residual_mix {
             a.extend(["--residual-mix".to_string(), r.clone()]);
+        }
+        if let Some(y) = &self.year {
+            a.extend(["--year".to_string(), y.clone()]);
         }
         for d in &self.factors_dirs {
             a.push(format!("--factors-dir={d}"));

@@ -78,7 +78,7 @@ pub fn run_options(
             recorded(Path::new(f), cwd)
         }
     });
-    options(
+    let mut o = options(
         &args.compute,
         factors,
         args.inputs.iter().map(|p| path_text(p)).collect(),
@@ -88,7 +88,9 @@ pub fn run_options(
             .map(|d| recorded(d, cwd))
             .collect(),
         &|p| recorded(p, cwd),
-    )
+    );
+    o.year = args.year.map(|y| y.to_string());
+    o
 }
 
 /// Run options from the shared computing options; `path` records a path the way the caller
@@ -108,6 +110,7 @@ pub fn options(
         inputs,
         no_upstream: compute.no_upstream,
         residual_mix: compute.residual_mix.clone(),
+        year: None,
         spend_factors: compute
             .spend_factors
             .iter()

@@ -6,7 +6,7 @@ use super::cells::{
     check_width, field, read_market_factor, read_period, read_quantity, reject, RowReject,
 };
 use super::resolve::{Blame, FactorRef, ResolveError, Resolved, Resolver, NO_SET};
-use crate::activity::{Columns, Period};
+use crate::activity::{Columns, Period, ReportingYear};
 use crate::factors::Scope;
 use crate::inventory::{GroupKey, Inventory, MarketBasis, Quality, Reject, ScopeClass, Totals};
 use crate::num::exact_string;
@@ -44,6 +44,7 @@ pub const LEDGER_HEADER: &[&str] = &[
     "deflator",
     "deflator_from",
     "deflator_to",
+    "reporting_year",
 ];
 
 /// What one chunk produced.
@@ -62,6 +63,7 @@ struct LocalKey {
     class: ScopeClass,
     site: u32,
     period: Option<Period>,
+    year: Option<ReportingYear>,
     factor: FactorRef,
     upstream_of: Option<FactorRef>,
     quality: Quality,
@@ -143,9 +145,13 @@ impl Work<'_> {
             ));
         }
         let (period, period_text) = read_period(rec, c)?;
+        let year = self
+            .resolver
+            .reporting_year(period)
+            .map_err(|reason| reject(c.period, period_text, reason))?;
         let (qty, qty_col, unit_text) = read_quantity(rec, c)?;
         // A period no DESNZ edition covers can still price a spend row: try the spend sets.
-        let (set, no_edition) = match self.resolver.activity_set(period) {
+        let (set, no_edition) = match self.resolver.activity_set(year) {
             Ok(s) => (s, None),
             Err(reason) => (NO_SET, Some(reason)),
         };
@@ -224,7 +230,7 @@ impl Work<'_> {
                 gases,
             });
         }
-        self.add_to_groups(&lines, site, period, quality)
+        self.add_to_groups(&lines, site, period, year, quality)
             .ok_or_else(overflow)?;
         if self.ledger.is_some() {
             let row = LedgerRow {
@@ -234,6 +240,7 @@ impl Work<'_> {
                 unit: unit_text,
                 site: site_text,
                 period,
+                year,
                 reference,
                 supplier,
                 quality,
@@ -256,6 +263,7 @@ impl Work<'_> {
         lines: &[Line],
         site: u32,
         period: Option<Period>,
+        year: Option<ReportingYear>,
         quality: Quality,
     ) -> Option<()> {
         for l in lines {
@@ -263,6 +271,7 @@ impl Work<'_> {
                 class: l.class,
                 site,
                 period,
+                year,
                 factor: l.factor,
                 upstream_of: l.upstream_of,
                 quality,
@@ -294,6 +303,7 @@ impl Work<'_> {
         let line_s = row.line.to_string();
         let qty_s = exact_string(row.qty);
         let period_s = row.period.map(|p| p.to_string()).unwrap_or_default();
+        let year_s = row.year.map(|y| y.to_string()).unwrap_or_default();
         let market_value_s = row.market_value.map(exact_string).unwrap_or_default();
         let (series, price_year_s, defl_from_s, defl_to_s) = match row.deflation.applied {
             Some((id, year)) => (
@@ -327,7 +337,7 @@ impl Work<'_> {
                 .category()
                 .map(|c| c.to_string())
                 .unwrap_or_default();
-            let record: [&str; 27] = [
+            let record: [&str; 28] = [
                 self.file,
                 &line_s,
                 row.activity,
@@ -359,6 +369,7 @@ impl Work<'_> {
                 series,
                 &defl_from_s,
                 &defl_to_s,
+                &year_s,
             ];
             w.write_record(record)?;
         }
@@ -374,6 +385,7 @@ struct LedgerRow<'a> {
     unit: &'a str,
     site: &'a str,
     period: Option<Period>,
+    year: Option<ReportingYear>,
     reference: &'a str,
     supplier: &'a str,
     quality: Quality,
@@ -444,6 +456,7 @@ pub fn apply_chunk(
             class: k.class,
             site: w.site_names[k.site as usize].clone(),
             period: k.period,
+            reporting_year: k.year,
             set: Arc::from(resolver.set(k.factor).id()),
             factor: Arc::from(f.key.as_str()),
             upstream_of: k

@@ -2,7 +2,7 @@
 //! into the factor's unit, and the upstream factors that go with it. Resolved once per distinct
 //! (activity, unit, edition), not per row.
 
-use crate::activity::Period;
+use crate::activity::{Period, ReportingYear};
 use crate::factors::{Factor, FactorSet, Scope, SetKind};
 use crate::units::{conversion, parse_unit, Conversion, Dimension, Unit};
 use rust_decimal::Decimal;
@@ -23,8 +23,10 @@ pub struct FactorRef {
 pub enum Edition {
     /// One set for every row (`--factors desnz-2025`).
     Fixed(u16),
-    /// The DESNZ edition of each row's period start year; rows without a period, or with a
-    /// year past the newest edition, use the newest; years before the oldest are rejected.
+    /// The DESNZ edition of each row's reporting year (the calendar year holding the greater
+    /// part of it, so every row of FY 2024/25 takes desnz-2024); rows without a period, or
+    /// with a year past the newest edition, use the newest; years before the oldest are
+    /// rejected.
     ByPeriod(BTreeMap<u16, u16>),
 }
 
@@ -58,6 +60,9 @@ pub struct Resolver {
     /// A residual-mix factor, kg CO2e per kWh, for market-based scope 2 electricity rows
     /// without a contractual factor; overrides a set's own `residual-mix` factor.
     pub residual_mix: Option<Decimal>,
+    /// `--year`: the one reporting year of the run; rows dated outside it are rejected, rows
+    /// without a period belong to it. `None`: each row's own (NHS financial years by default).
+    pub year: Option<ReportingYear>,
 }
 
 /// The key a set may give its residual-mix factor (kg CO2e per kWh).
@@ -129,11 +134,26 @@ impl Resolver {
             deflators: BTreeMap::new(),
             upstream: true,
             residual_mix: None,
+            year: None,
         }
     }
 
-    /// The set index for a row's period, or why none applies.
-    pub fn activity_set(&self, period: Option<Period>) -> Result<u16, String> {
+    /// The reporting year of a row with this period, or why the row is outside `--year`.
+    pub fn reporting_year(&self, period: Option<Period>) -> Result<Option<ReportingYear>, String> {
+        match (self.year, period) {
+            (None, p) => Ok(p.map(ReportingYear::of)),
+            (Some(y), None) => Ok(Some(y)),
+            (Some(y), Some(p)) if y.contains(p) => Ok(Some(y)),
+            (Some(y), Some(p)) => Err(format!(
+                "dated {p}, outside the reporting year {y} ({}) given with --year; \
+                 correct the date, or run that year with its own --year",
+                y.describe()
+            )),
+        }
+    }
+
+    /// The set index for a row's reporting year, or why none applies.
+    pub fn activity_set(&self, year: Option<ReportingYear>) -> Result<u16, String> {
         match &self.edition {
             Edition::Fixed(i) => Ok(*i),
             Edition::ByPeriod(by_year) => {
@@ -142,10 +162,10 @@ impl Resolver {
                     .next_back()
                     .map(|(_, i)| *i)
                     .ok_or_else(|| "no DESNZ factor set is available".to_string())?;
-                let Some(p) = period else {
+                let Some(p) = year else {
                     return Ok(newest);
                 };
-                let y = p.start_year();
+                let y = p.edition_year();
                 if let Some(i) = by_year.get(&y) {
                     return Ok(*i);
                 }

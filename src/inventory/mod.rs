@@ -5,7 +5,7 @@
 
 pub mod sum;
 
-use crate::activity::Period;
+use crate::activity::{Period, ReportingYear};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -83,6 +83,9 @@ pub struct GroupKey {
     pub site: Arc<str>,
     /// Period, if given.
     pub period: Option<Period>,
+    /// Reporting year: `--year`, or the NHS financial year (calendar year for a row dated by
+    /// year) the period falls in; `None` for rows without a period and no `--year`.
+    pub reporting_year: Option<ReportingYear>,
     /// Factor set id.
     pub set: Arc<str>,
     /// Factor key.

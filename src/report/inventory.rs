@@ -119,6 +119,11 @@ fn by<K: Ord + Clone>(
         .collect()
 }
 
+/// A group's reporting year as outputs name it (`2024/25`, `2024`; empty for none).
+fn reporting_year_name(k: &GroupKey) -> String {
+    k.reporting_year.map(|y| y.to_string()).unwrap_or_default()
+}
+
 /// One row of the by-activity breakdown.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct ActivityKey {
@@ -200,6 +205,7 @@ pub fn inventory_json(
     let by_period = figures_map(by(inv, |k| {
         k.period.map(|p| p.to_string()).unwrap_or_default()
     })?);
+    let by_reporting_year = figures_map(by(inv, reporting_year_name)?);
     let by_quality = figures_map(by(inv, |k| k.quality.as_str().to_string())?);
     let mut by_activity = Vec::new();
     for (k, r) in activities(inv, describe)? {
@@ -260,6 +266,7 @@ pub fn inventory_json(
         "by_gas_kg_co2e": by_gas,
         "by_site": by_site,
         "by_period": by_period,
+        "by_reporting_year": by_reporting_year,
         "by_data_quality": by_quality,
         "by_activity": by_activity,
         "notes": facts.notes,
@@ -355,6 +362,33 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
         }
         out.push_str(&right_aligned(&table));
     }
+    let years = by(inv, reporting_year_name)?;
+    if years.len() > 1 {
+        let _ = writeln!(out, "\nBy reporting year, tCO2e");
+        let mut table = vec![[
+            "reporting year".to_string(),
+            "scope 1".into(),
+            "scope 2 (loc)".into(),
+            "scope 2 (mkt)".into(),
+            "scope 3".into(),
+            "total (loc)".into(),
+        ]];
+        for (y, f) in &years {
+            table.push([
+                if y.is_empty() {
+                    "(no period)".into()
+                } else {
+                    y.clone()
+                },
+                t2(f.scope_1),
+                t2(f.scope_2_location),
+                t2(f.scope_2_market),
+                t2(f.scope_3),
+                t2(f.total_location),
+            ]);
+        }
+        out.push_str(&right_aligned(&table));
+    }
     // Rounded parts need not add up to the rounded total; say so rather than adjust.
     let parts = [f.scope_1, f.scope_2_location, f.scope_3]
         .iter()
@@ -430,6 +464,9 @@ pub fn inventory_csv(inv: &Inventory) -> Result<String> {
     }
     for (p, f) in by(inv, |k| k.period.map(|p| p.to_string()).unwrap_or_default())? {
         put("period", &p, &f)?;
+    }
+    for (y, f) in by(inv, reporting_year_name)? {
+        put("reporting_year", &y, &f)?;
     }
     for (q, f) in by(inv, |k| k.quality.as_str())? {
         put("data_quality", q, &f)?;
