@@ -36,6 +36,8 @@ pub struct Columns {
     pub price_year: Option<usize>,
     /// Contractual kg CO2e per kWh for market-based scope 2.
     pub market_factor: Option<usize>,
+    /// NHS category overriding the default of the row's factor.
+    pub nhs_category: Option<usize>,
     /// Header names not understood, kept to warn about them.
     pub ignored: Vec<String>,
     /// Header names given twice; the first is read, the rest are kept to warn about them.
@@ -80,6 +82,7 @@ impl Columns {
                 "currency" => &mut c.currency,
                 "price_year" => &mut c.price_year,
                 "market_factor" => &mut c.market_factor,
+                "nhs_category" => &mut c.nhs_category,
                 _ => {
                     if !raw.trim().is_empty() {
                         c.ignored.push(raw.trim().to_string());
@@ -102,7 +105,7 @@ impl Columns {
         if !self.ignored.is_empty() {
             w.push(format!(
                 "column(s) not used: {} (known: activity, quantity, unit, site, period, ref, \
-                 supplier, amount, currency, price_year, market_factor)",
+                 supplier, amount, currency, price_year, market_factor, nhs_category)",
                 self.ignored.join(", ")
             ));
         }

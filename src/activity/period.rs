@@ -179,7 +179,9 @@ impl ReportingYear {
     /// Which months of the period fall in [`ReportingYear::edition_year`], in words.
     pub fn edition_months(self) -> String {
         match self {
-            ReportingYear::Financial(y) => format!("April to December {y}, nine of its twelve months"),
+            ReportingYear::Financial(y) => {
+                format!("April to December {y}, nine of its twelve months")
+            }
             ReportingYear::Calendar(y) => format!("all of {y}"),
         }
     }

@@ -182,12 +182,16 @@ pub fn rolls_into(l: &LedgerLine, inventory: &Value) -> Vec<Total> {
             }
             ptrs.push(("scope 3".into(), "/totals_kg_co2e/scope_3".into()));
         }
+        "nhs-only" => ptrs.push((
+            "NHS footprints only, outside the GHG Protocol scopes".into(),
+            "/nhs_footprint_kg_co2e/outside_ghg_protocol".into(),
+        )),
         _ => ptrs.push((
             "outside of scopes".into(),
             "/totals_kg_co2e/outside_of_scopes".into(),
         )),
     }
-    if l.scope != "outside" {
+    if l.scope != "outside" && l.scope != "nhs-only" {
         let site = l.site.replace('~', "~0").replace('/', "~1");
         ptrs.push((
             format!("site {:?} total (location-based)", l.site),
@@ -276,7 +280,7 @@ pub fn explain(
     let mut totals: Vec<Total> = Vec::new();
     for c in &chains {
         let l = &c.line;
-        if l.scope != "outside" {
+        if l.scope != "outside" && l.scope != "nhs-only" {
             kg.add(l.kg_co2e).ok_or_else(ov)?;
             kg_market.add(l.kg_co2e_market).ok_or_else(ov)?;
         }

@@ -192,6 +192,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         upstream: !args.compute.no_upstream,
         residual_mix,
         year: args.year,
+        nhs: crate::nhs::NhsMapping::shipped()?,
     };
     if let Some(y) = args.year {
         notes.push(format!(
@@ -405,6 +406,7 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         }
     }
     notes.extend(edition_notes(inv, &prepared.resolver));
+    notes.extend(crate::report::nhs::NhsFigures::of(inv)?.notes());
     if inv.rows.spend_undated > 0 {
         let n = format!(
             "{} spend row(s) had neither price_year nor period: taken to be in the factor's price year",

@@ -4,6 +4,7 @@
 
 use crate::activity::{Period, ReportingYear};
 use crate::factors::{Factor, FactorSet, Scope, SetKind};
+use crate::nhs::{NhsCategory, NhsMapping};
 use crate::units::{conversion, parse_unit, Conversion, Dimension, Unit};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -63,6 +64,8 @@ pub struct Resolver {
     /// `--year`: the one reporting year of the run; rows dated outside it are rejected, rows
     /// without a period belong to it. `None`: each row's own (NHS financial years by default).
     pub year: Option<ReportingYear>,
+    /// Default NHS category of each factor (`factors/tables/nhs_categories.toml`).
+    pub nhs: NhsMapping,
 }
 
 /// The key a set may give its residual-mix factor (kg CO2e per kWh).
@@ -120,6 +123,8 @@ pub struct Resolved {
     pub price_year: Option<u16>,
     /// For scope 2 electricity: the residual-mix factor (kg CO2e per kWh), if any.
     pub residual_mix: Option<Decimal>,
+    /// The primary factor's default NHS category.
+    pub nhs: NhsCategory,
 }
 
 impl Resolver {
@@ -135,6 +140,7 @@ impl Resolver {
             upstream: true,
             residual_mix: None,
             year: None,
+            nhs: NhsMapping::default(),
         }
     }
 
@@ -286,6 +292,7 @@ impl Resolver {
             to_kwh,
             price_year,
             residual_mix,
+            nhs: self.nhs.category(fs.id(), f),
         })
     }
 }

@@ -445,10 +445,7 @@ fn without_factors_each_row_uses_the_edition_of_its_period() {
     let j = run.json();
     // 1000 x 0.41205 (2016) + 1000 x 0.207074288590604 (2024-03 is in FY 2023/24: desnz-2023)
     // + 1000 x 0.177 (2025, newest)
-    assert_eq!(
-        j["totals_kg_co2e"]["scope_2_location"],
-        "796.124288590604"
-    );
+    assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "796.124288590604");
     let sets: Vec<&str> = j["factor_sets"]
         .as_array()
         .unwrap()
@@ -626,7 +623,14 @@ fn review_findings_on_messy_files() {
         "{}",
         run.stderr
     );
-    assert_eq!(run.json()["notes"].as_array().unwrap().len(), 2);
+    let notes = run.json()["notes"].clone();
+    let about_file = notes
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n.as_str().unwrap().starts_with("cols.csv"))
+        .count();
+    assert_eq!(about_file, 2, "{notes}");
     // A title line with a semicolon above a comma header.
     s.write(
         "t.csv",
