@@ -350,3 +350,171 @@ fn patient_travel_counts_for_the_nhs_outside_the_ghg_protocol_total() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("257.082"), "{}", run.stdout);
 }
+
+#[test]
+fn report_nhs_xlsx_read_back_equals_the_json() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let s = Session::new();
+    let run = s.ghg(&["inventory", "--year", "2016/17", "--out", "fy1617"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = s.ghg(&[
+        "report", "nhs", "fy1617", "--format", "json", "--beds", "750",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = run.json();
+    assert_eq!(j["runs"][0]["role"], "this year");
+    assert_eq!(j["runs"][0]["reporting_year"], "2016/17");
+    // The summary's Carbon Footprint is inventory.json's, in tonnes.
+    let inv: serde_json::Value = serde_json::from_str(&s.read("fy1617/inventory.json")).unwrap();
+    let summary = &j["tables"][0];
+    assert_eq!(summary["sheet"], "Greener NHS summary");
+    let cf_row = summary["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["NHS category"] == "NHS Carbon Footprint")
+        .unwrap();
+    assert_eq!(
+        dec(&cf_row["this year 2016/17 tCO2e"]) * rust_decimal::Decimal::ONE_THOUSAND,
+        dec(&inv["nhs_footprint_kg_co2e"]["carbon_footprint"])
+    );
+    let run = s.ghg(&[
+        "report", "nhs", "fy1617", "--format", "xlsx", "--out", "nhs.xlsx", "--beds", "750",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut wb: Xlsx<_> = open_workbook(s.path("nhs.xlsx")).unwrap();
+    let tables = j["tables"].as_array().unwrap();
+    assert_eq!(wb.sheet_names().len(), tables.len());
+    let mut numbers = 0;
+    for t in tables {
+        let name = t["sheet"].as_str().unwrap();
+        let range = wb.worksheet_range(name).unwrap();
+        let columns: Vec<&str> = t["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        for (c, col) in columns.iter().enumerate() {
+            assert_eq!(range.get((0, c)), Some(&Data::String(col.to_string())));
+        }
+        for (r, row) in t["rows"].as_array().unwrap().iter().enumerate() {
+            for (c, col) in columns.iter().enumerate() {
+                let want = &row[*col];
+                let got = range.get((r + 1, c)).unwrap_or(&Data::Empty);
+                match got {
+                    Data::Float(x) => {
+                        // Stored as a number: the JSON's exact figure as the nearest double.
+                        let exact: f64 = want.as_str().unwrap().parse().unwrap();
+                        assert_eq!(*x, exact, "{name} row {r} {col}");
+                        numbers += 1;
+                    }
+                    Data::String(text) => assert_eq!(want.as_str(), Some(text.as_str())),
+                    Data::Empty => assert!(want.is_null(), "{name} row {r} {col}: {want}"),
+                    other => panic!("{name} row {r} {col}: unexpected cell {other:?}"),
+                }
+            }
+        }
+    }
+    assert!(numbers > 40, "{numbers}");
+    assert!(wb
+        .sheet_names()
+        .contains(&"Factor sets and notes".to_string()));
+}
+
+#[test]
+fn report_nhs_over_three_years_with_costs_and_intensities() {
+    let s = Session::new();
+    let set = crate::util::mini_set();
+    for (i, fy) in ["2022/23", "2023/24", "2024/25"].iter().enumerate() {
+        let kwh = 1000 * (i + 1);
+        s.write(
+            &format!("e{i}.csv"),
+            &format!(
+                "period,activity,quantity,unit,amount\n{fy},electricity,{kwh},kWh,\"£1,000.50\"\n"
+            ),
+        );
+        let dir = format!("run{i}");
+        let file = format!("e{i}.csv");
+        let run = s.ghg(&[
+            "inventory",
+            &file,
+            "--factors",
+            &set,
+            "--no-upstream",
+            "--spend-factors",
+            "none",
+            "--out",
+            &dir,
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    // Given in any order: ordered by reporting year.
+    let run = s.ghg(&[
+        "report", "nhs", "run2", "run0", "run1", "--format", "json", "--fte", "2",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = run.json();
+    let roles: Vec<(&str, &str)> = j["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["role"].as_str().unwrap(),
+                r["reporting_year"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("baseline", "2022/23"),
+            ("prior year", "2023/24"),
+            ("this year", "2024/25")
+        ]
+    );
+    let table = |name: &str| {
+        j["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["sheet"] == name)
+            .unwrap()["rows"]
+            .clone()
+    };
+    let summary = table("Greener NHS summary");
+    let energy = &summary[0];
+    assert_eq!(energy["NHS category"], "Building energy");
+    // 1,000, 2,000 and 3,000 kWh x 0.177 kg
+    assert_eq!(energy["baseline 2022/23 tCO2e"], "0.177");
+    assert_eq!(energy["prior year 2023/24 tCO2e"], "0.354");
+    assert_eq!(energy["this year 2024/25 tCO2e"], "0.531");
+    assert_eq!(energy["this year 2024/25 share"], "1");
+    let scopes = table("Emissions by scope");
+    assert_eq!(scopes[1]["scope"], "Scope 2 (location-based)");
+    assert_eq!(scopes[1]["tCO2e"], "0.531");
+    assert_eq!(scopes[1]["energy kWh"], "3000");
+    assert_eq!(scopes[1]["cost GBP"], "1000.5");
+    let intensity = table("Intensity");
+    // 531 kg over 2 FTE
+    assert_eq!(intensity[0]["kgCO2e per FTE"], "265.5");
+    let csv = s.ghg(&["report", "nhs", "run0", "run1", "run2", "--format", "csv"]);
+    assert!(
+        csv.stdout.contains(
+            "Greener NHS summary,Building energy,carbon-footprint,0.177,1,0.354,1,0.531,1"
+        ),
+        "{}",
+        csv.stdout
+    );
+    let text = s.ghg(&["report", "nhs", "run0", "run1", "run2"]).stdout;
+    assert!(text.contains("this year 2024/25 tCO2e"), "{text}");
+    // xlsx needs a file; a directory that is not a run is an error naming the file.
+    assert_eq!(
+        s.ghg(&["report", "nhs", "run0", "--format", "xlsx"]).code,
+        2
+    );
+    let run = s.ghg(&["report", "nhs", "nowhere"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("nowhere/ledger.csv"), "{}", run.stderr);
+}
