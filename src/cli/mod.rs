@@ -64,7 +64,9 @@ pub enum Command {
     /// or an alias such as "natural gas"), quantity and unit (kWh, MWh, GJ, therms, litres, m3,
     /// kg, tonnes, km, miles, passenger.km, GBP ...); optional site, period (2024, 2024-05,
     /// 2024-05-31, 2024/25), ref, supplier, market_factor (kg CO2e per kWh, contractual); for
-    /// spend rows amount, currency and price_year instead of quantity and unit.
+    /// spend rows amount, currency and price_year instead of quantity and unit; beside a
+    /// quantity, amount is the row's cost (reported, not used in the figures); nhs_category
+    /// overrides the row's default NHS category. Months and dates are NHS financial years.
     ///
     /// Every row is used or rejected with its reason; any reject makes the exit code 1 unless
     /// --allow-rejects. Exit 2 when the run cannot start (unreadable file, invalid factor set).

@@ -126,3 +126,90 @@ impl NhsMapping {
             .map_or(NhsCategory::OutsideNhsFootprints, |r| r.category)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::factors::Catalog;
+
+    #[test]
+    fn the_shipped_table_files_known_factors() {
+        let m = NhsMapping::shipped().unwrap();
+        let catalog = Catalog::discover(&[]).unwrap();
+        let cat = |set: &str, key: &str| {
+            let s = catalog.load(set).unwrap();
+            m.category(s.id(), s.get(key).unwrap()).as_str()
+        };
+        assert_eq!(cat("desnz-2024", "7_400_4000_5"), "building-energy");
+        assert_eq!(cat("desnz-2024", "1_100_1004_6"), "building-energy");
+        assert_eq!(
+            cat("desnz-2024", "1_101_1011_8"),
+            "nhs-fleet-and-leased-vehicles"
+        );
+        assert_eq!(cat("desnz-2024", "13_402_4000_5"), "energy-wtt-and-td");
+        assert_eq!(cat("desnz-2024", "17_404_4005_1"), "water");
+        assert_eq!(cat("desnz-2024", "25_301_3074_9"), "business-travel");
+        assert_eq!(cat("defra-sic-2022", "sic-21"), "medicines-and-chemicals");
+        assert_eq!(cat("defra-sic-2022", "sic-56"), "food-and-catering");
+        assert_eq!(
+            cat("defra-sic-2022", "sic-86"),
+            "commissioned-health-services"
+        );
+        assert_eq!(cat("epa-sc-1.3", "naics-325412"), "medicines-and-chemicals");
+        assert_eq!(
+            cat("nhs-sdu-2016-17", "anaesthetic-gases/desflurane"),
+            "anaesthetic-gases"
+        );
+        assert_eq!(
+            cat("nhs-sdu-2016-17", "sdu-trust/food-and-catering"),
+            "food-and-catering"
+        );
+        assert_eq!(
+            cat("nhs-sdu-2016-17", "clinical-waste/clinical-waste"),
+            "waste"
+        );
+        assert_eq!(
+            cat("nhs-sdu-2016-17", "liquid-fuels/diesel-direct"),
+            "nhs-fleet-and-leased-vehicles"
+        );
+        assert_eq!(
+            cat("nhs-sdu-2016-17", "gaseous-fuels/natural-gas"),
+            "building-energy"
+        );
+    }
+
+    #[test]
+    fn every_shipped_factor_has_an_nhs_category() {
+        let m = NhsMapping::shipped().unwrap();
+        let catalog = Catalog::discover(&[]).unwrap();
+        let mut unfiled = Vec::new();
+        for e in catalog.entries() {
+            let s = catalog.load(&e.id).unwrap();
+            for f in &s.factors {
+                // Totals are refused as activities; biogenic CO2 is in neither footprint.
+                if !matches!(f.scope, Scope::Total | Scope::Outside)
+                    && m.category(s.id(), f) == NhsCategory::OutsideNhsFootprints
+                {
+                    unfiled.push(format!("{} {} {}", s.id(), f.key, f.label()));
+                }
+            }
+        }
+        assert!(
+            unfiled.is_empty(),
+            "{} unfiled: {:#?}",
+            unfiled.len(),
+            &unfiled[..unfiled.len().min(30)]
+        );
+    }
+
+    #[test]
+    fn a_bad_category_names_its_line() {
+        let e = NhsMapping::parse("t.toml", "[[rule]]\nkey = \"x\"\ncategory = \"energy\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("t.toml:1") && e.contains("building-energy"),
+            "{e}"
+        );
+    }
+}

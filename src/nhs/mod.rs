@@ -88,6 +88,7 @@ categories! {
     EnergyWttTd "energy-wtt-and-td" "Energy well-to-tank and T&D" CF None;
     AnaestheticGases "anaesthetic-gases" "Anaesthetic gases" CF None;
     Inhalers "inhalers" "Inhalers" CF None;
+    InhalerUse "inhaler-use" "Inhaler use by patients (outside the organisation's scopes)" CF Some(NhsCategory::Inhalers);
     FleetAndLeasedVehicles "nhs-fleet-and-leased-vehicles" "NHS fleet and leased vehicles" CF None;
     BusinessTravel "business-travel" "Business travel" CF None;
     Waste "waste" "Waste" CF None;
@@ -126,11 +127,13 @@ impl NhsCategory {
 
     /// True for what counts for the NHS but sits outside the organisation's GHG Protocol
     /// scopes: patients' and visitors' travel, and the propellant patients release using
-    /// their inhalers. Such lines are kept out of the GHG Protocol totals and reported apart.
+    /// inhalers the organisation did not buy (prescribed ones, `inhaler-use`). Such lines are
+    /// kept out of the GHG Protocol totals and reported apart. Inhalers the organisation buys
+    /// (`inhalers`) stay in its scope 3.
     pub fn outside_ghg_scopes(self) -> bool {
         matches!(
             self,
-            NhsCategory::PatientAndVisitorTravel | NhsCategory::Inhalers
+            NhsCategory::PatientAndVisitorTravel | NhsCategory::InhalerUse
         )
     }
 }

@@ -1,7 +1,7 @@
 //! The NHS view of an inventory: kg CO2e by NHS category and by NHS footprint, reconciled with
 //! the GHG Protocol view. Every line counts once on each axis: a line in the GHG Protocol
 //! totals is in the NHS Carbon Footprint, the Footprint Plus, or outside both; a line outside
-//! the organisation's GHG Protocol scopes (patient and visitor travel, inhaler use) is in an
+//! the organisation's GHG Protocol scopes (patient and visitor travel, patients' inhaler use) is in an
 //! NHS footprint only. So `carbon_footprint + footprint_plus + outside_nhs_footprints
 //! - outside_ghg_protocol = total_location`, exactly. Biogenic CO2 is in neither view.
 
@@ -96,7 +96,12 @@ impl NhsFigures {
         let cf_scope3: Vec<&str> = self
             .by_category
             .keys()
-            .filter(|c| matches!(c, NhsCategory::EnergyWttTd | NhsCategory::Inhalers))
+            .filter(|c| {
+                matches!(
+                    c,
+                    NhsCategory::EnergyWttTd | NhsCategory::Inhalers | NhsCategory::InhalerUse
+                )
+            })
             .map(|c| c.as_str())
             .collect();
         if !cf_scope3.is_empty() {
