@@ -213,6 +213,17 @@ fn summary(
         columns.push(format!("{role} {l} tCO2e"));
         columns.push(format!("{role} {l} share"));
     }
+    // This year against the prior year and the baseline, as fractions (-0.05 is 5% lower).
+    let this = roles.last().map_or(0, |(i, _)| *i);
+    let against: Vec<(usize, &str)> = roles
+        .iter()
+        .rev()
+        .skip(1)
+        .map(|(i, role)| (*i, *role))
+        .collect();
+    for (_, role) in &against {
+        columns.push(format!("change vs {role}"));
+    }
     // Per run: Carbon Footprint, Footprint Plus (all of it, Carbon Footprint included), neither.
     let mut totals = Vec::new();
     for c in cats {
@@ -236,6 +247,13 @@ fn summary(
             let v = kg(*i);
             r.push(Cell::Num(tonnes(v), Format::Tonnes));
             r.push(share(v, totals[*i].1));
+        }
+        for (i, _) in &against {
+            let (now, then) = (kg(this), kg(*i));
+            r.push(match now.checked_sub(then) {
+                Some(d) => share(d, then),
+                None => Cell::Empty,
+            });
         }
         r
     };

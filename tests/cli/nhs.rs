@@ -491,6 +491,9 @@ fn report_nhs_over_three_years_with_costs_and_intensities() {
     assert_eq!(energy["prior year 2023/24 tCO2e"], "0.354");
     assert_eq!(energy["this year 2024/25 tCO2e"], "0.531");
     assert_eq!(energy["this year 2024/25 share"], "1");
+    // (531 - 354) / 354 and (531 - 177) / 177
+    assert_eq!(energy["change vs prior year"], "0.5");
+    assert_eq!(energy["change vs baseline"], "2");
     let scopes = table("Emissions by scope");
     assert_eq!(scopes[1]["scope"], "Scope 2 (location-based)");
     assert_eq!(scopes[1]["tCO2e"], "0.531");
