@@ -466,6 +466,9 @@ fn chain_json(c: &Chain) -> Value {
     m.insert("ref".into(), json!(l.reference));
     m.insert("supplier".into(), json!(l.supplier));
     m.insert("quality".into(), json!(l.quality));
+    m.insert("reporting_year".into(), json!(l.reporting_year));
+    m.insert("nhs_category".into(), json!(l.nhs_category));
+    m.insert("nhs_footprint".into(), json!(l.nhs_footprint));
     Value::Object(m)
 }
 
@@ -644,6 +647,18 @@ pub fn render_text(e: &Explanation, limit: usize) -> String {
                 format!(", period {}", l.period)
             }
         );
+        if !l.nhs_category.is_empty() {
+            let _ = writeln!(
+                out,
+                "  NHS        {}{}",
+                l.nhs_category,
+                if l.nhs_footprint.is_empty() {
+                    ", in neither NHS footprint".to_string()
+                } else {
+                    format!(", NHS {}", l.nhs_footprint)
+                }
+            );
+        }
     }
     if shown < e.chains.len() {
         let _ = writeln!(
