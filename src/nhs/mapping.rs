@@ -203,6 +203,34 @@ mod tests {
     }
 
     #[test]
+    fn inhalers_and_anaesthetics_by_name() {
+        let m = NhsMapping::shipped().unwrap();
+        let text = r#"
+[set]
+id = "clin"
+
+[[factor]]
+key = "a"
+scope = "3"
+category = 1
+labels = ["Salbutamol", "Ventolin Evohaler 100micrograms/dose inhaler"]
+unit = "kg"
+kg_co2e = "1"
+
+[[factor]]
+key = "b"
+scope = "1"
+labels = ["Desflurane", "250 mL bottle"]
+unit = "kg"
+kg_co2e = "1"
+"#;
+        let (set, _) = crate::factors::parse_set("t.toml", text);
+        let cat = |k: &str| m.category("clin", set.get(k).unwrap());
+        assert_eq!(cat("a"), NhsCategory::Inhalers);
+        assert_eq!(cat("b"), NhsCategory::AnaestheticGases);
+    }
+
+    #[test]
     fn a_bad_category_names_its_line() {
         let e = NhsMapping::parse("t.toml", "[[rule]]\nkey = \"x\"\ncategory = \"energy\"\n")
             .unwrap_err()
