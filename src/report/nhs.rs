@@ -106,8 +106,13 @@ impl NhsFigures {
             .collect();
         if !cf_scope3.is_empty() {
             notes.push(format!(
-                "NHS view: {} (GHG Protocol scope 3) count to the NHS Carbon Footprint",
-                cf_scope3.join(" and ")
+                "NHS view: {} (GHG Protocol scope 3) {} to the NHS Carbon Footprint",
+                cf_scope3.join(" and "),
+                if cf_scope3.len() == 1 {
+                    "counts"
+                } else {
+                    "count"
+                }
             ));
         }
         if !self.outside_ghg_protocol.is_zero()

@@ -56,6 +56,12 @@ fn a_financial_year_of_months_is_priced_with_one_desnz_edition() {
             && notes.contains("greater part"),
         "{notes}"
     );
+    // With the shipped defaults (spend sets searched, upstream lines on) too.
+    let plain = s
+        .ghg(&["inventory", "months.csv", "--format", "json"])
+        .json();
+    assert_eq!(plain["factor_sets"].as_array().unwrap().len(), 1);
+    assert_eq!(plain["factor_sets"][0]["id"], "desnz-2024");
     // Every ledger line names its reporting year.
     let run = s.ghg(&[
         "inventory",
