@@ -93,7 +93,7 @@ fn stderr_and_stdout_into_a_reader_that_stops_after_one_line() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "warning: a.csv: column(s) not used: notes (known: activity, quantity, unit, site, \
-         period, ref, supplier, amount, currency, price_year, market_factor)\n"
+         period, ref, supplier, amount, currency, price_year, market_factor, nhs_category)\n"
     );
     // The rejected row keeps exit 1 (not 101 for a panic, not 0 for the lost messages).
     assert_eq!(s.read("code.txt").trim(), "1");
