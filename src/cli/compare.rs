@@ -86,7 +86,7 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
         )
     };
     if args.compute.spend_factors_old.is_some() {
-        eprintln!("warning: {}", super::inventory::SPEND_FACTORS_RENAMED);
+        crate::say!("warning: {}", super::inventory::SPEND_FACTORS_RENAMED);
     }
     let sides = [side(&args.factors), side(&args.against)];
     if args.inputs.is_empty() {

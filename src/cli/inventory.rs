@@ -395,7 +395,7 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let catalog = global.catalog()?;
     let prepared = prepare(args, &catalog)?;
     if args.compute.spend_factors_old.is_some() {
-        eprintln!("warning: {SPEND_FACTORS_RENAMED}");
+        crate::say!("warning: {SPEND_FACTORS_RENAMED}");
     }
     if args.inputs.is_empty() {
         crate::say!(
@@ -495,7 +495,7 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
              it prices market-based scope 2",
             not_grid.join(", ")
         );
-        eprintln!("warning: {n}");
+        crate::say!("warning: {n}");
         notes.push(n);
     }
     if inv.rows.spend_undated > 0 {
@@ -516,7 +516,7 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
                 "{}: {} row(s) have no figure in any activity column (read as nothing used)",
                 f.name, f.rows_without_figures
             );
-            eprintln!("warning: {n}");
+            crate::say!("warning: {n}");
             notes.push(n);
         }
         if f.records == 0 {
