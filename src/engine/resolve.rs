@@ -49,7 +49,7 @@ pub struct Resolver {
     pub sets: Vec<Arc<FactorSet>>,
     /// Activity set choice.
     pub edition: Edition,
-    /// Sets searched after the activity set, in order, by index into `sets` (`--spend-factors`:
+    /// Sets searched after the activity set, in order, by index into `sets` (`--fallback-factors`:
     /// by default the clinical set, then the spend sets).
     pub spend: Vec<u16>,
     /// Alias (as normalised by `factors::tables::normalise_name`) to the factor keys it may

@@ -35,7 +35,7 @@ fn sdu_desflurane_is_3721_kg_per_litre_not_3_7() {
             "gases.csv",
             "--factors",
             set,
-            "--spend-factors",
+            "--fallback-factors",
             "none",
             "--format",
             "json",

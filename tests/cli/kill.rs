@@ -27,7 +27,7 @@ fn start(s: &Session, input: &str) -> std::process::Child {
             input,
             "--factors",
             &set,
-            "--spend-factors",
+            "--fallback-factors",
             "none",
             "--no-upstream",
             "-j",
