@@ -284,6 +284,55 @@ fn clean_leftovers(parent: &Path, name: &str) {
     }
 }
 
+#[cfg(target_os = "linux")]
+fn process_gone(pid: u32) -> bool {
+    Path::new("/proc").is_dir() && !Path::new("/proc").join(pid.to_string()).exists()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_gone(_pid: u32) -> bool {
+    false
+}
+
+/// Swaps two directories' names in one step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(()),
+        Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {
+            exchange_in_two_steps(a, b)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    exchange_in_two_steps(a, b)
+}
+
+/// `b` renamed aside to a name beside `a`, `a` renamed to `b`, then the old `b` renamed to
+/// `a`'s name so the caller removes it; for an instant `b` does not exist.
+fn exchange_in_two_steps(a: &Path, b: &Path) -> std::io::Result<()> {
+    let mut aside = a.as_os_str().to_owned();
+    aside.push("-old");
+    let aside = PathBuf::from(aside);
+    std::fs::rename(b, &aside)?;
+    if let Err(e) = std::fs::rename(a, b) {
+        let _ = std::fs::rename(&aside, b);
+        return Err(e);
+    }
+    std::fs::rename(&aside, a)
+}
+
+/// Makes a directory's entries durable; best effort (not every system can open a directory).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,54 +390,5 @@ mod tests {
             "{e}"
         );
         assert!(tmp.path().join("thesis.docx").exists());
-    }
-}
-
-#[cfg(target_os = "linux")]
-fn process_gone(pid: u32) -> bool {
-    Path::new("/proc").is_dir() && !Path::new("/proc").join(pid.to_string()).exists()
-}
-
-#[cfg(not(target_os = "linux"))]
-fn process_gone(_pid: u32) -> bool {
-    false
-}
-
-/// Swaps two directories' names in one step.
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use rustix::fs::{renameat_with, RenameFlags, CWD};
-    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
-        Ok(()) => Ok(()),
-        Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {
-            exchange_in_two_steps(a, b)
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    exchange_in_two_steps(a, b)
-}
-
-/// `b` renamed aside to a name beside `a`, `a` renamed to `b`, then the old `b` renamed to
-/// `a`'s name so the caller removes it; for an instant `b` does not exist.
-fn exchange_in_two_steps(a: &Path, b: &Path) -> std::io::Result<()> {
-    let mut aside = a.as_os_str().to_owned();
-    aside.push("-old");
-    let aside = PathBuf::from(aside);
-    std::fs::rename(b, &aside)?;
-    if let Err(e) = std::fs::rename(a, b) {
-        let _ = std::fs::rename(&aside, b);
-        return Err(e);
-    }
-    std::fs::rename(&aside, a)
-}
-
-/// Makes a directory's entries durable; best effort (not every system can open a directory).
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
     }
 }
