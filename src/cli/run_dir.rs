@@ -108,10 +108,11 @@ impl RunDir {
         &self.target
     }
 
-    /// Opens `name` for streaming into the run.
+    /// Opens `name` for streaming into the run. Errors name the file where it will be
+    /// (`DIR/ledger.csv`), not the hidden directory it is built in.
     pub fn open(&self, name: &str) -> Result<OutputFile> {
-        let path = self.tmp.join(name);
-        let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let path = self.target.join(name);
+        let file = std::fs::File::create(self.tmp.join(name)).map_err(|e| self.failed(&path, e))?;
         Ok(OutputFile {
             name: name.to_string(),
             path,
@@ -132,8 +133,8 @@ impl RunDir {
         } = f;
         let file = file
             .into_inner()
-            .map_err(|e| Error::io(&path, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io(&path, e))?;
+            .map_err(|e| self.failed(&path, e.into_error()))?;
+        file.sync_all().map_err(|e| self.failed(&path, e))?;
         self.outputs.push(FileEntry {
             bytes,
             id: None,
@@ -147,8 +148,24 @@ impl RunDir {
     /// Writes a whole file into the run.
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
         let mut f = self.open(name)?;
-        f.write_all(bytes).map_err(|e| Error::io(&f.path, e))?;
+        if let Err(e) = f.write_all(bytes) {
+            return Err(self.failed(&f.path, e));
+        }
         self.close(f)
+    }
+
+    /// A write into the run failed (a full disk, a file-size limit): say so, and that DIR
+    /// still holds what it held.
+    pub fn failed(&self, path: &Path, e: std::io::Error) -> Error {
+        let note = if self.target.exists() {
+            format!(
+                "{e}; {} still holds the previous run",
+                self.target.display()
+            )
+        } else {
+            format!("{e}; nothing was written to {}", self.target.display())
+        };
+        Error::io(path, std::io::Error::new(e.kind(), note))
     }
 
     /// The files written so far, with the SHA-256 of the bytes this run wrote (never re-read
