@@ -166,9 +166,23 @@ fn aliases_resolve_in_desnz_2023_to_2025() {
     let aliases = Aliases::shipped().unwrap();
     assert!(aliases.aliases.len() >= 30);
     assert_eq!(aliases.resolve("Natural Gas"), Some("1_100_1004_6"));
+    // Aliases of anaesthetic gases name nhs-clinical keys (agent/unit): each, and each of its
+    // `also` keys, must be a published factor there.
+    let (desnz, clinical): (Vec<_>, Vec<_>) =
+        aliases.aliases.iter().partition(|a| !a.key.contains("/"));
+    assert_eq!(clinical.len(), 5);
+    let set = shipped("nhs-clinical");
+    for a in &clinical {
+        for k in std::iter::once(&a.key).chain(&a.also) {
+            let f = set
+                .get(k)
+                .unwrap_or_else(|| panic!("alias {:?}: no {k} in nhs-clinical", a.name));
+            assert!(f.kg_co2e.is_some(), "alias {:?}: {k} has no value", a.name);
+        }
+    }
     for id in ["desnz-2023", "desnz-2024", "desnz-2025"] {
         let set = shipped(id);
-        for a in &aliases.aliases {
+        for a in &desnz {
             let f = set
                 .get(&a.key)
                 .unwrap_or_else(|| panic!("alias {:?}: no {} in {id}", a.name, a.key));

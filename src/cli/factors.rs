@@ -227,6 +227,15 @@ pub fn describe_factor(set: &FactorSet, f: &Factor, out: &mut String) {
     for (g, v) in &f.gases {
         let _ = writeln!(out, "  {g:<9} {} kg CO2e", exact_string(*v));
     }
+    if let Some(g) = &f.gwp {
+        let _ = writeln!(
+            out,
+            "  gwp       {} x GWP100 {} ({}); --gwp recomputes it",
+            g.gas,
+            exact_string(g.value),
+            g.basis
+        );
+    }
     for u in &f.upstream {
         let linked = set
             .get(u)

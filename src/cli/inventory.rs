@@ -45,11 +45,12 @@ pub struct InventoryArgs {
 /// The options that decide the figures, shared by `inventory` and `compare`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ComputeArgs {
-    /// Spend factor sets searched after the activity set, in order.
+    /// Factor sets searched after the activity set, in order: the clinical set (anaesthetic
+    /// gases, inhalers), then the spend sets; `none` for none.
     #[arg(
         long = "spend-factors",
         value_delimiter = ',',
-        default_value = "defra-sic-2022,epa-sc-1.3"
+        default_value = "nhs-clinical,defra-sic-2022,epa-sc-1.3"
     )]
     pub spend_factors: Vec<String>,
     /// A TOML file of extra aliases, in the format of factors/aliases.toml (`[[alias]]` tables
@@ -67,7 +68,23 @@ pub struct ComputeArgs {
     /// set in --factors-dir). A set's own factor keyed `residual-mix` is used when this is absent.
     #[arg(long, value_name = "VALUE|SET:KEY")]
     pub residual_mix: Option<String>,
+    /// Recompute factors defined as a mass of a named gas times its GWP (anaesthetic gases,
+    /// propellants, refrigerants whose set records the gas) on IPCC AR4, AR5 or AR6 GWP100
+    /// (factors/tables/gwp.toml); factors published only as CO2e keep their basis. The notes
+    /// name each basis used.
+    #[arg(long, value_name = "ar4|ar5|ar6", value_parser = parse_gwp_basis)]
+    pub gwp: Option<crate::factors::gwp::Basis>,
 }
+
+/// `ar4`, `AR5`, ... to a GWP basis.
+fn parse_gwp_basis(s: &str) -> std::result::Result<crate::factors::gwp::Basis, String> {
+    crate::factors::gwp::Basis::parse(s)
+        .ok_or_else(|| format!("{s:?} is not a GWP basis; expected ar4, ar5 or ar6"))
+}
+
+/// The clinical factor set (anaesthetic gases, inhalers), first of the sets searched after the
+/// activity set by default: no DESNZ or SDU set prices them per kg, bottle or device.
+pub const CLINICAL_SET: &str = "nhs-clinical";
 
 /// Output formats of `ghg inventory`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -106,6 +123,8 @@ pub struct Prepared {
     pub inputs: Vec<Input>,
     /// Notes on choices made.
     pub notes: Vec<String>,
+    /// With `--gwp`: by set id, the note naming the GWP bases its figures rest on.
+    pub gwp_notes: Vec<(String, String)>,
 }
 
 /// Builds the resolver and inputs from the arguments.
@@ -148,6 +167,10 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         if name.is_empty() || name == "none" {
             continue;
         }
+        // Already the activity set: searched first anyway.
+        if name == CLINICAL_SET && args.factors.as_deref() == Some(CLINICAL_SET) {
+            continue;
+        }
         match catalog.load(name) {
             Ok(s) => {
                 spend.push(sets.len() as u16);
@@ -178,6 +201,15 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         ));
     }
     let deflators = load_deflators(args.compute.deflator)?;
+    let mut gwp_notes = Vec::new();
+    if let Some(basis) = args.compute.gwp {
+        let table = crate::factors::gwp::GwpTable::shipped()?;
+        for set in sets.iter_mut() {
+            let (recomputed, how) = crate::factors::gwp::with_basis(set, basis, &table)?;
+            gwp_notes.push((set.id().to_string(), how.describe(&recomputed, basis)));
+            *set = Arc::new(recomputed);
+        }
+    }
     let resolver = Resolver {
         sets,
         edition,
@@ -210,6 +242,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         resolver,
         inputs,
         notes,
+        gwp_notes,
     })
 }
 
@@ -272,7 +305,7 @@ fn check_distinct(inputs: &[PathBuf]) -> Result<()> {
 }
 
 fn is_default_spend(name: &str) -> bool {
-    matches!(name, "defra-sic-2022" | "epa-sc-1.3")
+    matches!(name, CLINICAL_SET | "defra-sic-2022" | "epa-sc-1.3")
 }
 
 /// Shipped aliases, then the user's file on top (its names win): normalised name to the keys
@@ -437,6 +470,11 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let mut used_sets: Vec<&str> = inv.groups.keys().map(|k| &*k.set).collect();
     used_sets.sort_unstable();
     used_sets.dedup();
+    for (id, note) in &prepared.gwp_notes {
+        if used_sets.contains(&id.as_str()) {
+            notes.push(note.clone());
+        }
+    }
     let facts = RunFacts {
         sets: used_sets
             .iter()

@@ -108,6 +108,7 @@ pub fn options(
         inputs,
         no_upstream: compute.no_upstream,
         residual_mix: compute.residual_mix.clone(),
+        gwp: compute.gwp.map(|b| b.as_str().to_ascii_lowercase()),
         spend_factors: compute
             .spend_factors
             .iter()

@@ -2,6 +2,7 @@
 
 mod util;
 
+mod clinical;
 mod factors;
 mod inventory;
 
