@@ -12,11 +12,22 @@ fn sdu_desflurane_is_3721_kg_per_litre_not_3_7() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout
-            .starts_with("anaesthetic-gases/desflurane 3721.1 kg CO2e per litre"),
+            .starts_with("anaesthetic-gases/desflurane 3721.1 kg CO2e per litre\n"),
         "{}",
         run.stdout
     );
     assert!(run.stdout.contains("source value 3.7211 t CO2e per litre"));
+    let run = s.ghg(&["factors", "show", "nhs-clinical", "desflurane/bottle-250ml"]);
+    assert!(
+        run.stdout.starts_with(
+            "desflurane/bottle-250ml 655.5875 kg CO2e per item\n  set       nhs-clinical"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run
+        .stdout
+        .contains("  gwp       desflurane x GWP100 1790 (AR5); --gwp recomputes it\n"));
 
     // Every anaesthetic row of every year is 1,000 times the file's figure: a run over the
     // five of 2016/17 and of 2007/08 (the file gives the same figures in every year).
