@@ -232,6 +232,19 @@ fn a_gwp_run_is_recorded_and_verifies() {
     assert_eq!(m["options"]["gwp"], "ar6");
     let v = s.ghg(&["verify", "out"]);
     assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+    // The ledger's factor differs from the file's: explain says why.
+    let e = s.ghg(&["explain", "out", "--line", "clinical.csv:2"]);
+    assert_eq!(e.code, 0, "{}{}", e.stdout, e.stderr);
+    assert!(
+        e.stdout.contains(
+            "desflurane/bottle-250ml = 948.5875 kg CO2e per items\n\
+             \x20            Anaesthetic gases > Desflurane > per 250 mL bottle\n\
+             \x20            defined at factors/clinical/nhs-clinical.toml:49\n\
+             \x20            GWP100 recomputed by --gwp ar6: desflurane 2590 (AR6); the file has 1790 (AR5)\n"
+        ),
+        "{}",
+        e.stdout
+    );
 }
 
 /// A user's refrigerant set that records its gas is recomputed too; the DESNZ sets publish
