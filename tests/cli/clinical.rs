@@ -212,6 +212,17 @@ fn inhaler_classes_are_recomputed_and_a_bad_basis_is_refused() {
         j["totals_kg_co2e"]["scope_3"].as_str().unwrap(),
         (Decimal::from(10) * per_inhaler).normalize().to_string()
     );
+    // "ML" is megalitres on a water bill as often as millilitres: refused, with the way out.
+    s.write("ml.csv", "activity,quantity,unit\ndesflurane,250,ML\n");
+    let run = s.ghg(&["inventory", "ml.csv"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(
+            "ml.csv:2:3: unit \"ML\" is ambiguous; write mL for millilitres or \"million litres\""
+        ),
+        "{}",
+        run.stderr
+    );
     let run = s.ghg(&["inventory", "clinical.csv", "--gwp", "ar3"]);
     assert_eq!(run.code, 2);
     assert!(
