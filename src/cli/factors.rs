@@ -313,11 +313,11 @@ fn validate(global: &GlobalArgs, paths: &[PathBuf]) -> Result<Outcome> {
     }
     stdout(report.as_bytes())?;
     if problems > 0 {
-        eprint!("{err}");
-        eprintln!("{problems} problem(s) in {} file(s) checked", sources.len());
+        super::output::stderr_text(&err);
+        crate::say!("{problems} problem(s) in {} file(s) checked", sources.len());
         Ok(Outcome::Findings)
     } else {
-        eprintln!("{} factor set(s) valid", sources.len());
+        crate::say!("{} factor set(s) valid", sources.len());
         Ok(Outcome::Clean)
     }
 }

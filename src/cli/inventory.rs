@@ -1,6 +1,7 @@
 //! `ghg inventory`: activity CSVs to a scope 1, 2 and 3 inventory.
 
-use super::output::{stdout, write_atomic};
+use super::output::stdout;
+use super::run_dir::{OutputFile, RunDir};
 use super::{GlobalArgs, Outcome};
 use crate::activity::Input;
 use crate::engine::{self, Edition, PriceIndex, Resolver, Sinks, LEDGER_HEADER};
@@ -33,7 +34,7 @@ pub struct InventoryArgs {
     /// Exit 0 even when rows were rejected (they are still reported).
     #[arg(long)]
     pub allow_rejects: bool,
-    /// Worker threads [default: all cores]; results never depend on it.
+    /// Worker threads [default: all cores; at most 256]; results never depend on it.
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
     /// A timestamp to record in DIR/manifest.json (none by default, so reruns are identical).
@@ -323,7 +324,7 @@ pub fn load_aliases(extra: Option<&Path>) -> Result<HashMap<String, Vec<String>>
         add(Aliases::shipped()?);
     }
     if let Some(p) = extra {
-        let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+        let text = crate::factors::catalog::read_text(p)?;
         add(parse_aliases(&p.display().to_string(), &text)?);
     }
     Ok(map)
@@ -360,29 +361,29 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let catalog = global.catalog()?;
     let prepared = prepare(args, &catalog)?;
     if args.inputs.is_empty() {
-        eprintln!(
+        crate::say!(
             "no input files given: running the shipped example NHS trust (examples/nhs-trust/)"
         );
     }
+    let threads = worker_threads(args.threads);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
+        .num_threads(threads)
         .build()
         .map_err(|e| Error::usage(format!("cannot start worker threads: {e}")))?;
     let out_dir = args.out.as_deref();
-    if let Some(d) = out_dir {
-        std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
-    }
-    let mut ledger_tmp = match out_dir {
-        Some(d) => Some(new_ledger_tmp(d)?),
-        None => None,
-    };
-    let mut rejects_tmp = match out_dir {
-        Some(d) => Some(new_csv_tmp(
-            d,
-            &["file", "line", "column", "value", "reason"],
-        )?),
-        None => None,
-    };
+    // Everything --out writes is built beside DIR and swapped in at the end (run_dir.rs).
+    let mut run_dir = out_dir.map(RunDir::create).transpose()?;
+    let mut ledger_tmp = run_dir.as_ref().map(new_ledger).transpose()?;
+    let mut rejects_tmp = run_dir
+        .as_ref()
+        .map(|r| {
+            new_csv(
+                r,
+                "rejects.csv",
+                &["file", "line", "column", "value", "reason"],
+            )
+        })
+        .transpose()?;
     let result = {
         let mut reject_fn = |r: &Reject| -> Result<()> {
             if let Some(w) = rejects_tmp.as_mut() {
@@ -418,7 +419,7 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
                     "period(s) {} are after the newest DESNZ edition ({newest}) and were priced with it",
                     later.join(", ")
                 );
-                eprintln!("warning: {n}");
+                crate::say!("warning: {n}");
                 notes.push(n);
             }
         }
@@ -428,21 +429,21 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             "{} spend row(s) had neither price_year nor period: taken to be in the factor's price year",
             inv.rows.spend_undated
         );
-        eprintln!("warning: {n}");
+        crate::say!("warning: {n}");
         notes.push(n);
     }
     for f in &result.files {
         for w in f.columns.warnings() {
-            eprintln!("warning: {}: {w}", f.name);
+            crate::say!("warning: {}: {w}", f.name);
             notes.push(format!("{}: {w}", f.name));
         }
         if f.records == 0 {
-            eprintln!("warning: {}: a header but no data rows", f.name);
+            crate::say!("warning: {}: a header but no data rows", f.name);
             notes.push(format!("{}: a header but no data rows", f.name));
         }
         if f.preamble_lines > 0 {
             let n = f.preamble_lines;
-            eprintln!(
+            crate::say!(
                 "note: {}: {n} line(s) above the header row were skipped",
                 f.name
             );
@@ -480,33 +481,37 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     };
     let json = inventory_json(inv, &facts, &describe)?;
     let csv_text = inventory_csv(inv)?;
-    if let Some(d) = out_dir {
+    if let Some(mut run) = run_dir.take() {
         if let Some(w) = ledger_tmp.take() {
-            let path = d.join("ledger.csv");
-            let tmp = w
-                .into_inner()
-                .map_err(|e| Error::io(&path, e.into_error()))?;
-            persist_tmp(tmp, &path)?;
+            run.close(w)?;
         }
-        persist_csv(rejects_tmp.take(), &d.join("rejects.csv"))?;
-        write_atomic(&d.join("inventory.json"), json.as_bytes())?;
-        write_atomic(&d.join("inventory.csv"), csv_text.as_bytes())?;
-        super::manifest::write(d, args, global, &catalog, &prepared, &result.files)?;
+        if let Some(w) = rejects_tmp.take() {
+            let f = w
+                .into_inner()
+                .map_err(|e| Error::usage(format!("writing rejects.csv: {}", e.error())))?;
+            run.close(f)?;
+        }
+        run.write("inventory.json", json.as_bytes())?;
+        run.write("inventory.csv", csv_text.as_bytes())?;
+        super::manifest::write(&mut run, args, global, &catalog, &prepared, &result.files)?;
+        run.commit()?;
     }
     match args.format {
         InventoryFormat::Table => stdout(inventory_table(inv, &facts)?.as_bytes())?,
         InventoryFormat::Csv => stdout(csv_text.as_bytes())?,
         InventoryFormat::Json => stdout(json.as_bytes())?,
     }
-    eprintln!(
+    crate::say!(
         "{} rows read, {} used, {} rejected",
-        inv.rows.read, inv.rows.used, inv.rows.rejected
+        inv.rows.read,
+        inv.rows.used,
+        inv.rows.rejected
     );
     for r in &result.first_rejects {
-        eprintln!("rejected: {r}");
+        crate::say!("rejected: {r}");
     }
     if inv.rows.rejected as usize > result.first_rejects.len() {
-        eprintln!(
+        crate::say!(
             "... and {} more rejected rows{}",
             inv.rows.rejected as usize - result.first_rejects.len(),
             if out_dir.is_some() {
@@ -522,19 +527,44 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-type CsvTmp = csv::Writer<tempfile::NamedTempFile>;
+/// More worker threads than this only costs memory and start-up time (the work is split in
+/// chunks of rows, and results never depend on the count); `-j 100000` would spend minutes
+/// starting threads.
+pub const MAX_THREADS: usize = 256;
 
-fn new_csv_tmp(dir: &Path, header: &[&str]) -> Result<CsvTmp> {
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    let mut w = csv::Writer::from_writer(tmp);
+/// The worker thread count for `-j`: 0 or absent is all cores, above [`MAX_THREADS`] is capped
+/// with a note.
+/// RAYON_NUM_THREADS, which the pool reads when `-j` is absent, is capped the same way.
+fn worker_threads(asked: Option<usize>) -> usize {
+    let (n, from) = match asked {
+        Some(n) => (n, "-j"),
+        None => match std::env::var("RAYON_NUM_THREADS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+        {
+            Some(n) => (n, "RAYON_NUM_THREADS="),
+            None => (0, ""),
+        },
+    };
+    if n > MAX_THREADS {
+        crate::say!(
+            "note: {from}{}{n} is more worker threads than useful; using {MAX_THREADS}",
+            if from == "-j" { " " } else { "" }
+        );
+        return MAX_THREADS;
+    }
+    n
+}
+
+fn new_csv(run: &RunDir, name: &str, header: &[&str]) -> Result<csv::Writer<OutputFile>> {
+    let mut w = csv::Writer::from_writer(run.open(name)?);
     w.write_record(header)
-        .map_err(|e| Error::usage(format!("writing to {}: {e}", dir.display())))?;
+        .map_err(|e| Error::usage(format!("writing {name}: {e}")))?;
     Ok(w)
 }
 
-fn new_ledger_tmp(dir: &Path) -> Result<std::io::BufWriter<tempfile::NamedTempFile>> {
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp);
+fn new_ledger(run: &RunDir) -> Result<OutputFile> {
+    let mut w = run.open("ledger.csv")?;
     let mut header = csv::Writer::from_writer(Vec::new());
     header
         .write_record(LEDGER_HEADER)
@@ -542,22 +572,7 @@ fn new_ledger_tmp(dir: &Path) -> Result<std::io::BufWriter<tempfile::NamedTempFi
     let bytes = header
         .into_inner()
         .map_err(|e| Error::usage(e.to_string()))?;
-    w.write_all(&bytes).map_err(|e| Error::io(dir, e))?;
+    w.write_all(&bytes)
+        .map_err(|e| Error::io(run.target().join("ledger.csv"), e))?;
     Ok(w)
-}
-
-fn persist_csv(w: Option<CsvTmp>, path: &Path) -> Result<()> {
-    let Some(w) = w else { return Ok(()) };
-    let tmp = w
-        .into_inner()
-        .map_err(|e| Error::usage(format!("writing {}: {}", path.display(), e.error())))?;
-    persist_tmp(tmp, path)
-}
-
-/// Flushes a finished temporary file to disk and renames it into place.
-fn persist_tmp(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
-    super::output::readable(&tmp).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
 }

@@ -217,6 +217,22 @@ impl Resolver {
         let row_unit = parse_unit(unit_text);
         let Some(fref) = self.find(set, activity, row_unit.as_ref()) else {
             let set_name = self.sets.get(set as usize).map_or("", |s| s.id());
+            // An alias whose keys resolve nowhere: the alias table needs fixing, not the row
+            // (suggesting the alias's own name back would send the user in a circle).
+            if let Some(keys) = self
+                .aliases
+                .get(&crate::factors::tables::normalise_name(activity))
+            {
+                return Err(blame(
+                    Blame::Activity,
+                    format!(
+                    "alias {activity:?} stands for {}, and {set_name}{} has no factor with that \
+                     key; correct the alias's key, or price the row with a set that has it",
+                    keys.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(" or "),
+                    if self.spend.is_empty() { "" } else { " or the spend sets" },
+                ),
+                ));
+            }
             let hint = self.suggest(set, activity);
             return Err(blame(Blame::Activity, format!(
                 "unknown activity {activity:?}: not a factor key, publisher ID or alias in {set_name}{}{}",

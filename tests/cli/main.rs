@@ -7,3 +7,6 @@ mod factors;
 mod inventory;
 
 mod audit;
+mod corpus;
+mod kill;
+mod robust;

@@ -6,8 +6,10 @@
 //!   the file repeats (`Disposal Method`/`Closed Loop or Open Loop`, `Anaesthetic Gases`/
 //!   `Nitrous oxide with oxygen 50/50 split`) get `--2` on their second row.
 //! - Scope: `N/A` (a derived total of the rows above it) is `total`; `Outside` is outside.
-//!   The scope is the file's, even where it is odd (`Electricity from Grid total` reads 1);
-//!   anaesthetic gases read 1 and stay scope 1.
+//!   The scope is the file's, with one exception: a row named `... total` in a category that
+//!   already has a derived total is one too (`Electricity from Grid total` reads 1 but gives
+//!   the same figures as its twin `Electricity UK total`, N/A). Anaesthetic gases read 1 and
+//!   stay scope 1.
 //! - Scope 3 category: the file gives none, so each scope 3 row gets the GHG Protocol category
 //!   of what its `category` column names ([`category`]); a scope 3 row whose `category` the
 //!   table does not know stops the import, so a new row is never left uncategorised:
@@ -399,6 +401,9 @@ fn read(file: &str, bytes: &[u8]) -> Result<Vec<SduRow>> {
         }
     }
     let mut used = HashSet::new();
+    // Categories with a derived-total (N/A) row, so a twin total elsewhere in the file is
+    // read the same way rather than as a usable scope 1 factor.
+    let mut total_categories: HashSet<String> = HashSet::new();
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(csv_err)?;
@@ -417,8 +422,15 @@ fn read(file: &str, bytes: &[u8]) -> Result<Vec<SduRow>> {
                 "kWh, kWH, £, pkm, km, litre(s), tonnes or cubic metres",
             )
         })?;
-        let scope = Scope::parse(get(3))
+        let mut scope = Scope::parse(get(3))
             .ok_or_else(|| Error::bad_value(at(3), "scope", get(3), "1, 2, 3, N/A or Outside"))?;
+        if scope == Scope::Total {
+            total_categories.insert(category.to_ascii_lowercase());
+        } else if name.to_ascii_lowercase().ends_with(" total")
+            && total_categories.contains(&category.to_ascii_lowercase())
+        {
+            scope = Scope::Total;
+        }
         let ghg_category = match scope {
             Scope::Three => Some(self::category(category, name).ok_or_else(|| {
                 Error::bad_value(
@@ -697,5 +709,26 @@ mod tests {
         // The same row in scope 1 needs no category.
         let text = text.replace("Per jump,km,3,", "Per jump,km,1,");
         assert!(build_with("c.csv", text.as_bytes(), &[]).is_ok());
+    }
+
+    #[test]
+    fn a_twin_of_a_derived_total_is_a_derived_total_too() {
+        let vals = |v: &str| vec![v; 14].join(",");
+        let text = format!(
+            "{}Electricity from Grid,Electricity from Grid total,kWh,1,{},,,\n\
+             Mains Water,Mains water total,cubic metres,3,{},,,\n",
+            csv(),
+            vals("0.28813"),
+            vals("0.344")
+        );
+        let rows = read("c.csv", text.as_bytes()).unwrap();
+        // It reads 1 in the file but gives the figures of its twin `Electricity UK total`
+        // (N/A); a total in a category with no N/A row (mains water) keeps the file's scope.
+        assert_eq!(
+            rows[8].key,
+            "electricity-from-grid/electricity-from-grid-total"
+        );
+        assert_eq!(rows[8].scope, Scope::Total);
+        assert_eq!(rows[9].scope, Scope::Three);
     }
 }
