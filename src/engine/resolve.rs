@@ -277,10 +277,12 @@ impl Resolver {
         let fs = self.set(fref);
         let value = usable_value(fs, f).map_err(|r| blame(Blame::Activity, r))?;
         let unit = row_unit.ok_or_else(|| {
-            blame(
-                Blame::Unit,
-                format!("unknown unit {unit_text:?}; expected a unit such as kWh, litres, km, tonnes or GBP"),
-            )
+            let reason = if unit_text.trim().eq_ignore_ascii_case("ml") {
+                format!("unit {unit_text:?} is ambiguous; write mL for millilitres or \"million litres\"")
+            } else {
+                format!("unknown unit {unit_text:?}; expected a unit such as kWh, litres, km, tonnes or GBP")
+            };
+            blame(Blame::Unit, reason)
         })?;
         let conv = conversion(&unit, &f.unit)
             .map_err(|e| blame(Blame::Unit, format!("{e} ({} {})", fs.id(), f.key)))?;
