@@ -1,12 +1,12 @@
 //! Activity data: CSV files of energy, travel, waste, water, refrigerant and spend rows, read
-//! as raw records in fixed-size chunks. Turning a record into a typed row (and a bad one into a
-//! reject with its reason) happens in the engine, in parallel.
+//! as blocks of whole records. Turning a record into a typed row (and a bad one into a reject
+//! with its reason) happens in the engine, in parallel.
 
 pub mod period;
 pub mod read;
 
 pub use period::Period;
-pub use read::{Chunk, ChunkReader, Input};
+pub use read::{Block, BlockReader, Input};
 
 use crate::num::{parse_decimal, NumError};
 use rust_decimal::Decimal;

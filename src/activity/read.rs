@@ -1,17 +1,14 @@
-//! Reading activity CSVs as raw records, in fixed-size chunks, hashing every byte on the way
-//! so the audit manifest can name exactly what was read.
+//! Reading activity CSVs as blocks of whole records, hashing every byte on the way so the
+//! audit manifest can name exactly what was read. The reader only finds record boundaries
+//! (line feeds outside quotes); worker threads parse the blocks, so parsing scales with cores.
 
 use super::Columns;
 use crate::factors::hex_digest;
 use crate::{Error, Position, Result};
 use sha2::{Digest, Sha256};
-use std::io::{BufRead, Read};
+use std::io::Read;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-
-/// Rows per chunk: fixed in code, never derived from the thread count, so results cannot
-/// depend on it.
-pub const CHUNK_ROWS: usize = 1 << 13;
+use std::sync::Arc;
 
 /// Where activity rows come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,65 +56,6 @@ pub struct FileInfo {
     /// Records read after the header (rows and blank lines).
     pub records: u64,
 }
-
-/// A run of records from one file.
-#[derive(Debug, Default)]
-pub struct Chunk {
-    /// Index of the file in the inputs.
-    pub file: usize,
-    /// The file's display name.
-    pub name: Arc<str>,
-    /// The file's columns.
-    pub columns: Arc<Columns>,
-    /// Record buffers; the first `len` hold this chunk's records, each with its position.
-    buf: Vec<csv::ByteRecord>,
-    len: usize,
-}
-
-impl Chunk {
-    /// The records, each with its position in the file.
-    pub fn records(&self) -> &[csv::ByteRecord] {
-        &self.buf[..self.len]
-    }
-}
-
-/// SHA-256 and size of the bytes read so far, shared with the reader that feeds it.
-type HashState = Arc<Mutex<(Sha256, u64)>>;
-
-/// Hashes every byte as it is read from the file itself, before any translation.
-struct Hashing<R> {
-    inner: R,
-    state: HashState,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Ok(mut st) = self.state.lock() {
-            st.0.update(&buf[..n]);
-            st.1 += n as u64;
-        }
-        Ok(n)
-    }
-}
-
-/// Reads a file whose lines end in a bare carriage return (old Mac exports) as if they ended
-/// in line feeds, so records and line numbers come out right.
-struct CrToLf<R>(R);
-
-impl<R: Read> Read for CrToLf<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.0.read(buf)?;
-        for b in &mut buf[..n] {
-            if *b == b'\r' {
-                *b = b'\n';
-            }
-        }
-        Ok(n)
-    }
-}
-
-type Reader = csv::Reader<Box<dyn Read + Send>>;
 
 /// How far down a file the header row is looked for.
 const HEADER_SEARCH_LINES: u64 = 20;
@@ -167,26 +105,118 @@ fn sniff(head: &[u8]) -> (u8, bool) {
     (best, cr_only)
 }
 
-/// The file being read: its index, reader, name, columns and running hash.
-struct OpenFile {
-    index: usize,
-    reader: Reader,
-    name: Arc<str>,
-    columns: Arc<Columns>,
-    hash: HashState,
+/// A run of whole records from one file: what a worker thread parses and prices.
+#[derive(Debug)]
+pub struct Block {
+    /// Position of the block among all blocks of the run: outputs are written in this order.
+    pub seq: u64,
+    /// Index of the file in the inputs.
+    pub file: usize,
+    /// The file's display name.
+    pub name: Arc<str>,
+    /// The file's columns.
+    pub columns: Arc<Columns>,
+    /// The file's field delimiter.
+    pub delimiter: u8,
+    /// Line in the file of the block's first byte, from 1.
+    pub first_line: u64,
+    /// The bytes: whole records, line feeds ending lines.
+    pub bytes: Vec<u8>,
 }
 
-/// Reads inputs one after another and hands out chunks of records, in file order.
-pub struct ChunkReader {
+impl Block {
+    /// A CSV reader over the block, set up as the file's header was read.
+    pub fn reader(&self) -> csv::Reader<&[u8]> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.delimiter)
+            // csv counts lines wrongly for CRLF files when \r ends records; ending records at
+            // \n alone keeps line numbers right, and the stray \r is trimmed with the field.
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(&self.bytes[..])
+    }
+
+    /// The file line of a record read from [`Block::reader`].
+    pub fn line_of(&self, rec: &csv::ByteRecord) -> u64 {
+        rec.position().map_or(0, |p| self.first_line + p.line() - 1)
+    }
+}
+
+/// Where a block may end: just after the last line feed outside double quotes, or `None`
+/// when no line feed qualifies. Quote parity is counted from the block start, which is always
+/// a record boundary.
+fn cut_point(buf: &[u8]) -> Option<usize> {
+    let mut quotes = memchr::memchr_iter(b'"', buf).count();
+    let mut end = buf.len();
+    loop {
+        let nl = memchr::memrchr(b'\n', &buf[..end])?;
+        quotes -= memchr::memchr_iter(b'"', &buf[nl + 1..end]).count();
+        if quotes % 2 == 0 {
+            return Some(nl + 1);
+        }
+        end = nl;
+    }
+}
+
+/// An open input: its bytes so far are hashed as they are read, before any translation.
+struct Source {
+    inner: Box<dyn Read + Send>,
+    hasher: Sha256,
+    bytes: u64,
+    cr_only: bool,
+    eof: bool,
+}
+
+impl Source {
+    /// Reads until `buf` holds at least `want` bytes or the input ends.
+    fn fill(&mut self, buf: &mut Vec<u8>, want: usize, name: &str) -> Result<()> {
+        while buf.len() < want && !self.eof {
+            let old = buf.len();
+            buf.resize(want.max(old + 1), 0);
+            let n = loop {
+                match self.inner.read(&mut buf[old..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        buf.truncate(old);
+                        return Err(Error::io(name, e));
+                    }
+                }
+            };
+            buf.truncate(old + n);
+            if n == 0 {
+                self.eof = true;
+            }
+            self.hasher.update(&buf[old..]);
+            self.bytes += n as u64;
+            if self.cr_only {
+                // Old Mac exports end lines in a bare carriage return: read them as line feeds.
+                for b in &mut buf[old..] {
+                    if *b == b'\r' {
+                        *b = b'\n';
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Bytes per block: big enough that per-block costs vanish, small enough that two threads
+/// finish together and memory stays flat.
+pub const BLOCK_BYTES: usize = 1 << 20;
+
+/// Reads inputs one after another and hands out blocks of whole records, in file order,
+/// hashing every byte on the way.
+pub struct BlockReader {
     inputs: Vec<Input>,
     /// Per input, what was learned so far.
     pub files: Vec<FileInfo>,
-    current: Option<OpenFile>,
-    next_input: usize,
-    spare: Vec<Vec<csv::ByteRecord>>,
+    seq: u64,
 }
 
-impl ChunkReader {
+impl BlockReader {
     /// A reader over the inputs, in the order given.
     pub fn new(inputs: Vec<Input>) -> Self {
         let files = inputs
@@ -196,65 +226,133 @@ impl ChunkReader {
                 ..FileInfo::default()
             })
             .collect();
-        ChunkReader {
+        BlockReader {
             inputs,
             files,
-            current: None,
-            next_input: 0,
-            spare: Vec::new(),
+            seq: 0,
         }
     }
 
-    /// Gives a chunk's buffers back for reuse.
-    pub fn recycle(&mut self, chunk: Chunk) {
-        if self.spare.len() < 64 {
-            self.spare.push(chunk.buf);
+    /// Reads every input, handing each block to `send` in order; stops early (without error)
+    /// when `send` returns false.
+    pub fn read_all(&mut self, mut send: impl FnMut(Block) -> bool) -> Result<()> {
+        for idx in 0..self.inputs.len() {
+            if !self.read_file(idx, &mut send)? {
+                break;
+            }
         }
+        Ok(())
     }
 
-    fn open_next(&mut self) -> Result<bool> {
-        let Some(input) = self.inputs.get(self.next_input) else {
-            return Ok(false);
-        };
-        let idx = self.next_input;
-        self.next_input += 1;
+    fn read_file(&mut self, idx: usize, send: &mut impl FnMut(Block) -> bool) -> Result<bool> {
+        let input = &self.inputs[idx];
         let name = input.display_name();
-        let state: HashState = Arc::new(Mutex::new((Sha256::new(), 0)));
-        let source = Hashing {
+        let mut src = Source {
             inner: input.open()?,
-            state: state.clone(),
+            hasher: Sha256::new(),
+            bytes: 0,
+            cr_only: false,
+            eof: false,
         };
-        let mut buffered = std::io::BufReader::with_capacity(1 << 16, source);
-        let (delimiter, cr_only) = sniff(buffered.fill_buf().map_err(|e| Error::io(&name, e))?);
-        let reader: Box<dyn Read + Send> = if cr_only {
-            Box::new(CrToLf(buffered))
-        } else {
-            Box::new(buffered)
-        };
+        let mut buf = Vec::with_capacity(BLOCK_BYTES);
+        src.fill(&mut buf, BLOCK_BYTES, &name)?;
+        // The header is looked for in the first lines: make sure they are all here.
+        let mut want = BLOCK_BYTES;
+        while !src.eof
+            && memchr::memchr2_iter(b'\n', b'\r', &buf).count() <= HEADER_SEARCH_LINES as usize
+        {
+            want *= 2;
+            src.fill(&mut buf, want, &name)?;
+        }
+        let (delimiter, cr_only) = sniff(&buf);
+        if cr_only {
+            src.cr_only = true;
+            for b in &mut buf {
+                if *b == b'\r' {
+                    *b = b'\n';
+                }
+            }
+        }
+        let (columns, body_start, first_line) = self.find_header(idx, &name, &buf, delimiter)?;
+        buf.drain(..body_start);
+        let name: Arc<str> = Arc::from(name.as_str());
+        let columns = Arc::new(columns);
+        let mut line = first_line;
+        loop {
+            src.fill(&mut buf, BLOCK_BYTES, &name)?;
+            let cut = if src.eof {
+                buf.len()
+            } else {
+                match cut_point(&buf) {
+                    Some(c) => c,
+                    None => {
+                        // One record longer than a block (or an unbalanced quote): read on.
+                        let more = buf.len() * 2;
+                        src.fill(&mut buf, more, &name)?;
+                        continue;
+                    }
+                }
+            };
+            if cut == 0 {
+                break;
+            }
+            let rest = buf[cut..].to_vec();
+            let mut bytes = std::mem::replace(&mut buf, Vec::with_capacity(BLOCK_BYTES));
+            buf.extend_from_slice(&rest);
+            bytes.truncate(cut);
+            let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
+            let block = Block {
+                seq: self.seq,
+                file: idx,
+                name: name.clone(),
+                columns: columns.clone(),
+                delimiter,
+                first_line: line,
+                bytes,
+            };
+            self.seq += 1;
+            line += lines;
+            if !send(block) {
+                return Ok(false);
+            }
+        }
+        let info = &mut self.files[idx];
+        info.sha256 = hex_digest(&src.hasher.finalize());
+        info.bytes = src.bytes;
+        Ok(true)
+    }
+
+    /// The header row among the first lines: its columns, the byte offset of the first data
+    /// record and its line.
+    fn find_header(
+        &mut self,
+        idx: usize,
+        name: &str,
+        head: &[u8],
+        delimiter: u8,
+    ) -> Result<(Columns, usize, u64)> {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
-            // csv counts lines wrongly for CRLF files when \r ends records; ending records at
-            // \n alone keeps line numbers right, and the stray \r is trimmed with the field.
             .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(reader);
+            .from_reader(head);
         // The header is the first record naming the required columns; spreadsheets often put
         // a title or notes above it. Lines above it are reported, not read as rows.
         let mut header = csv::ByteRecord::new();
         let mut first: Option<(Vec<String>, &'static str, u64)> = None;
-        let columns = loop {
+        loop {
             let got = rdr
                 .read_byte_record(&mut header)
-                .map_err(|e| csv_error(&name, e))?;
+                .map_err(|e| csv_error(name, e))?;
             if !got {
                 return Err(match first {
                     Some((names, what, line)) => Error::malformed(
-                        Position::new(&name, line, 0),
+                        Position::new(name, line, 0),
                         format!("the header {:?} lacks {what}", names.join(",")),
                     ),
                     None => Error::malformed(
-                        Position::new(&name, 1, 0),
+                        Position::new(name, 1, 0),
                         "the file is empty; expected a header row such as activity,quantity,unit",
                     ),
                 });
@@ -271,7 +369,9 @@ impl ChunkReader {
                     if line > 1 {
                         self.files[idx].preamble_lines = line - 1;
                     }
-                    break columns;
+                    self.files[idx].columns = columns.clone();
+                    let next = rdr.position();
+                    return Ok((columns, next.byte() as usize, next.line()));
                 }
                 Some(what) => {
                     if first.is_none() {
@@ -280,83 +380,12 @@ impl ChunkReader {
                     if line >= HEADER_SEARCH_LINES {
                         let (names, what, line) = first.unwrap_or_default();
                         return Err(Error::malformed(
-                            Position::new(&name, line, 0),
+                            Position::new(name, line, 0),
                             format!("the header {:?} lacks {what}", names.join(",")),
                         ));
                     }
                 }
             }
-        };
-        self.files[idx].columns = columns.clone();
-        self.current = Some(OpenFile {
-            index: idx,
-            reader: rdr,
-            name: Arc::from(name.as_str()),
-            columns: Arc::new(columns),
-            hash: state,
-        });
-        Ok(true)
-    }
-
-    /// The next chunk, or `None` when every input has been read.
-    pub fn next_chunk(&mut self) -> Result<Option<Chunk>> {
-        loop {
-            if self.current.is_none() && !self.open_next()? {
-                return Ok(None);
-            }
-            let Some(open) = self.current.as_mut() else {
-                continue;
-            };
-            let (file, name_arc, columns) = (open.index, open.name.clone(), open.columns.clone());
-            let rdr = &mut open.reader;
-            // Record buffers are reused from chunk to chunk: no allocation per row.
-            let mut buf = self.spare.pop().unwrap_or_default();
-            let mut len = 0;
-            let name = &self.files[file].name;
-            while len < CHUNK_ROWS {
-                if len == buf.len() {
-                    buf.push(csv::ByteRecord::new());
-                }
-                if !rdr
-                    .read_byte_record(&mut buf[len])
-                    .map_err(|e| csv_error(name, e))?
-                {
-                    break;
-                }
-                len += 1;
-            }
-            self.files[file].records += len as u64;
-            if len < CHUNK_ROWS {
-                // End of this file: finish its hash.
-                if let Some(OpenFile {
-                    reader,
-                    hash: state,
-                    ..
-                }) = self.current.take()
-                {
-                    drop(reader);
-                    let (hasher, bytes) = match Arc::try_unwrap(state) {
-                        Ok(m) => m.into_inner().unwrap_or_else(|p| p.into_inner()),
-                        Err(shared) => match shared.lock() {
-                            Ok(g) => g.clone(),
-                            Err(p) => p.into_inner().clone(),
-                        },
-                    };
-                    let info = &mut self.files[file];
-                    info.sha256 = hex_digest(&hasher.finalize());
-                    info.bytes = bytes;
-                }
-            }
-            if len > 0 {
-                return Ok(Some(Chunk {
-                    file,
-                    name: name_arc,
-                    columns,
-                    buf,
-                    len,
-                }));
-            }
-            self.spare.push(buf);
         }
     }
 }

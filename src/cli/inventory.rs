@@ -3,7 +3,7 @@
 use super::output::{stdout, write_atomic};
 use super::{GlobalArgs, Outcome};
 use crate::activity::Input;
-use crate::engine::{self, Edition, PriceIndex, Resolver, Sinks, LEDGER_HEADER};
+use crate::engine::{self, Edition, LazySet, PriceIndex, Resolver, Sinks, LEDGER_HEADER};
 use crate::factors::{Catalog, FactorSet};
 use crate::inventory::Reject;
 use crate::report::inventory::{inventory_csv, inventory_json, inventory_table, RunFacts};
@@ -109,11 +109,19 @@ pub struct Prepared {
 
 /// Builds the resolver and inputs from the arguments.
 pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
-    let mut sets: Vec<Arc<FactorSet>> = Vec::new();
+    let mut sets: Vec<LazySet> = Vec::new();
     let mut notes = Vec::new();
+    // A set named on the command line is parsed now, so a bad name fails before any row;
+    // the DESNZ editions and spend sets are parsed when a row first needs them.
+    let lazy = |id: &str| -> Result<LazySet> {
+        match catalog.entry(id) {
+            Some(e) => Ok(LazySet::lazy(id, e.source.clone())),
+            None => catalog.load(id).map(LazySet::loaded),
+        }
+    };
     let edition = match &args.factors {
         Some(name) => {
-            sets.push(catalog.load(name)?);
+            sets.push(LazySet::loaded(catalog.load(name)?));
             Edition::Fixed(0)
         }
         None => {
@@ -129,7 +137,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
             let mut idx = BTreeMap::new();
             for (y, id) in by_year {
                 idx.insert(y, sets.len() as u16);
-                sets.push(catalog.load(&id)?);
+                sets.push(lazy(&id)?);
             }
             if idx.is_empty() {
                 return Err(Error::usage("no DESNZ factor set found; pass --factors"));
@@ -147,7 +155,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         if name.is_empty() || name == "none" {
             continue;
         }
-        match catalog.load(name) {
+        match lazy(name) {
             Ok(s) => {
                 spend.push(sets.len() as u16);
                 sets.push(s);
@@ -165,7 +173,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         Some(text) => {
             let (value, set) = residual_mix(text, catalog)?;
             // Kept among the sets so the manifest hashes the file it came from.
-            sets.extend(set);
+            sets.extend(set.map(LazySet::loaded));
             Some(value)
         }
     };
@@ -425,7 +433,7 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let facts = RunFacts {
         sets: used_sets
             .iter()
-            .filter_map(|id| prepared.resolver.sets.iter().find(|s| s.id() == *id))
+            .filter_map(|id| prepared.resolver.loaded_sets().find(|s| s.id() == *id))
             .map(|s| (s.id().to_string(), s.header.title.clone(), s.sha256.clone()))
             .collect(),
         notes,
@@ -433,8 +441,7 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let describe = |set: &str, key: &str| -> (String, String) {
         prepared
             .resolver
-            .sets
-            .iter()
+            .loaded_sets()
             .find(|s| s.id() == set)
             .and_then(|s| s.get(key))
             .map(|f| (f.label(), f.unit.name.to_string()))

@@ -1,26 +1,26 @@
-//! Activity rows times factors, in parallel and in order: a reader thread fills fixed-size
-//! chunks, rayon applies factors to a batch of chunks at once, and the partial inventories,
-//! rejects and ledger bytes are folded in chunk order. The same input gives the same bytes
-//! whatever the thread count.
+//! Activity rows times factors, in parallel and in order. A reader thread cuts each input
+//! into blocks of whole records and hashes its bytes; one worker per thread parses and prices
+//! blocks into its own sums, keyed by numbers interned once for the run; block outputs
+//! (rejects, ledger bytes) are written in block order; the workers' sums are merged once at
+//! the end. Sums are exact, so the same input gives the same bytes whatever the thread count,
+//! the block size or the order blocks finish in.
 
 mod amounts;
 pub mod apply;
 mod cells;
+mod fast;
 pub mod resolve;
 
-pub use apply::{apply_chunk, ChunkOutput, LEDGER_HEADER};
-pub use resolve::{Edition, FactorRef, PriceIndex, Resolved, Resolver};
+pub use apply::{BlockOutput, Work, LEDGER_HEADER};
+pub use resolve::{Edition, FactorRef, LazySet, PriceIndex, Resolved, Resolver};
 
 use crate::activity::read::FileInfo;
-use crate::activity::{Chunk, ChunkReader, Input};
+use crate::activity::{Block, BlockReader, Input};
 use crate::inventory::{Inventory, Reject};
 use crate::{Error, Result};
-use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::mpsc;
-
-/// Chunks handed to the thread pool at once.
-const BATCH_CHUNKS: usize = 8;
+use std::sync::{mpsc, Mutex};
 
 /// Receives each rejected row, in input order.
 pub type RejectSink<'a> = &'a mut (dyn FnMut(&Reject) -> Result<()> + Send);
@@ -48,93 +48,107 @@ pub struct RunOutput {
 /// Rejects kept in memory for display.
 const KEPT_REJECTS: usize = 50;
 
-/// Reads every input and applies the resolver to every row.
+/// Blocks in flight per worker (read, queued, being priced or waiting to be written): bounds
+/// memory whatever the input size.
+const IN_FLIGHT_PER_WORKER: usize = 3;
+
+/// Reads every input and applies the resolver to every row, on as many workers as the
+/// current rayon pool has threads.
 pub fn run(inputs: Vec<Input>, resolver: &Resolver, mut sinks: Sinks<'_>) -> Result<RunOutput> {
     let want_ledger = sinks.ledger.is_some();
-    let mut reader = ChunkReader::new(inputs);
+    let workers = rayon::current_num_threads().max(1);
+    let mut reader = BlockReader::new(inputs);
     let mut out = RunOutput::default();
-    // The reader runs ahead on its own thread, a bounded number of chunks ahead.
-    let (tx, rx) = mpsc::sync_channel::<Result<Chunk>>(BATCH_CHUNKS);
-    let (back_tx, back_rx) = mpsc::channel::<Chunk>();
-    let files = std::thread::scope(|scope| -> Result<Vec<FileInfo>> {
+    let tickets = workers * IN_FLIGHT_PER_WORKER;
+    let (ticket_tx, ticket_rx) = mpsc::sync_channel::<()>(tickets);
+    for _ in 0..tickets {
+        let _ = ticket_tx.send(());
+    }
+    let (block_tx, block_rx) = mpsc::sync_channel::<Block>(tickets);
+    let block_rx = Mutex::new(block_rx);
+    let (out_tx, out_rx) = mpsc::channel::<BlockOutput>();
+    let mut failure: Option<Error> = None;
+    let (read_result, partials) = std::thread::scope(|scope| {
         let producer = scope.spawn(move || {
-            loop {
-                while let Ok(c) = back_rx.try_recv() {
-                    reader.recycle(c);
-                }
-                match reader.next_chunk() {
-                    Ok(Some(c)) => {
-                        if tx.send(Ok(c)).is_err() {
+            let r = reader.read_all(|b| ticket_rx.recv().is_ok() && block_tx.send(b).is_ok());
+            (r, reader.files)
+        });
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let out_tx = out_tx.clone();
+                let block_rx = &block_rx;
+                scope.spawn(move || {
+                    let mut work = Work::new(resolver, want_ledger);
+                    loop {
+                        let next = block_rx.lock().ok().and_then(|rx| rx.recv().ok());
+                        let Some(block) = next else { break };
+                        let o = work.block(&block);
+                        drop(block);
+                        if out_tx.send(o).is_err() {
                             break;
                         }
                     }
-                    Ok(None) => break,
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        break;
-                    }
-                }
-            }
-            reader.files
-        });
-        let mut failure = None;
-        let mut batch: Vec<Chunk> = Vec::with_capacity(BATCH_CHUNKS);
-        let mut done = false;
-        while !done {
-            batch.clear();
-            while batch.len() < BATCH_CHUNKS {
-                match rx.recv() {
-                    Ok(Ok(c)) => batch.push(c),
-                    Ok(Err(e)) => {
+                    work.finish()
+                })
+            })
+            .collect();
+        drop(out_tx);
+        // Outputs arrive in any order; they are written in block order.
+        let mut pending: BTreeMap<u64, BlockOutput> = BTreeMap::new();
+        let mut next = 0u64;
+        let mut records: BTreeMap<usize, u64> = BTreeMap::new();
+        let mut ticket_tx = Some(ticket_tx);
+        for o in out_rx.iter() {
+            pending.insert(o.seq, o);
+            while let Some(o) = pending.remove(&next) {
+                next += 1;
+                *records.entry(o.file).or_default() += o.records;
+                if failure.is_none() {
+                    if let Err(e) = emit(&mut out, o, &mut sinks) {
                         failure = Some(e);
-                        done = true;
-                        break;
-                    }
-                    Err(_) => {
-                        done = true;
-                        break;
+                        // Stop the reader: it waits for tickets that will not come.
+                        ticket_tx = None;
                     }
                 }
-            }
-            if batch.is_empty() {
-                break;
-            }
-            let outputs: Vec<ChunkOutput> = batch
-                .par_iter()
-                .map(|c| apply_chunk(c.records(), &c.columns, &c.name, resolver, want_ledger))
-                .collect();
-            for o in outputs {
-                if failure.is_some() {
-                    break;
-                }
-                if let Err(e) = fold(&mut out, o, &mut sinks) {
-                    failure = Some(e);
+                if let Some(t) = &ticket_tx {
+                    let _ = t.send(());
                 }
             }
-            for c in batch.drain(..) {
-                let _ = back_tx.send(c);
-            }
-            if failure.is_some() {
-                break;
-            }
         }
-        drop(rx);
-        let files = producer
-            .join()
-            .map_err(|_| Error::usage("internal error: the reader thread panicked"))?;
-        match failure {
-            Some(e) => Err(e),
-            None => Ok(files),
-        }
-    })?;
+        drop(ticket_tx);
+        let partials: Vec<Option<Option<Inventory>>> =
+            handles.into_iter().map(|h| h.join().ok()).collect();
+        let read = producer.join().map(|(r, mut files)| {
+            for (f, n) in records {
+                files[f].records += n;
+            }
+            (r, files)
+        });
+        (read, partials)
+    });
+    let (read, files) =
+        read_result.map_err(|_| Error::usage("internal error: the reader thread panicked"))?;
+    read?;
+    if let Some(e) = resolver.load_error() {
+        return Err(e);
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    for p in partials {
+        let inv = p
+            .ok_or_else(|| Error::usage("internal error: a worker thread panicked"))?
+            .ok_or_else(|| Error::overflow(crate::Position::default(), "the inventory total"))?;
+        out.inventory
+            .merge(inv)
+            .ok_or_else(|| Error::overflow(crate::Position::default(), "the inventory total"))?;
+    }
     out.files = files;
     Ok(out)
 }
 
-fn fold(out: &mut RunOutput, o: ChunkOutput, sinks: &mut Sinks<'_>) -> Result<()> {
-    out.inventory
-        .merge(o.inventory)
-        .ok_or_else(|| Error::overflow(crate::Position::default(), "the inventory total"))?;
+/// Writes one block's ledger bytes and rejects.
+fn emit(out: &mut RunOutput, o: BlockOutput, sinks: &mut Sinks<'_>) -> Result<()> {
     if let Some(w) = sinks.ledger.as_mut() {
         w.write_all(&o.ledger)
             .map_err(|e| Error::io("ledger.csv", e))?;
