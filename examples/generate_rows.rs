@@ -10,14 +10,14 @@ use std::io::Write;
 
 /// Activity key, unit and a typical quantity scale (the quantity is this times 1-1000).
 const ACTIVITIES: [(&str, &str, u64); 8] = [
-    ("1_100_1004_6", "kWh", 100),   // natural gas (gross CV), scope 1
-    ("7_400_4000_5", "kWh", 100),   // UK electricity, scope 2
-    ("1_101_1011_8", "litres", 1),  // diesel (average biofuel blend), scope 1
-    ("1_101_1017_8", "litres", 1),  // petrol (average biofuel blend), scope 1
-    ("17_404_4005_1", "m3", 1),     // water supply, scope 3 category 1
-    ("18_405_4006_1", "m3", 1),     // water treatment, scope 3 category 5
-    ("25_301_3076_4", "km", 10),    // business travel, average car, scope 3 category 6
-    ("4_301_3076_4", "km", 10),     // owned fleet, average car, scope 1
+    ("1_100_1004_6", "kWh", 100),  // natural gas (gross CV), scope 1
+    ("7_400_4000_5", "kWh", 100),  // UK electricity, scope 2
+    ("1_101_1011_8", "litres", 1), // diesel (average biofuel blend), scope 1
+    ("1_101_1017_8", "litres", 1), // petrol (average biofuel blend), scope 1
+    ("17_404_4005_1", "m3", 1),    // water supply, scope 3 category 1
+    ("18_405_4006_1", "m3", 1),    // water treatment, scope 3 category 5
+    ("25_301_3076_4", "km", 10),   // business travel, average car, scope 3 category 6
+    ("4_301_3076_4", "km", 10),    // owned fleet, average car, scope 1
 ];
 
 fn main() {

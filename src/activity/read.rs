@@ -214,6 +214,7 @@ pub struct BlockReader {
     /// Per input, what was learned so far.
     pub files: Vec<FileInfo>,
     seq: u64,
+    spares: Option<std::sync::mpsc::Receiver<Vec<u8>>>,
 }
 
 impl BlockReader {
@@ -230,6 +231,23 @@ impl BlockReader {
             inputs,
             files,
             seq: 0,
+            spares: None,
+        }
+    }
+
+    /// Takes block buffers back from `spares` for reuse.
+    pub fn with_spares(mut self, spares: std::sync::mpsc::Receiver<Vec<u8>>) -> Self {
+        self.spares = Some(spares);
+        self
+    }
+
+    fn fresh_buf(&self) -> Vec<u8> {
+        match self.spares.as_ref().and_then(|r| r.try_recv().ok()) {
+            Some(mut b) => {
+                b.clear();
+                b
+            }
+            None => Vec::with_capacity(BLOCK_BYTES),
         }
     }
 
@@ -296,9 +314,9 @@ impl BlockReader {
             if cut == 0 {
                 break;
             }
-            let rest = buf[cut..].to_vec();
-            let mut bytes = std::mem::replace(&mut buf, Vec::with_capacity(BLOCK_BYTES));
-            buf.extend_from_slice(&rest);
+            let mut next = self.fresh_buf();
+            next.extend_from_slice(&buf[cut..]);
+            let mut bytes = std::mem::replace(&mut buf, next);
             bytes.truncate(cut);
             let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
             let block = Block {

@@ -330,6 +330,49 @@ pub fn load_deflators(gbp: Deflator) -> Result<BTreeMap<String, PriceIndex>> {
     Ok(out)
 }
 
+/// The notes that depend on a run's figures: periods after the newest DESNZ edition (when
+/// the edition is chosen by period) and spend rows without a price year. `ghg merge` makes
+/// them again from the merged figures, so they read as one run's.
+pub fn figure_notes(
+    inv: &crate::inventory::Inventory,
+    by_period: bool,
+    catalog: &Catalog,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    let newest = catalog
+        .entries()
+        .iter()
+        .filter_map(|e| {
+            e.id.strip_prefix("desnz-")
+                .and_then(|y| y.parse::<u16>().ok())
+        })
+        .max();
+    if let (true, Some(newest)) = (by_period, newest) {
+        let mut later: Vec<String> = inv
+            .groups
+            .keys()
+            .filter_map(|k| k.period)
+            .filter(|p| p.start_year() > newest)
+            .map(|p| p.to_string())
+            .collect();
+        later.sort();
+        later.dedup();
+        if !later.is_empty() {
+            notes.push(format!(
+                "period(s) {} are after the newest DESNZ edition ({newest}) and were priced with it",
+                later.join(", ")
+            ));
+        }
+    }
+    if inv.rows.spend_undated > 0 {
+        notes.push(format!(
+            "{} spend row(s) had neither price_year nor period: taken to be in the factor's price year",
+            inv.rows.spend_undated
+        ));
+    }
+    notes
+}
+
 /// Runs `ghg inventory`.
 pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let catalog = global.catalog()?;
@@ -339,10 +382,6 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             "no input files given: running the shipped example NHS trust (examples/nhs-trust/)"
         );
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::usage(format!("cannot start worker threads: {e}")))?;
     let out_dir = args.out.as_deref();
     if let Some(d) = out_dir {
         std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
@@ -373,36 +412,20 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             ledger: ledger_w.take(),
             rejects: Some(&mut reject_fn),
         };
-        pool.install(|| engine::run(prepared.inputs.clone(), &prepared.resolver, sinks))?
+        engine::run_on(
+            args.threads.unwrap_or(0),
+            prepared.inputs.clone(),
+            &prepared.resolver,
+            sinks,
+        )?
     };
     let inv = &result.inventory;
     let mut notes = prepared.notes.clone();
-    if let Edition::ByPeriod(by_year) = &prepared.resolver.edition {
-        if let Some((&newest, _)) = by_year.iter().next_back() {
-            let mut later: Vec<String> = inv
-                .groups
-                .keys()
-                .filter_map(|k| k.period)
-                .filter(|p| p.start_year() > newest)
-                .map(|p| p.to_string())
-                .collect();
-            later.sort();
-            later.dedup();
-            if !later.is_empty() {
-                let n = format!(
-                    "period(s) {} are after the newest DESNZ edition ({newest}) and were priced with it",
-                    later.join(", ")
-                );
-                eprintln!("warning: {n}");
-                notes.push(n);
-            }
-        }
-    }
-    if inv.rows.spend_undated > 0 {
-        let n = format!(
-            "{} spend row(s) had neither price_year nor period: taken to be in the factor's price year",
-            inv.rows.spend_undated
-        );
+    for n in figure_notes(
+        inv,
+        matches!(prepared.resolver.edition, Edition::ByPeriod(_)),
+        &catalog,
+    ) {
         eprintln!("warning: {n}");
         notes.push(n);
     }
@@ -448,7 +471,12 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             .unwrap_or_default()
     };
     let json = inventory_json(inv, &facts, &describe)?;
-    let csv_text = inventory_csv(inv)?;
+    // Each rendering costs a pass over every group: only the ones that are written.
+    let csv_text = if out_dir.is_some() || args.format == InventoryFormat::Csv {
+        inventory_csv(inv)?
+    } else {
+        String::new()
+    };
     if let Some(d) = out_dir {
         if let Some(w) = ledger_tmp.take() {
             let path = d.join("ledger.csv");

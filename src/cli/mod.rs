@@ -9,6 +9,7 @@ pub mod explain;
 pub mod factors;
 pub mod inventory;
 pub mod manifest;
+pub mod merge;
 pub mod output;
 pub mod verify;
 
@@ -74,6 +75,9 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Compare one inventory under two factor sets: change by scope, category, site, and drivers.
     Compare(compare::CompareArgs),
+    /// Combine runs over disjoint inputs (by site, month or file) into the inventory one run
+    /// over all the inputs gives, byte for byte.
+    Merge(merge::MergeArgs),
 }
 
 /// The outcome of a subcommand that ran.
@@ -93,6 +97,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Compare(args) => compare::run(args, &cli.global),
+        Command::Merge(args) => merge::run(args, &cli.global),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -6,13 +6,11 @@ use super::amounts::{classify, deflation, line_amounts, market_based, Deflation}
 use super::cells::{
     check_width, field, read_market_factor, read_period, read_quantity, reject, RowReject,
 };
-use super::resolve::{Blame, FactorRef, ResolveError, Resolved, Resolver, NO_SET};
 use super::fast::Fast;
+use super::resolve::{Blame, FactorRef, ResolveError, Resolved, Resolver, NO_SET};
 use crate::activity::{Block, Columns, Period};
 use crate::factors::Scope;
-use crate::inventory::{
-    GroupKey, Inventory, MarketBasis, Quality, Reject, RowCounts, ScopeClass, Totals,
-};
+use crate::inventory::{GroupKey, MarketBasis, Quality, Reject, RowCounts, ScopeClass, Totals};
 use crate::num::exact_string;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
@@ -99,16 +97,16 @@ pub struct Work<'a> {
 }
 
 /// One line about to be added: a row's primary factor or one of its upstream factors.
-struct Line {
-    factor: FactorRef,
-    value: Decimal,
-    class: ScopeClass,
-    upstream_of: Option<FactorRef>,
-    kg: Decimal,
-    kg_market: Decimal,
-    market: MarketBasis,
-    converted: Decimal,
-    gases: [Decimal; 4],
+pub(super) struct Line {
+    pub(super) factor: FactorRef,
+    pub(super) value: Decimal,
+    pub(super) class: ScopeClass,
+    pub(super) upstream_of: Option<FactorRef>,
+    pub(super) kg: Decimal,
+    pub(super) kg_market: Decimal,
+    pub(super) market: MarketBasis,
+    pub(super) converted: Decimal,
+    pub(super) gases: [Decimal; 4],
 }
 
 impl Work<'_> {
@@ -267,7 +265,7 @@ impl Work<'_> {
     }
 
     /// Adds a row's lines to the chunk's groups; `None` on overflow.
-    fn add_to_groups(
+    pub(super) fn add_to_groups(
         &mut self,
         lines: &[Line],
         site: u32,
@@ -435,9 +433,9 @@ impl<'a> Work<'a> {
                 Ok(false) => break,
                 Err(e) => {
                     // csv reading bytes from memory fails only on a record it cannot split.
-                    let line = e.position().map_or(block.first_line, |p| {
-                        block.first_line + p.line() - 1
-                    });
+                    let line = e
+                        .position()
+                        .map_or(block.first_line, |p| block.first_line + p.line() - 1);
                     rejects.push(Reject {
                         file: file.to_string(),
                         line,
@@ -498,32 +496,33 @@ impl<'a> Work<'a> {
         }
     }
 
-    /// The worker's partial inventory, its groups named; `None` on overflow.
-    pub fn finish(mut self) -> Option<Inventory> {
+    /// The worker's row counts and groups, named and sorted by key; `None` on overflow.
+    pub fn finish(mut self) -> Option<(RowCounts, Vec<(GroupKey, Totals)>)> {
         self.flush_fast()?;
         let resolver = self.resolver;
-        let mut inventory = Inventory {
-            rows: self.rows,
-            ..Inventory::default()
-        };
-        for (k, t) in self.groups.drain() {
-            let f = resolver.factor(k.factor);
-            let key = GroupKey {
-                class: k.class,
-                site: self.site_names[k.site as usize].clone(),
-                period: k.period,
-                set: Arc::from(resolver.set(k.factor).id()),
-                factor: Arc::from(f.key.as_str()),
-                upstream_of: k
-                    .upstream_of
-                    .map(|u| Arc::from(resolver.factor(u).key.as_str())),
-                quality: k.quality,
-                market: k.market,
-            };
-            // Distinct local keys map to distinct group keys, so insertion never collides.
-            inventory.groups.insert(key, t);
-        }
-        Some(inventory)
+        let mut groups: Vec<(GroupKey, Totals)> = self
+            .groups
+            .drain()
+            .map(|(k, t)| {
+                let f = resolver.factor(k.factor);
+                let key = GroupKey {
+                    class: k.class,
+                    site: self.site_names[k.site as usize].clone(),
+                    period: k.period,
+                    set: Arc::from(resolver.set(k.factor).id()),
+                    factor: Arc::from(f.key.as_str()),
+                    upstream_of: k
+                        .upstream_of
+                        .map(|u| Arc::from(resolver.factor(u).key.as_str())),
+                    quality: k.quality,
+                    market: k.market,
+                };
+                (key, t)
+            })
+            .collect();
+        // Distinct local keys map to distinct group keys, so the sorted list has no repeats.
+        groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Some((self.rows, groups))
     }
 }
 

@@ -13,7 +13,7 @@
 
 use super::amounts::classify;
 use super::apply::{LocalKey, Work};
-use super::resolve::{Resolved, NO_SET};
+use super::resolve::Resolved;
 use crate::activity::{Columns, Period};
 use crate::factors::Scope;
 use crate::inventory::{MarketBasis, Quality, ScopeClass, Totals};
@@ -48,7 +48,8 @@ impl Exact {
 
     /// The mantissa at a larger scale.
     fn at(self, scale: u32) -> Option<i128> {
-        self.m.checked_mul(10i128.checked_pow(scale.checked_sub(self.scale)?)?)
+        self.m
+            .checked_mul(10i128.checked_pow(scale.checked_sub(self.scale)?)?)
     }
 
     fn sub(self, o: Exact) -> Option<Exact> {
@@ -97,19 +98,25 @@ struct Acc {
     rows: u64,
 }
 
+/// A (resolution, period) seen on the fast path, with its running sums by site number.
+#[derive(Debug)]
+struct Combo {
+    res: u32,
+    period: Option<Period>,
+    by_site: Vec<Acc>,
+}
+
 /// A worker's fast-path state.
 #[derive(Debug, Default)]
 pub(super) struct Fast {
-    /// (set, activity, unit) as bytes to an index into `res`, or [`SLOW`].
-    res_index: HashMap<Vec<u8>, u32>,
-    key: Vec<u8>,
+    /// (period, activity, unit) as written to an index into `combos`, or [`SLOW`]: one
+    /// lookup per row finds everything but the site.
+    combo_index: HashMap<Vec<u8>, u32>,
+    combos: Vec<Combo>,
+    /// (set, activity, unit) to an index into `res`, or [`SLOW`].
+    res_index: HashMap<(u16, Vec<u8>, Vec<u8>), u32>,
     res: Vec<FastRes>,
-    /// Period text to its number and activity set ([`NO_SET`] when none applies or the text
-    /// is not a period).
-    periods: HashMap<Vec<u8>, (u32, u16)>,
-    period_list: Vec<Option<Period>>,
-    /// Running sums by (resolution, site, period).
-    accs: HashMap<(u32, u32, u32), Acc>,
+    key: Vec<u8>,
 }
 
 fn trimmed(rec: &csv::ByteRecord, col: Option<usize>) -> &[u8] {
@@ -161,36 +168,38 @@ impl Work<'_> {
         if unit.is_empty() {
             return false;
         }
-        let (pid, set) = self.fast_period(trimmed(rec, c.period));
-        if set == NO_SET {
-            return false;
-        }
+        let period = trimmed(rec, c.period);
         let f = &mut self.fast;
         f.key.clear();
-        f.key.extend_from_slice(&set.to_le_bytes());
+        f.key.extend_from_slice(period);
+        f.key.push(0x1f);
         f.key.extend_from_slice(activity);
         f.key.push(0x1f);
         f.key.extend_from_slice(unit);
-        let ri = match f.res_index.get(&f.key[..]) {
+        let ci = match f.combo_index.get(&f.key[..]) {
             Some(&i) => i,
             None => {
-                let i = self.new_fast_res(c, set, activity, unit);
-                self.fast.res_index.insert(self.fast.key.clone(), i);
+                let i = self.new_combo(c, period, activity, unit);
+                self.fast.combo_index.insert(self.fast.key.clone(), i);
                 i
             }
         };
-        if ri == SLOW {
+        if ci == SLOW {
             return false;
         }
+        let ri = self.fast.combos[ci as usize].res;
         let r = &self.fast.res[ri as usize];
         if qm > r.max_mantissa || qs > r.max_scale {
             return false;
         }
         let site_bytes = trimmed(rec, c.site);
         // ASCII checked above, so this cannot fail.
-        let site = self.site_id(std::str::from_utf8(site_bytes).unwrap_or_default());
-        let key = (ri, site, pid);
-        let acc = self.fast.accs.entry(key).or_default();
+        let site = self.site_id(std::str::from_utf8(site_bytes).unwrap_or_default()) as usize;
+        let by_site = &mut self.fast.combos[ci as usize].by_site;
+        if by_site.len() <= site {
+            by_site.resize(site + 1, Acc::default());
+        }
+        let acc = &mut by_site[site];
         let q = i128::from(qm);
         let added = if qs == acc.scale {
             acc.q.checked_add(q)
@@ -220,36 +229,43 @@ impl Work<'_> {
                     scale: qs,
                     rows: 1,
                 };
-                self.flush_acc(key, full).is_some()
+                self.flush_acc(ci, site as u32, full).is_some()
             }
         }
     }
 
-    /// A period's number and activity set, parsed once per distinct text.
-    fn fast_period(&mut self, text: &[u8]) -> (u32, u16) {
-        if let Some(&v) = self.fast.periods.get(text) {
-            return v;
-        }
-        let period = if text.is_empty() {
-            Ok(None)
+    /// Works out whether (period, activity, unit) can be priced on the fast path.
+    fn new_combo(&mut self, c: &Columns, period: &[u8], activity: &[u8], unit: &[u8]) -> u32 {
+        let parsed = if period.is_empty() {
+            Some(None)
         } else {
-            std::str::from_utf8(text)
+            std::str::from_utf8(period)
                 .ok()
                 .and_then(Period::parse)
                 .map(Some)
-                .ok_or(())
         };
-        let v = match period {
-            Ok(p) => {
-                let set = self.resolver.activity_set(p).unwrap_or(NO_SET);
-                let pid = self.fast.period_list.len() as u32;
-                self.fast.period_list.push(p);
-                (pid, set)
+        let Some(p) = parsed else { return SLOW };
+        let Ok(set) = self.resolver.activity_set(p) else {
+            return SLOW;
+        };
+        let key = (set, activity.to_vec(), unit.to_vec());
+        let ri = match self.fast.res_index.get(&key) {
+            Some(&i) => i,
+            None => {
+                let i = self.new_fast_res(c, set, activity, unit);
+                self.fast.res_index.insert(key, i);
+                i
             }
-            Err(()) => (SLOW, NO_SET),
         };
-        self.fast.periods.insert(text.to_vec(), v);
-        v
+        if ri == SLOW {
+            return SLOW;
+        }
+        self.fast.combos.push(Combo {
+            res: ri,
+            period: p,
+            by_site: Vec::new(),
+        });
+        (self.fast.combos.len() - 1) as u32
     }
 
     /// Works out whether (set, activity, unit) can be priced on the fast path.
@@ -290,8 +306,8 @@ impl Work<'_> {
         let mut lines = Vec::new();
         let mut max_mantissa = u64::MAX;
         let mut max_scale = 28u32;
-        let applied = std::iter::once((&r.primary, class, None, market)).chain(
-            r.upstream.iter().map(|u| {
+        let applied =
+            std::iter::once((&r.primary, class, None, market)).chain(r.upstream.iter().map(|u| {
                 let uf = resolver.factor(u.factor);
                 let class = if uf.scope == Scope::Outside {
                     ScopeClass::Outside
@@ -299,8 +315,7 @@ impl Work<'_> {
                     ScopeClass::Three(up_category)
                 };
                 (u, class, Some(r.primary.factor), MarketBasis::NotApplicable)
-            }),
-        );
+            }));
         for (a, class, upstream_of, market) in applied {
             if a.conversion.den != Decimal::ONE {
                 return None;
@@ -362,13 +377,13 @@ impl Work<'_> {
     }
 
     /// Adds one running sum's lines to the group sums; `None` on overflow.
-    fn flush_acc(&mut self, (ri, site, pid): (u32, u32, u32), acc: Acc) -> Option<()> {
+    fn flush_acc(&mut self, ci: u32, site: u32, acc: Acc) -> Option<()> {
         if acc.rows == 0 {
             return Some(());
         }
-        let period = self.fast.period_list[pid as usize];
-        let q = I256::from(acc.q);
-        let res = &self.fast.res[ri as usize];
+        let combo = &self.fast.combos[ci as usize];
+        let period = combo.period;
+        let res = &self.fast.res[combo.res as usize];
         for l in &res.lines {
             let key = LocalKey {
                 site,
@@ -376,8 +391,13 @@ impl Work<'_> {
                 ..l.key
             };
             let t: &mut Totals = self.groups.entry(key).or_default();
+            // In i128 while the product fits (nearly always), in 256 bits beyond.
             let times = |e: Exact| -> Option<(I256, u32)> {
-                Some((q.checked_mul(I256::from(e.m))?, acc.scale + e.scale))
+                let p = match acc.q.checked_mul(e.m) {
+                    Some(p) => I256::from(p),
+                    None => I256::from(acc.q).checked_mul(I256::from(e.m))?,
+                };
+                Some((p, acc.scale + e.scale))
             };
             let (kg, s) = times(l.kg)?;
             t.kg.add_scaled(kg, s)?;
@@ -398,12 +418,13 @@ impl Work<'_> {
         Some(())
     }
 
-    /// Moves every running sum into the group sums, in key order; `None` on overflow.
+    /// Moves every running sum into the group sums; `None` on overflow.
     pub(super) fn flush_fast(&mut self) -> Option<()> {
-        let mut accs: Vec<_> = std::mem::take(&mut self.fast.accs).into_iter().collect();
-        accs.sort_unstable_by_key(|(k, _)| *k);
-        for (k, a) in accs {
-            self.flush_acc(k, a)?;
+        for ci in 0..self.fast.combos.len() {
+            let by_site = std::mem::take(&mut self.fast.combos[ci].by_site);
+            for (site, acc) in by_site.into_iter().enumerate() {
+                self.flush_acc(ci as u32, site as u32, acc)?;
+            }
         }
         Some(())
     }

@@ -9,6 +9,7 @@ mod amounts;
 pub mod apply;
 mod cells;
 mod fast;
+pub mod replay;
 pub mod resolve;
 
 pub use apply::{BlockOutput, Work, LEDGER_HEADER};
@@ -16,7 +17,7 @@ pub use resolve::{Edition, FactorRef, LazySet, PriceIndex, Resolved, Resolver};
 
 use crate::activity::read::FileInfo;
 use crate::activity::{Block, BlockReader, Input};
-use crate::inventory::{Inventory, Reject};
+use crate::inventory::{GroupKey, Inventory, Reject, Totals};
 use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -45,6 +46,9 @@ pub struct RunOutput {
     pub first_rejects: Vec<Reject>,
 }
 
+/// A worker's row counts and sorted groups.
+type Partial = (crate::inventory::RowCounts, Vec<(GroupKey, Totals)>);
+
 /// Rejects kept in memory for display.
 const KEPT_REJECTS: usize = 50;
 
@@ -54,10 +58,25 @@ const IN_FLIGHT_PER_WORKER: usize = 3;
 
 /// Reads every input and applies the resolver to every row, on as many workers as the
 /// current rayon pool has threads.
-pub fn run(inputs: Vec<Input>, resolver: &Resolver, mut sinks: Sinks<'_>) -> Result<RunOutput> {
+pub fn run(inputs: Vec<Input>, resolver: &Resolver, sinks: Sinks<'_>) -> Result<RunOutput> {
+    run_on(rayon::current_num_threads(), inputs, resolver, sinks)
+}
+
+/// [`run`] on `workers` worker threads of its own (0: one per core).
+pub fn run_on(
+    workers: usize,
+    inputs: Vec<Input>,
+    resolver: &Resolver,
+    mut sinks: Sinks<'_>,
+) -> Result<RunOutput> {
     let want_ledger = sinks.ledger.is_some();
-    let workers = rayon::current_num_threads().max(1);
-    let mut reader = BlockReader::new(inputs);
+    let workers = match workers {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    // Block buffers go back to the reader once priced: no fresh pages per block.
+    let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>();
+    let mut reader = BlockReader::new(inputs).with_spares(spare_rx);
     let mut out = RunOutput::default();
     let tickets = workers * IN_FLIGHT_PER_WORKER;
     let (ticket_tx, ticket_rx) = mpsc::sync_channel::<()>(tickets);
@@ -76,6 +95,7 @@ pub fn run(inputs: Vec<Input>, resolver: &Resolver, mut sinks: Sinks<'_>) -> Res
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let out_tx = out_tx.clone();
+                let spare_tx = spare_tx.clone();
                 let block_rx = &block_rx;
                 scope.spawn(move || {
                     let mut work = Work::new(resolver, want_ledger);
@@ -83,7 +103,7 @@ pub fn run(inputs: Vec<Input>, resolver: &Resolver, mut sinks: Sinks<'_>) -> Res
                         let next = block_rx.lock().ok().and_then(|rx| rx.recv().ok());
                         let Some(block) = next else { break };
                         let o = work.block(&block);
-                        drop(block);
+                        let _ = spare_tx.send(block.bytes);
                         if out_tx.send(o).is_err() {
                             break;
                         }
@@ -93,6 +113,7 @@ pub fn run(inputs: Vec<Input>, resolver: &Resolver, mut sinks: Sinks<'_>) -> Res
             })
             .collect();
         drop(out_tx);
+        drop(spare_tx);
         // Outputs arrive in any order; they are written in block order.
         let mut pending: BTreeMap<u64, BlockOutput> = BTreeMap::new();
         let mut next = 0u64;
@@ -116,7 +137,7 @@ pub fn run(inputs: Vec<Input>, resolver: &Resolver, mut sinks: Sinks<'_>) -> Res
             }
         }
         drop(ticket_tx);
-        let partials: Vec<Option<Option<Inventory>>> =
+        let partials: Vec<Option<Option<Partial>>> =
             handles.into_iter().map(|h| h.join().ok()).collect();
         let read = producer.join().map(|(r, mut files)| {
             for (f, n) in records {
@@ -135,16 +156,39 @@ pub fn run(inputs: Vec<Input>, resolver: &Resolver, mut sinks: Sinks<'_>) -> Res
     if let Some(e) = failure {
         return Err(e);
     }
+    let mut parts = Vec::with_capacity(partials.len());
     for p in partials {
-        let inv = p
+        let (rows, groups) = p
             .ok_or_else(|| Error::usage("internal error: a worker thread panicked"))?
             .ok_or_else(|| Error::overflow(crate::Position::default(), "the inventory total"))?;
-        out.inventory
-            .merge(inv)
-            .ok_or_else(|| Error::overflow(crate::Position::default(), "the inventory total"))?;
+        let r = &mut out.inventory.rows;
+        r.read += rows.read;
+        r.used += rows.used;
+        r.rejected += rows.rejected;
+        r.blank += rows.blank;
+        r.spend_undated += rows.spend_undated;
+        parts.push(groups);
     }
+    out.inventory.groups = merge_sorted(parts)
+        .ok_or_else(|| Error::overflow(crate::Position::default(), "the inventory total"))?;
     out.files = files;
     Ok(out)
+}
+
+/// Merges the workers' sorted groups into one map, adding the sums of equal keys; the map is
+/// built in one pass from sorted keys. `None` on overflow.
+fn merge_sorted(parts: Vec<Vec<(GroupKey, Totals)>>) -> Option<BTreeMap<GroupKey, Totals>> {
+    let mut all: Vec<(GroupKey, Totals)> = parts.into_iter().flatten().collect();
+    // Stable: equal keys stay in worker order, though exact sums make the order immaterial.
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut merged: Vec<(GroupKey, Totals)> = Vec::with_capacity(all.len());
+    for (k, t) in all {
+        match merged.last_mut() {
+            Some((lk, lt)) if *lk == k => lt.merge(&t)?,
+            _ => merged.push((k, t)),
+        }
+    }
+    Some(merged.into_iter().collect())
 }
 
 /// Writes one block's ledger bytes and rejects.
