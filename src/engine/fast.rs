@@ -420,6 +420,10 @@ impl Work<'_> {
 
     /// Moves every running sum into the group sums; `None` on overflow.
     pub(super) fn flush_fast(&mut self) -> Option<()> {
+        let lines: usize = (self.fast.combos.iter())
+            .map(|c| c.by_site.len() * self.fast.res[c.res as usize].lines.len())
+            .sum();
+        self.groups.reserve(lines);
         for ci in 0..self.fast.combos.len() {
             let by_site = std::mem::take(&mut self.fast.combos[ci].by_site);
             for (site, acc) in by_site.into_iter().enumerate() {

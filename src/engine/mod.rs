@@ -178,11 +178,20 @@ pub fn run_on(
 /// Merges the workers' sorted groups into one map, adding the sums of equal keys; the map is
 /// built in one pass from sorted keys. `None` on overflow.
 fn merge_sorted(parts: Vec<Vec<(GroupKey, Totals)>>) -> Option<BTreeMap<GroupKey, Totals>> {
-    let mut all: Vec<(GroupKey, Totals)> = parts.into_iter().flatten().collect();
-    // Stable: equal keys stay in worker order, though exact sums make the order immaterial.
-    all.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut merged: Vec<(GroupKey, Totals)> = Vec::with_capacity(all.len());
-    for (k, t) in all {
+    // A k-way merge of sorted lists (k is the thread count): each group moved once.
+    let mut heads: Vec<_> = parts.into_iter().map(|p| p.into_iter().peekable()).collect();
+    let mut merged: Vec<(GroupKey, Totals)> = Vec::new();
+    loop {
+        let mut best: Option<(usize, &GroupKey)> = None;
+        for (i, h) in heads.iter_mut().enumerate() {
+            if let Some((k, _)) = h.peek() {
+                if best.is_none_or(|(_, bk)| k < bk) {
+                    best = Some((i, k));
+                }
+            }
+        }
+        let Some((b, _)) = best else { break };
+        let Some((k, t)) = heads[b].next() else { break };
         match merged.last_mut() {
             Some((lk, lt)) if *lk == k => lt.merge(&t)?,
             _ => merged.push((k, t)),
