@@ -118,6 +118,9 @@ pub struct RunOptions {
     pub residual_mix: Option<String>,
     /// `--spend-factors`, in order.
     pub spend_factors: Vec<String>,
+    /// `--gwp` (`ar4`, `ar5`, `ar6`), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gwp: Option<String>,
 }
 
 impl RunOptions {
@@ -143,6 +146,9 @@ impl RunOptions {
         }
         if let Some(r) = &self.residual_mix {
             a.extend(["--residual-mix".to_string(), r.clone()]);
+        }
+        if let Some(g) = &self.gwp {
+            a.extend(["--gwp".to_string(), g.clone()]);
         }
         for d in &self.factors_dirs {
             a.push(format!("--factors-dir={d}"));

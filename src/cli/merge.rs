@@ -4,11 +4,11 @@
 //! accumulation (`engine::replay`), so the sums are the same exact sums; runs made with
 //! different options, factor sets or `ghg` builds are refused, naming what differs.
 
-use super::output::write_atomic;
+use super::run_dir::RunDir;
 use super::verify::load_manifest;
 use super::{GlobalArgs, Outcome};
 use crate::audit::ledger::read_ledger;
-use crate::audit::manifest::{path_text, FileEntry, Manifest, Origin};
+use crate::audit::manifest::{path_text, FileEntry, Manifest};
 use crate::engine::replay::{merge_groups, Replay};
 use crate::engine::{LazySet, Resolver};
 use crate::factors::{sha256_hex, FactorSet};
@@ -117,6 +117,16 @@ fn difference(a: &Manifest, an: &str, b: &Manifest, bn: &str) -> Option<String> 
             oa.factors_dirs.join(":"),
             ob.factors_dirs.join(":"),
         )
+    })
+    .or_else(|| opt("--gwp", show(&oa.gwp), show(&ob.gwp)))
+    .or_else(|| {
+        // Any option added later that this list does not name yet.
+        let strip = |o: &crate::audit::manifest::RunOptions| {
+            let mut o = o.clone();
+            o.inputs.clear();
+            serde_json::to_string(&o).unwrap_or_default()
+        };
+        opt("the options", strip(oa), strip(ob))
     })
     .or_else(|| {
         opt(
@@ -289,29 +299,17 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs) -> Result<Outcome> {
     };
     let json = inventory_json(&inv, &facts, &describe)?;
     let csv_text = inventory_csv(&inv)?;
-    let out = &args.out;
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    write_atomic(&out.join("inventory.json"), json.as_bytes())?;
-    write_atomic(&out.join("inventory.csv"), csv_text.as_bytes())?;
+    // Written as a unit, like an inventory's --out (run_dir.rs).
+    let mut run = RunDir::create(&args.out)?;
+    run.write("inventory.csv", csv_text.as_bytes())?;
+    run.write("inventory.json", json.as_bytes())?;
     for file in ["ledger.csv", "rejects.csv"] {
-        concat_csv(&args.runs, file, &out.join(file))?;
+        let mut f = run.open(file)?;
+        concat_csv(&args.runs, file, &mut f)?;
+        run.close(f)?;
     }
-    let mut outputs = Vec::new();
-    for file in [
-        "inventory.csv",
-        "inventory.json",
-        "ledger.csv",
-        "rejects.csv",
-    ] {
-        let (sha256, bytes) = super::manifest::hash_file(&out.join(file))?;
-        outputs.push(FileEntry {
-            bytes,
-            id: None,
-            name: file.to_string(),
-            origin: Origin::Output,
-            sha256,
-        });
-    }
+    let mut outputs = run.outputs().to_vec();
+    outputs.sort_by(|a, b| a.name.cmp(&b.name));
     let mut options = manifests[0].options.clone();
     options.inputs = manifests
         .iter()
@@ -340,8 +338,9 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs) -> Result<Outcome> {
     let mut text = serde_json::to_string_pretty(&manifest)
         .map_err(|e| Error::usage(format!("writing the manifest: {e}")))?;
     text.push('\n');
-    write_atomic(&out.join("manifest.json"), text.as_bytes())?;
-    eprintln!(
+    run.write("manifest.json", text.as_bytes())?;
+    run.commit()?;
+    crate::say!(
         "merged {} runs: {} rows read, {} used, {} rejected",
         args.runs.len(),
         inv.rows.read,
@@ -352,8 +351,7 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs) -> Result<Outcome> {
 }
 
 /// One CSV from the parts' files of that name: the first header, then every part's rows.
-fn concat_csv(runs: &[PathBuf], file: &str, to: &Path) -> Result<()> {
-    let mut out = Vec::new();
+fn concat_csv(runs: &[PathBuf], file: &str, to: &mut impl Write) -> Result<()> {
     for (i, d) in runs.iter().enumerate() {
         let path = d.join(file);
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
@@ -361,7 +359,7 @@ fn concat_csv(runs: &[PathBuf], file: &str, to: &Path) -> Result<()> {
             Some(n) if i > 0 => &bytes[n + 1..],
             _ => &bytes[..],
         };
-        out.write_all(body).map_err(|e| Error::io(to, e))?;
+        to.write_all(body).map_err(|e| Error::io(&path, e))?;
     }
-    write_atomic(to, &out)
+    Ok(())
 }

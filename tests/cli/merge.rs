@@ -179,3 +179,45 @@ fn merge_refuses_runs_made_with_different_factor_sets() {
         m.stderr
     );
 }
+
+/// The documented fan-out (examples/fan-out.sh: GNU parallel, or xargs -P without it) gives
+/// the single run's inventory.json.
+#[test]
+fn fan_out_script_merges_into_the_single_run() {
+    let s = Session::new();
+    let mut names = Vec::new();
+    for (i, (sites, months)) in PARTS.iter().enumerate().take(3) {
+        let name = format!("part-{}.csv", i + 1);
+        s.write(&name, &part_csv(sites, months.clone()).0);
+        names.push(name);
+    }
+    let mut args = vec![
+        "inventory",
+        "--factors",
+        "desnz-2025",
+        "--out",
+        "all",
+        "--allow-rejects",
+    ];
+    args.extend(names.iter().map(String::as_str));
+    assert_eq!(s.ghg(&args).code, 0);
+    let script = crate::util::root().join("examples/fan-out.sh");
+    let out = std::process::Command::new("bash")
+        .arg(script)
+        .arg("national")
+        .args(&names)
+        .current_dir(s.dir())
+        .env("GHG", env!("CARGO_BIN_EXE_ghg"))
+        .env("GHG_ARGS", "--factors desnz-2025")
+        .output()
+        .expect("run bash");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        s.read("national/inventory.json"),
+        s.read("all/inventory.json")
+    );
+}
