@@ -236,8 +236,9 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         }
         ex
     } else {
-        check_distinct(&args.inputs)?;
-        args.inputs
+        let paths = expand_globs(&args.inputs)?;
+        check_distinct(&paths)?;
+        paths
             .iter()
             .map(|p| {
                 if p.as_os_str() == "-" {
@@ -286,6 +287,34 @@ fn residual_mix(
             f.unit.name
         ))),
     }
+}
+
+/// Inputs with glob patterns (`data/*.csv`, `trust-?/**/*.csv`) expanded, each pattern's
+/// matches in name order, for shells and schedulers that pass patterns through unexpanded. A
+/// path that exists as written is taken as written; a pattern that matches nothing is an error.
+fn expand_globs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in inputs {
+        let text = p.to_string_lossy();
+        if p.exists() || !text.contains(['*', '?', '[']) {
+            out.push(p.clone());
+            continue;
+        }
+        let bad = |e: String| Error::usage(format!("{text}: not a usable pattern: {e}"));
+        let mut found: Vec<PathBuf> = glob::glob(&text)
+            .map_err(|e| bad(e.to_string()))?
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| bad(e.to_string()))?;
+        found.retain(|f| f.is_file());
+        if found.is_empty() {
+            return Err(Error::usage(format!(
+                "{text}: no file matches this pattern"
+            )));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
 }
 
 /// The same file named twice (a pasted path, an overlapping glob) would be counted twice.

@@ -8,6 +8,7 @@ mod inventory;
 
 mod audit;
 mod corpus;
+mod inputs;
 mod kill;
 mod merge;
 mod robust;
