@@ -37,6 +37,9 @@ pub struct InventoryArgs {
     /// Worker threads [default: all cores; at most 256]; results never depend on it.
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
+    /// No progress bar (one is drawn on standard error for long runs when it is a terminal).
+    #[arg(short, long)]
+    pub quiet: bool,
     /// A timestamp to record in DIR/manifest.json (none by default, so reruns are identical).
     #[arg(long, requires = "out")]
     pub timestamp: Option<String>,
@@ -476,12 +479,22 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             ledger: ledger_w.take(),
             rejects: Some(&mut reject_fn),
         };
-        engine::run_on(
+        let bar = progress_bar(args.quiet, &prepared.inputs);
+        let out = engine::run_on(
             worker_threads(args.threads),
             prepared.inputs.clone(),
             &prepared.resolver,
             sinks,
-        )?
+            &mut |done| {
+                if let Some(b) = &bar {
+                    b.set_position(done);
+                }
+            },
+        );
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        out?
     };
     let inv = &result.inventory;
     let mut notes = prepared.notes.clone();
@@ -590,6 +603,35 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         return Ok(Outcome::Findings);
     }
     Ok(Outcome::Clean)
+}
+
+/// A progress bar over the inputs' bytes on standard error, when that is a terminal, the
+/// inputs are files of some size (a few blocks at least), and not `--quiet`.
+fn progress_bar(quiet: bool, inputs: &[Input]) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let total: u64 = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            _ => None,
+        })
+        .sum();
+    if total < 16 * crate::activity::read::BLOCK_BYTES as u64 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    Some(bar)
 }
 
 /// More worker threads than this only costs memory and start-up time (the work is split in

@@ -57,6 +57,8 @@ pub struct BlockOutput {
     pub file: usize,
     /// Records read (rows and blank lines).
     pub records: u64,
+    /// Bytes of input the block held.
+    pub bytes: u64,
     /// Its rejected rows, in line order.
     pub rejects: Vec<Reject>,
     /// Its ledger lines as CSV (no header), when a ledger was asked for.
@@ -496,6 +498,7 @@ impl<'a> Work<'a> {
             seq: block.seq,
             file: block.file,
             records,
+            bytes: block.bytes.len() as u64,
             rejects,
             ledger,
         }

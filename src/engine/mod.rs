@@ -59,15 +59,23 @@ const IN_FLIGHT_PER_WORKER: usize = 3;
 /// Reads every input and applies the resolver to every row, on as many workers as the
 /// current rayon pool has threads.
 pub fn run(inputs: Vec<Input>, resolver: &Resolver, sinks: Sinks<'_>) -> Result<RunOutput> {
-    run_on(rayon::current_num_threads(), inputs, resolver, sinks)
+    run_on(
+        rayon::current_num_threads(),
+        inputs,
+        resolver,
+        sinks,
+        &mut |_| {},
+    )
 }
 
-/// [`run`] on `workers` worker threads of its own (0: one per core).
+/// [`run`] on `workers` worker threads of its own (0: one per core), calling `progress` with
+/// the bytes of input done so far after each block is written.
 pub fn run_on(
     workers: usize,
     inputs: Vec<Input>,
     resolver: &Resolver,
     mut sinks: Sinks<'_>,
+    progress: &mut dyn FnMut(u64),
 ) -> Result<RunOutput> {
     let want_ledger = sinks.ledger.is_some();
     let workers = match workers {
@@ -119,11 +127,14 @@ pub fn run_on(
         let mut next = 0u64;
         let mut records: BTreeMap<usize, u64> = BTreeMap::new();
         let mut ticket_tx = Some(ticket_tx);
+        let mut done_bytes = 0u64;
         for o in out_rx.iter() {
             pending.insert(o.seq, o);
             while let Some(o) = pending.remove(&next) {
                 next += 1;
                 *records.entry(o.file).or_default() += o.records;
+                done_bytes += o.bytes;
+                progress(done_bytes);
                 if failure.is_none() {
                     if let Err(e) = emit(&mut out, o, &mut sinks) {
                         failure = Some(e);

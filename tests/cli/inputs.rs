@@ -45,6 +45,19 @@ fn a_glob_pattern_reads_every_matching_file_in_name_order() {
         "trust/b.csv",
     ]);
     assert_eq!(by_glob.stdout, listed.stdout);
+    // Standard error is not a terminal here: no progress bar, with or without --quiet.
+    assert!(!by_glob.stderr.contains("MiB"), "{}", by_glob.stderr);
+    let quiet = s.ghg(&[
+        "inventory",
+        "-q",
+        "--factors",
+        "desnz-2025",
+        "--no-upstream",
+        "--format",
+        "json",
+        "trust/*.csv",
+    ]);
+    assert_eq!(quiet.stdout, listed.stdout);
 
     let none = s.ghg(&["inventory", "--factors", "desnz-2025", "nowhere/*.csv"]);
     assert_eq!(none.code, 2);
