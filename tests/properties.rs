@@ -274,3 +274,78 @@ proptest! {
         let _ = ghg::factors::tables::parse_aliases("a.toml", &text);
     }
 }
+
+/// Several blocks' worth of rows (quoted fields with line breaks, rejects, blank lines, rows on
+/// the fast and the per-row path): the inventory, the ledger and the rejects are the same bytes
+/// on 1, 2 and 5 threads, and the fast path (no ledger) gives the per-row path's figures.
+#[test]
+fn results_do_not_depend_on_threads_or_blocks() {
+    let acts = [
+        "1_100_1004_6,{q},kWh",
+        "7_400_4000_5,{q},MWh",
+        "1_101_1011_8,{q},litres",
+        "17_404_4005_1,{q},m3",
+        "1_100_1004_6,\"{q}\",\"k\nWh\"",
+        "nonsense,{q},kWh",
+        "1_101_1011_8,-{q},litres",
+        ",,",
+        "7_400_4000_5,\"1,{q}\",kWh",
+    ];
+    let mut text = String::from("activity,quantity,unit,site,period\n");
+    let mut state = 7u64;
+    for i in 0..120_000u64 {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let a = acts[(state >> 33) as usize % acts.len()];
+        let q = format!("{}.{}", (state >> 20) % 100_000, i % 1000);
+        text.push_str(&a.replace("{q}", &q));
+        text.push_str(&format!(",site-{},2025-{:02}\n", i % 37, 1 + i % 12));
+    }
+    assert!(text.len() > 3 << 20, "spans several blocks");
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("in.csv");
+    std::fs::write(&p, &text).unwrap();
+    let run_on = |threads: usize, ledger: bool| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut buf = Vec::new();
+        let mut rejects = Vec::new();
+        let mut keep = |r: &ghg::inventory::Reject| -> ghg::Result<()> {
+            rejects.push(r.to_string());
+            Ok(())
+        };
+        let sinks = Sinks {
+            ledger: if ledger { Some(&mut buf) } else { None },
+            rejects: Some(&mut keep),
+        };
+        let out = pool
+            .install(|| engine::run(vec![Input::Path(p.clone())], &resolver(), sinks))
+            .unwrap();
+        (out.inventory, out.files[0].records, buf, rejects)
+    };
+    let one = run_on(1, true);
+    assert!(one.0.rows.rejected > 10_000 && one.0.rows.used > 50_000);
+    assert_eq!(one.0.rows.blank + one.0.rows.read, one.1);
+    for threads in [2, 5] {
+        let other = run_on(threads, true);
+        assert_eq!(one.0, other.0, "{threads} threads");
+        assert!(one.2 == other.2, "ledger bytes differ on {threads} threads");
+        assert_eq!(one.3, other.3);
+        let fast = run_on(threads, false);
+        assert_eq!(one.0, fast.0, "fast path on {threads} threads");
+        assert_eq!(one.3, fast.3);
+    }
+    // A quoted line break moves line numbers on: a reject names the line its row starts on.
+    let at = text.find("\nnonsense").unwrap() + 1;
+    let line = text[..at].matches('\n').count() + 1;
+    assert!(
+        one.3[0..20]
+            .iter()
+            .any(|r| r.contains(&format!("in.csv:{line}:1: unknown activity"))),
+        "{line}: {:?}",
+        &one.3[0..5]
+    );
+}

@@ -536,6 +536,23 @@ impl ChunkReader {
         Ok(true)
     }
 
+    /// Bytes of input read so far, over every file (for a progress bar: a file is read a
+    /// little ahead of the records handed out).
+    pub fn bytes_read(&self) -> u64 {
+        let done: u64 = self.files[..self.next_input.saturating_sub(1)]
+            .iter()
+            .map(|f| f.bytes)
+            .sum();
+        let current = match &self.current {
+            Some(open) => open.hash.lock().map_or(0, |g| g.1),
+            None => self
+                .files
+                .get(self.next_input.saturating_sub(1))
+                .map_or(0, |f| f.bytes),
+        };
+        done + current
+    }
+
     /// The next chunk, or `None` when every input has been read.
     pub fn next_chunk(&mut self) -> Result<Option<Chunk>> {
         loop {

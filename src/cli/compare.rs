@@ -107,7 +107,7 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
     }
     let lookup = |side: usize, key: &str| -> Option<FactorInfo> {
         let (p, _) = runs.get(side)?;
-        p.resolver.sets.iter().find_map(|s| {
+        p.resolver.loaded_sets().find_map(|s| {
             let f = s.get(key)?;
             Some((f.kg_co2e?, f.label(), f.unit.name.to_string()))
         })

@@ -4,7 +4,7 @@ use super::output::stdout;
 use super::run_dir::{OutputFile, RunDir};
 use super::{GlobalArgs, Outcome};
 use crate::activity::{Input, Layout, ReportingYear};
-use crate::engine::{self, Edition, PriceIndex, Resolver, Sinks, LEDGER_HEADER};
+use crate::engine::{self, Edition, LazySet, PriceIndex, Resolver, Sinks, LEDGER_HEADER};
 use crate::factors::{Catalog, FactorSet};
 use crate::inventory::Reject;
 use crate::report::inventory::{inventory_csv, inventory_json, inventory_table, RunFacts};
@@ -43,6 +43,9 @@ pub struct InventoryArgs {
     /// Worker threads [default: all cores; at most 256]; results never depend on it.
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
+    /// No progress bar (one is drawn on standard error for long runs when it is a terminal).
+    #[arg(short, long)]
+    pub quiet: bool,
     /// A timestamp to record in DIR/manifest.json (none by default, so reruns are identical).
     #[arg(long, requires = "out")]
     pub timestamp: Option<String>,
@@ -166,11 +169,19 @@ pub struct Prepared {
 
 /// Builds the resolver and inputs from the arguments.
 pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
-    let mut sets: Vec<Arc<FactorSet>> = Vec::new();
+    let mut sets: Vec<LazySet> = Vec::new();
     let mut notes = Vec::new();
+    // A set named on the command line is parsed now, so a bad name fails before any row;
+    // the DESNZ editions and spend sets are parsed when a row first needs them.
+    let lazy = |id: &str| -> Result<LazySet> {
+        match catalog.entry(id) {
+            Some(e) => Ok(LazySet::lazy(id, e.source.clone())),
+            None => catalog.load(id).map(LazySet::loaded),
+        }
+    };
     let edition = match &args.factors {
         Some(name) => {
-            sets.push(catalog.load(name)?);
+            sets.push(LazySet::loaded(catalog.load(name)?));
             Edition::Fixed(0)
         }
         None => {
@@ -186,7 +197,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
             let mut idx = BTreeMap::new();
             for (y, id) in by_year {
                 idx.insert(y, sets.len() as u16);
-                sets.push(catalog.load(&id)?);
+                sets.push(lazy(&id)?);
             }
             if idx.is_empty() {
                 return Err(Error::usage("no DESNZ factor set found; pass --factors"));
@@ -210,7 +221,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         if name == CLINICAL_SET && args.factors.as_deref() == Some(CLINICAL_SET) {
             continue;
         }
-        match catalog.load(name) {
+        match lazy(name) {
             Ok(s) => {
                 spend.push(sets.len() as u16);
                 sets.push(s);
@@ -228,7 +239,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         Some(text) => {
             let (value, set) = residual_mix(text, catalog)?;
             // Kept among the sets so the manifest hashes the file it came from.
-            sets.extend(set);
+            sets.extend(set.map(LazySet::loaded));
             Some(value)
         }
     };
@@ -243,10 +254,12 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
     let mut gwp_notes = Vec::new();
     if let Some(basis) = args.compute.gwp {
         let table = crate::factors::gwp::GwpTable::shipped()?;
+        // Recomputed up front, every set: parsing only the sets rows need is for plain runs.
         for set in sets.iter_mut() {
-            let (recomputed, how) = crate::factors::gwp::with_basis(set, basis, &table)?;
+            let parsed = set.get().map_err(|e| Error::usage(e.to_string()))?.clone();
+            let (recomputed, how) = crate::factors::gwp::with_basis(&parsed, basis, &table)?;
             gwp_notes.push((set.id().to_string(), how.describe(&recomputed, basis)));
-            *set = Arc::new(recomputed);
+            *set = LazySet::loaded(Arc::new(recomputed));
         }
     }
     let resolver = Resolver {
@@ -274,8 +287,9 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         }
         ex
     } else {
-        check_distinct(&args.inputs)?;
-        args.inputs
+        let paths = expand_globs(&args.inputs)?;
+        check_distinct(&paths)?;
+        paths
             .iter()
             .map(|p| {
                 if p.as_os_str() == "-" {
@@ -325,6 +339,34 @@ fn residual_mix(
             f.unit.name
         ))),
     }
+}
+
+/// Inputs with glob patterns (`data/*.csv`, `trust-?/**/*.csv`) expanded, each pattern's
+/// matches in name order, for shells and schedulers that pass patterns through unexpanded. A
+/// path that exists as written is taken as written; a pattern that matches nothing is an error.
+fn expand_globs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in inputs {
+        let text = p.to_string_lossy();
+        if p.exists() || !text.contains(['*', '?', '[']) {
+            out.push(p.clone());
+            continue;
+        }
+        let bad = |e: String| Error::usage(format!("{text}: not a usable pattern: {e}"));
+        let mut found: Vec<PathBuf> = glob::glob(&text)
+            .map_err(|e| bad(e.to_string()))?
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| bad(e.to_string()))?;
+        found.retain(|f| f.is_file());
+        if found.is_empty() {
+            return Err(Error::usage(format!(
+                "{text}: no file matches this pattern"
+            )));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
 }
 
 /// The same file named twice (a pasted path, an overlapping glob) would be counted twice.
@@ -405,6 +447,102 @@ pub fn load_deflators(gbp: Deflator) -> Result<BTreeMap<String, PriceIndex>> {
     Ok(out)
 }
 
+/// The DESNZ editions a run chooses by reporting year (edition year to set id); empty when
+/// one set prices every row (`--factors`).
+pub fn desnz_editions(resolver: &Resolver) -> BTreeMap<u16, String> {
+    match &resolver.edition {
+        Edition::ByPeriod(by_year) => by_year
+            .iter()
+            .filter_map(|(&y, &i)| {
+                resolver
+                    .sets
+                    .get(usize::from(i))
+                    .map(|s| (y, s.id().to_string()))
+            })
+            .collect(),
+        Edition::Fixed(_) => BTreeMap::new(),
+    }
+}
+
+/// Notes that depend on the run's figures, in the order a run writes them, each with whether
+/// it is also printed as a warning. Shared with `ghg merge`, which recomputes them for the
+/// merged figures: `desnz` is [`desnz_editions`], `find_set` finds a set the groups name.
+pub fn figure_notes<'s>(
+    inv: &crate::inventory::Inventory,
+    desnz: &BTreeMap<u16, String>,
+    find_set: &dyn Fn(&str) -> Option<&'s FactorSet>,
+) -> Result<Vec<(String, bool)>> {
+    let mut notes = Vec::new();
+    if let Some((&newest, _)) = desnz.iter().next_back() {
+        let mut later: Vec<String> = inv
+            .groups
+            .keys()
+            .filter_map(|k| k.reporting_year)
+            .filter(|y| y.edition_year() > newest)
+            .map(|y| y.to_string())
+            .collect();
+        later.sort();
+        later.dedup();
+        if !later.is_empty() {
+            notes.push((
+                format!(
+                    "period(s) {} are after the newest DESNZ edition ({newest}) and were priced with it",
+                    later.join(", ")
+                ),
+                true,
+            ));
+        }
+    }
+    // Location-based scope 2 takes the grid average; a supplier's tariff (a supplier-specific
+    // set, a zero-carbon tariff) belongs in market_factor, or it silently replaces the grid.
+    let mut not_grid: Vec<String> = inv
+        .groups
+        .keys()
+        .filter(|k| k.class == crate::inventory::ScopeClass::Two && k.upstream_of.is_none())
+        .filter(|k| {
+            let set = find_set(&k.set);
+            let supplier =
+                set.is_some_and(|s| s.quality() == crate::factors::DataQuality::SupplierSpecific);
+            let zero = set
+                .and_then(|s| s.get(&k.factor))
+                .and_then(|f| f.kg_co2e)
+                .is_some_and(|v| v.is_zero());
+            supplier || zero
+        })
+        .map(|k| format!("{}:{}", k.set, k.factor))
+        .collect();
+    not_grid.sort();
+    not_grid.dedup();
+    if !not_grid.is_empty() {
+        notes.push((
+            format!(
+                "location-based scope 2 is priced by {}, not a grid-average factor (DESNZ or SDU UK \
+                 electricity); give a supplier's or tariff's factor in a market_factor column, where \
+                 it prices market-based scope 2",
+                not_grid.join(", ")
+            ),
+            true,
+        ));
+    }
+    notes.extend(edition_notes(inv, desnz).into_iter().map(|n| (n, false)));
+    notes.extend(
+        crate::report::nhs::NhsFigures::of(inv)?
+            .notes()
+            .into_iter()
+            .map(|n| (n, false)),
+    );
+    if inv.rows.spend_undated > 0 {
+        notes.push((
+            format!(
+                "{} spend row(s) had neither price_year nor period: taken to be in the factor's price year",
+                inv.rows.spend_undated
+            ),
+            true,
+        ));
+    }
+    Ok(notes)
+}
+
 /// Runs `ghg inventory`.
 pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let catalog = global.catalog()?;
@@ -417,11 +555,6 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             "no input files given: running the shipped example NHS trust (examples/nhs-trust/)"
         );
     }
-    let threads = worker_threads(args.threads);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::usage(format!("cannot start worker threads: {e}")))?;
     let out_dir = args.out.as_deref();
     // Everything --out writes is built beside DIR and swapped in at the end (run_dir.rs).
     let mut run_dir = out_dir.map(RunDir::create).transpose()?;
@@ -451,14 +584,22 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             ledger: ledger_w.take(),
             rejects: Some(&mut reject_fn),
         };
-        let run = pool.install(|| {
-            engine::run_with(
-                prepared.inputs.clone(),
-                &prepared.layout,
-                &prepared.resolver,
-                sinks,
-            )
-        });
+        let bar = progress_bar(args.quiet, &prepared.inputs);
+        let run = engine::run_on(
+            worker_threads(args.threads),
+            prepared.inputs.clone(),
+            &prepared.layout,
+            &prepared.resolver,
+            sinks,
+            &mut |done| {
+                if let Some(b) = &bar {
+                    b.set_position(done);
+                }
+            },
+        );
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
         match (run, run_dir.as_ref()) {
             // The ledger is streamed into the run directory while the engine runs.
             (Err(e), Some(r)) => match e.kind() {
@@ -476,66 +617,18 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     };
     let inv = &result.inventory;
     let mut notes = prepared.notes.clone();
-    if let Edition::ByPeriod(by_year) = &prepared.resolver.edition {
-        if let Some((&newest, _)) = by_year.iter().next_back() {
-            let mut later: Vec<String> = inv
-                .groups
-                .keys()
-                .filter_map(|k| k.reporting_year)
-                .filter(|y| y.edition_year() > newest)
-                .map(|y| y.to_string())
-                .collect();
-            later.sort();
-            later.dedup();
-            if !later.is_empty() {
-                let n = format!(
-                    "period(s) {} are after the newest DESNZ edition ({newest}) and were priced with it",
-                    later.join(", ")
-                );
-                crate::say!("warning: {n}");
-                notes.push(n);
-            }
+    let desnz = desnz_editions(&prepared.resolver);
+    for n in figure_notes(inv, &desnz, &|id| {
+        prepared
+            .resolver
+            .loaded_sets()
+            .find(|s| s.id() == id)
+            .map(|s| &**s)
+    })? {
+        if n.1 {
+            crate::say!("warning: {}", n.0);
         }
-    }
-    // Location-based scope 2 takes the grid average; a supplier's tariff (a supplier-specific
-    // set, a zero-carbon tariff) belongs in market_factor, or it silently replaces the grid.
-    let mut not_grid: Vec<String> = inv
-        .groups
-        .keys()
-        .filter(|k| k.class == crate::inventory::ScopeClass::Two && k.upstream_of.is_none())
-        .filter(|k| {
-            let set = prepared.resolver.sets.iter().find(|s| s.id() == &*k.set);
-            let supplier =
-                set.is_some_and(|s| s.quality() == crate::factors::DataQuality::SupplierSpecific);
-            let zero = set
-                .and_then(|s| s.get(&k.factor))
-                .and_then(|f| f.kg_co2e)
-                .is_some_and(|v| v.is_zero());
-            supplier || zero
-        })
-        .map(|k| format!("{}:{}", k.set, k.factor))
-        .collect();
-    not_grid.sort();
-    not_grid.dedup();
-    if !not_grid.is_empty() {
-        let n = format!(
-            "location-based scope 2 is priced by {}, not a grid-average factor (DESNZ or SDU UK \
-             electricity); give a supplier's or tariff's factor in a market_factor column, where \
-             it prices market-based scope 2",
-            not_grid.join(", ")
-        );
-        crate::say!("warning: {n}");
-        notes.push(n);
-    }
-    notes.extend(edition_notes(inv, &prepared.resolver));
-    notes.extend(crate::report::nhs::NhsFigures::of(inv)?.notes());
-    if inv.rows.spend_undated > 0 {
-        let n = format!(
-            "{} spend row(s) had neither price_year nor period: taken to be in the factor's price year",
-            inv.rows.spend_undated
-        );
-        crate::say!("warning: {n}");
-        notes.push(n);
+        notes.push(n.0);
     }
     for f in &result.files {
         for w in f.columns.warnings() {
@@ -577,7 +670,7 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let facts = RunFacts {
         sets: used_sets
             .iter()
-            .filter_map(|id| prepared.resolver.sets.iter().find(|s| s.id() == *id))
+            .filter_map(|id| prepared.resolver.loaded_sets().find(|s| s.id() == *id))
             .map(|s| (s.id().to_string(), s.header.title.clone(), s.sha256.clone()))
             .collect(),
         notes,
@@ -585,15 +678,19 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let describe = |set: &str, key: &str| -> (String, String) {
         prepared
             .resolver
-            .sets
-            .iter()
+            .loaded_sets()
             .find(|s| s.id() == set)
             .and_then(|s| s.get(key))
             .map(|f| (f.label(), f.unit.name.to_string()))
             .unwrap_or_default()
     };
     let json = inventory_json(inv, &facts, &describe)?;
-    let csv_text = inventory_csv(inv)?;
+    // Each rendering costs a pass over every group: only the ones that are written.
+    let csv_text = if run_dir.is_some() || args.format == InventoryFormat::Csv {
+        inventory_csv(inv)?
+    } else {
+        String::new()
+    };
     if let Some(mut run) = run_dir.take() {
         if let Some(w) = ledger_tmp.take() {
             run.close(w)?;
@@ -648,21 +745,16 @@ fn parse_year(text: &str) -> std::result::Result<ReportingYear, String> {
 }
 
 /// One note per reporting year priced by DESNZ edition: which set and why.
-fn edition_notes(inv: &crate::inventory::Inventory, resolver: &Resolver) -> Vec<String> {
-    let Edition::ByPeriod(by_year) = &resolver.edition else {
+fn edition_notes(inv: &crate::inventory::Inventory, desnz: &BTreeMap<u16, String>) -> Vec<String> {
+    if desnz.is_empty() {
         return Vec::new();
-    };
+    }
     let mut seen: BTreeMap<Option<ReportingYear>, Vec<&str>> = BTreeMap::new();
     for k in inv.groups.keys() {
         let sets = seen.entry(k.reporting_year).or_default();
         // Only the DESNZ editions are chosen by year; other sets are searched after them.
-        let desnz = by_year.values().any(|&i| {
-            resolver
-                .sets
-                .get(usize::from(i))
-                .is_some_and(|s| s.id() == &*k.set)
-        });
-        if desnz && !sets.contains(&&*k.set) {
+        let is_desnz = desnz.values().any(|id| id.as_str() == &*k.set);
+        if is_desnz && !sets.contains(&&*k.set) {
             sets.push(&k.set);
         }
     }
@@ -683,6 +775,35 @@ fn edition_notes(inv: &crate::inventory::Inventory, resolver: &Resolver) -> Vec<
         });
     }
     out
+}
+
+/// A progress bar over the inputs' bytes on standard error, when that is a terminal, the
+/// inputs are files of some size (a few blocks at least), and not `--quiet`.
+fn progress_bar(quiet: bool, inputs: &[Input]) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let total: u64 = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            _ => None,
+        })
+        .sum();
+    if total < 16 * (1u64 << 20) {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    Some(bar)
 }
 
 /// More worker threads than this only costs memory and start-up time (the work is split in

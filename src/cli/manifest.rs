@@ -170,7 +170,8 @@ pub fn write(
         .collect();
 
     let mut factor_sets = Vec::new();
-    for set in &prepared.resolver.sets {
+    // The sets the run parsed: the ones its rows needed (verify re-runs and parses the same).
+    for set in prepared.resolver.loaded_sets() {
         let embedded = matches!(
             catalog.entry(set.id()).map(|e| &e.source),
             Some(s @ Source::Embedded(..)) if s.display_name() == set.origin

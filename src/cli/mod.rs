@@ -11,6 +11,7 @@ pub mod factors;
 pub mod import;
 pub mod inventory;
 pub mod manifest;
+pub mod merge;
 pub mod output;
 pub mod report;
 pub mod run_dir;
@@ -102,6 +103,9 @@ pub enum Command {
     /// annual-report tables, as table, CSV, JSON or XLSX).
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Combine runs over disjoint inputs (by site, month or file) into the inventory one run
+    /// over all the inputs gives, byte for byte.
+    Merge(merge::MergeArgs),
 }
 
 /// The outcome of a subcommand that ran.
@@ -125,6 +129,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Bridge(args) => bridge::run(args),
         Command::Import(cmd) => import::run(cmd),
         Command::Report(cmd) => report::run(cmd),
+        Command::Merge(args) => merge::run(args, &cli.global),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

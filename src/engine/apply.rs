@@ -1,15 +1,17 @@
-//! One chunk of raw records to a partial inventory, its rejects, and (if asked) its ledger
-//! lines as CSV bytes. Runs on worker threads; everything it reads is shared and immutable.
+//! A worker: blocks of raw records to a partial inventory, each block's rejects, and (if
+//! asked) its ledger lines as CSV bytes. One per thread for the whole run, so its interned
+//! sites, resolutions and group sums are built once; everything it reads is shared and immutable.
 
 use super::amounts::{classify, deflation, line_amounts, market_based, Deflation};
 use super::cells::{
     check_width, field, read_cost, read_market_factor, read_nhs_category, read_period,
     read_quantity, reject, Quantity, RowReject,
 };
+use super::fast::Fast;
 use super::resolve::{Blame, FactorRef, ResolveError, Resolved, Resolver, NO_SET};
-use crate::activity::{Columns, Period, ReportingYear};
+use crate::activity::{Chunk, Columns, Period, ReportingYear};
 use crate::factors::Scope;
-use crate::inventory::{GroupKey, Inventory, MarketBasis, Quality, Reject, ScopeClass, Totals};
+use crate::inventory::{GroupKey, MarketBasis, Quality, Reject, RowCounts, ScopeClass, Totals};
 use crate::nhs::NhsCategory;
 use crate::num::exact_string;
 use rust_decimal::Decimal;
@@ -54,62 +56,70 @@ pub const LEDGER_HEADER: &[&str] = &[
     "cost_currency",
 ];
 
-/// What one chunk produced.
+/// What one chunk produced, written out in chunk order.
 #[derive(Debug, Default)]
-pub struct ChunkOutput {
-    /// Its partial inventory.
-    pub inventory: Inventory,
+pub struct BlockOutput {
+    /// The block's position in the run.
+    pub seq: u64,
+    /// Index of the block's file.
+    pub file: usize,
+    /// Records read (rows and blank lines).
+    pub records: u64,
+    /// Bytes of input read by the end of the chunk.
+    pub bytes: u64,
     /// Its rejected rows, in line order.
     pub rejects: Vec<Reject>,
     /// Its ledger lines as CSV (no header), when a ledger was asked for.
     pub ledger: Vec<u8>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct LocalKey {
-    class: ScopeClass,
-    site: u32,
-    period: Option<Period>,
-    year: Option<ReportingYear>,
-    nhs: NhsCategory,
-    factor: FactorRef,
-    upstream_of: Option<FactorRef>,
-    quality: Quality,
-    market: MarketBasis,
+/// A group as the worker knows it: sites and factors by number, not by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) struct LocalKey {
+    pub(super) class: ScopeClass,
+    pub(super) site: u32,
+    pub(super) period: Option<Period>,
+    pub(super) year: Option<ReportingYear>,
+    pub(super) nhs: NhsCategory,
+    pub(super) factor: FactorRef,
+    pub(super) upstream_of: Option<FactorRef>,
+    pub(super) quality: Quality,
+    pub(super) market: MarketBasis,
 }
 
-/// Per-chunk state: caches and interned sites.
-struct Work<'a> {
-    resolver: &'a Resolver,
-    cols: &'a Columns,
-    file: &'a str,
+/// One worker thread's state for the whole run: caches, interned sites, group sums.
+pub struct Work<'a> {
+    pub(super) resolver: &'a Resolver,
+    want_ledger: bool,
     /// Resolutions by activity text, then (set, unit text): looked up without allocating.
     cache: HashMap<String, Vec<(u16, String, usize)>>,
     resolved: Vec<Result<Resolved, ResolveError>>,
     sites: HashMap<Vec<u8>, u32>,
     site_names: Vec<Arc<str>>,
-    groups: HashMap<LocalKey, Totals>,
+    pub(super) groups: HashMap<LocalKey, Totals>,
     ledger: Option<csv::Writer<Vec<u8>>>,
     /// The current row's lines; a buffer kept from row to row.
     lines: Vec<Line>,
     /// Ledger text of each factor used: exact value and label.
     factor_text: HashMap<FactorRef, (String, String)>,
-    /// Spend rows used with neither price_year nor period.
-    spend_undated: u64,
+    /// Row counts over every block this worker read.
+    rows: RowCounts,
+    /// The fast path's interned keys and running sums.
+    pub(super) fast: Fast,
 }
 
 /// One line about to be added: a row's primary factor or one of its upstream factors.
-struct Line {
-    factor: FactorRef,
-    value: Decimal,
-    class: ScopeClass,
-    upstream_of: Option<FactorRef>,
-    kg: Decimal,
-    kg_market: Decimal,
-    market: MarketBasis,
-    converted: Decimal,
-    gases: [Decimal; 4],
-    nhs: NhsCategory,
+pub(super) struct Line {
+    pub(super) factor: FactorRef,
+    pub(super) value: Decimal,
+    pub(super) class: ScopeClass,
+    pub(super) upstream_of: Option<FactorRef>,
+    pub(super) kg: Decimal,
+    pub(super) kg_market: Decimal,
+    pub(super) market: MarketBasis,
+    pub(super) converted: Decimal,
+    pub(super) gases: [Decimal; 4],
+    pub(super) nhs: NhsCategory,
 }
 
 impl Work<'_> {
@@ -130,7 +140,7 @@ impl Work<'_> {
         i
     }
 
-    fn site_id(&mut self, site: &str) -> u32 {
+    pub(super) fn site_id(&mut self, site: &str) -> u32 {
         if let Some(&i) = self.sites.get(site.as_bytes()) {
             return i;
         }
@@ -142,8 +152,13 @@ impl Work<'_> {
 
     /// One row: read and check its cells, resolve its factor, compute its lines, then add
     /// them to the groups and the ledger. Nothing is added unless the whole row is good.
-    fn row(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<(), RowReject> {
-        let c = self.cols;
+    fn row(
+        &mut self,
+        c: &Columns,
+        file: &str,
+        rec: &csv::ByteRecord,
+        line: u64,
+    ) -> Result<(), RowReject> {
         check_width(rec, c)?;
         if let Some(reason) = c.credit_rejects.get(&line) {
             let amount = field(rec, c.amount)?;
@@ -287,6 +302,7 @@ impl Work<'_> {
             .ok_or_else(overflow)?;
         if self.ledger.is_some() {
             let row = LedgerRow {
+                file,
                 line,
                 activity,
                 qty,
@@ -307,13 +323,13 @@ impl Work<'_> {
         }
         self.lines = lines;
         if undated {
-            self.spend_undated += 1;
+            self.rows.spend_undated += 1;
         }
         Ok(())
     }
 
     /// Adds a row's lines to the chunk's groups; `None` on overflow.
-    fn add_to_groups(
+    pub(super) fn add_to_groups(
         &mut self,
         lines: &[Line],
         site: u32,
@@ -400,7 +416,7 @@ impl Work<'_> {
             // The cost goes on the row's own line only, so that summing the column counts it once.
             let primary = l.upstream_of.is_none();
             let record: [&str; 33] = [
-                self.file,
+                row.file,
                 &line_s,
                 row.activity,
                 &qty_s,
@@ -446,6 +462,7 @@ impl Work<'_> {
 
 /// What the ledger says of a row besides its lines.
 struct LedgerRow<'a> {
+    file: &'a str,
     line: u64,
     activity: &'a str,
     qty: Decimal,
@@ -462,91 +479,129 @@ struct LedgerRow<'a> {
     cost: Option<(Decimal, &'a str)>,
 }
 
-/// Applies the resolver to every record of a chunk.
-pub fn apply_chunk(
-    records: &[csv::ByteRecord],
-    cols: &Columns,
-    file: &str,
-    resolver: &Resolver,
-    want_ledger: bool,
-) -> ChunkOutput {
-    let mut w = Work {
-        resolver,
-        cols,
-        file,
-        cache: HashMap::default(),
-        resolved: Vec::new(),
-        sites: HashMap::default(),
-        site_names: Vec::new(),
-        groups: HashMap::default(),
-        ledger: want_ledger.then(|| csv::WriterBuilder::new().from_writer(Vec::new())),
-        lines: Vec::new(),
-        factor_text: HashMap::default(),
-        spend_undated: 0,
-    };
-    let mut rejects = Vec::new();
-    let mut used = 0u64;
-    let mut blank = 0u64;
-    for rec in records {
-        if rec.iter().all(|f| f.trim_ascii().is_empty()) {
-            blank += 1;
-            continue;
-        }
-        let line = rec.position().map_or(0, |p| p.line());
-        // A row that is not UTF-8 is read as Windows-1252, the encoding Excel on Windows
-        // saves "CSV" in (a pound sign is byte 0xA3 there).
-        let transcoded;
-        let rec = if std::str::from_utf8(rec.as_slice()).is_ok() {
-            rec
-        } else {
-            transcoded = windows_1252(rec);
-            &transcoded
-        };
-        match w.row(rec, line) {
-            Ok(()) => used += 1,
-            Err(r) => rejects.push(Reject {
-                file: file.to_string(),
-                line,
-                column: r.column.map_or(0, |c| source_column(rec, cols, c)),
-                value: crate::activity::shorten(&r.value).into_owned(),
-                reason: r.reason,
-            }),
+impl<'a> Work<'a> {
+    /// A worker with nothing read yet; `want_ledger` asks for ledger lines per block.
+    pub fn new(resolver: &'a Resolver, want_ledger: bool) -> Self {
+        Work {
+            resolver,
+            want_ledger,
+            cache: HashMap::default(),
+            resolved: Vec::new(),
+            sites: HashMap::default(),
+            site_names: Vec::new(),
+            groups: HashMap::default(),
+            ledger: None,
+            lines: Vec::new(),
+            factor_text: HashMap::default(),
+            rows: RowCounts::default(),
+            fast: Fast::default(),
         }
     }
-    let mut inventory = Inventory::default();
-    inventory.rows.read = records.len() as u64 - blank;
-    inventory.rows.blank = blank;
-    inventory.rows.spend_undated = w.spend_undated;
-    inventory.rows.used = used;
-    inventory.rows.rejected = rejects.len() as u64;
-    for (k, t) in w.groups.drain() {
-        let f = resolver.factor(k.factor);
-        let key = GroupKey {
-            class: k.class,
-            site: w.site_names[k.site as usize].clone(),
-            period: k.period,
-            reporting_year: k.year,
-            nhs_category: k.nhs,
-            set: Arc::from(resolver.set(k.factor).id()),
-            factor: Arc::from(f.key.as_str()),
-            upstream_of: k
-                .upstream_of
-                .map(|u| Arc::from(resolver.factor(u).key.as_str())),
-            quality: k.quality,
-            market: k.market,
-        };
-        // Distinct local keys map to distinct group keys, so insertion never collides.
-        inventory.groups.insert(key, t);
+
+    /// Reads and prices every record of a chunk (`seq`: its place in the run, `bytes`: input
+    /// it stands for). Without a ledger, rows go through the fast path when they can (see
+    /// `fast.rs`), and through [`Work::row`] otherwise.
+    pub fn chunk(&mut self, chunk: &Chunk, seq: u64, bytes: u64) -> BlockOutput {
+        let cols = &*chunk.columns;
+        let file = &*chunk.name;
+        if self.want_ledger {
+            self.ledger = Some(csv::WriterBuilder::new().from_writer(Vec::new()));
+        }
+        let mut rejects = Vec::new();
+        let records = chunk.records();
+        for rec in records {
+            if rec.iter().all(|f| f.trim_ascii().is_empty()) {
+                self.rows.blank += 1;
+                continue;
+            }
+            self.rows.read += 1;
+            if !self.want_ledger && self.fast_row(cols, rec) {
+                self.rows.used += 1;
+                continue;
+            }
+            let line = rec.position().map_or(0, |p| p.line());
+            // A row that is not UTF-8 is read as Windows-1252, the encoding Excel on Windows
+            // saves "CSV" in (a pound sign is byte 0xA3 there).
+            let transcoded;
+            let r = if std::str::from_utf8(rec.as_slice()).is_ok() {
+                rec
+            } else {
+                transcoded = windows_1252(rec);
+                &transcoded
+            };
+            match self.row(cols, file, r, line) {
+                Ok(()) => self.rows.used += 1,
+                Err(e) => {
+                    self.rows.rejected += 1;
+                    rejects.push(Reject {
+                        file: file.to_string(),
+                        line,
+                        column: e.column.map_or(0, |c| source_column(r, cols, c)),
+                        value: crate::activity::shorten(&e.value).into_owned(),
+                        reason: e.reason,
+                    })
+                }
+            }
+        }
+        // Rows the reader refused (a runaway quote) join the chunk's rejects, in line order.
+        if !chunk.rejects.is_empty() {
+            let n = chunk.rejects.len() as u64;
+            self.rows.read += n;
+            self.rows.rejected += n;
+            rejects.extend(chunk.rejects.iter().cloned());
+            rejects.sort_by_key(|r| r.line);
+        }
+        let ledger = self
+            .ledger
+            .take()
+            .and_then(|wr| wr.into_inner().ok())
+            .unwrap_or_default();
+        BlockOutput {
+            seq,
+            file: chunk.file,
+            records: records.len() as u64,
+            bytes,
+            rejects,
+            ledger,
+        }
     }
-    let ledger = w
-        .ledger
-        .take()
-        .and_then(|wr| wr.into_inner().ok())
-        .unwrap_or_default();
-    ChunkOutput {
-        inventory,
-        rejects,
-        ledger,
+
+    /// The worker's row counts and groups, named and sorted by key; `None` on overflow.
+    pub fn finish(mut self) -> Option<(RowCounts, Vec<(GroupKey, Totals)>)> {
+        self.flush_fast()?;
+        let resolver = self.resolver;
+        let groups: Vec<(GroupKey, Totals)> = self
+            .groups
+            .drain()
+            .map(|(k, t)| {
+                let f = resolver.factor(k.factor);
+                let key = GroupKey {
+                    class: k.class,
+                    site: self.site_names[k.site as usize].clone(),
+                    period: k.period,
+                    reporting_year: k.year,
+                    nhs_category: k.nhs,
+                    set: Arc::from(resolver.set(k.factor).id()),
+                    factor: Arc::from(f.key.as_str()),
+                    upstream_of: k
+                        .upstream_of
+                        .map(|u| Arc::from(resolver.factor(u).key.as_str())),
+                    quality: k.quality,
+                    market: k.market,
+                };
+                (key, t)
+            })
+            .collect();
+        // Distinct local keys map to distinct group keys, so the sorted list has no repeats.
+        // Sorted by index: the sums are large, moved once rather than at every swap.
+        let mut order: Vec<u32> = (0..groups.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| groups[a as usize].0.cmp(&groups[b as usize].0));
+        let mut slots: Vec<Option<(GroupKey, Totals)>> = groups.into_iter().map(Some).collect();
+        let sorted = order
+            .into_iter()
+            .filter_map(|i| slots[i as usize].take())
+            .collect();
+        Some((self.rows, sorted))
     }
 }
 

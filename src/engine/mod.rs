@@ -1,26 +1,28 @@
-//! Activity rows times factors, in parallel and in order: a reader thread fills fixed-size
-//! chunks, rayon applies factors to a batch of chunks at once, and the partial inventories,
-//! rejects and ledger bytes are folded in chunk order. The same input gives the same bytes
-//! whatever the thread count.
+//! Activity rows times factors, in parallel and in order. A reader thread reads each input
+//! (CSV in any encoding spreadsheets save, a workbook's sheet, a wide layout) into chunks of
+//! records and hashes its bytes; one worker per thread prices chunks into its own sums, keyed
+//! by numbers interned once for the run; chunk outputs (rejects, ledger bytes) are written in
+//! chunk order; the workers' sums are merged once at the end. Sums are exact, so the same
+//! input gives the same bytes whatever the thread count, the chunk size or the order chunks
+//! finish in.
 
 mod amounts;
 pub mod apply;
 mod cells;
+mod fast;
+pub mod replay;
 pub mod resolve;
 
-pub use apply::{apply_chunk, ChunkOutput, LEDGER_HEADER};
-pub use resolve::{Edition, FactorRef, PriceIndex, Resolved, Resolver};
+pub use apply::{BlockOutput, Work, LEDGER_HEADER};
+pub use resolve::{Edition, FactorRef, LazySet, PriceIndex, Resolved, Resolver};
 
 use crate::activity::read::FileInfo;
 use crate::activity::{Chunk, ChunkReader, Input, Layout};
-use crate::inventory::{Inventory, Reject};
+use crate::inventory::{GroupKey, Inventory, Reject, Totals};
 use crate::{Error, Result};
-use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::mpsc;
-
-/// Chunks handed to the thread pool at once.
-const BATCH_CHUNKS: usize = 8;
+use std::sync::{mpsc, Mutex};
 
 /// Receives each rejected row, in input order.
 pub type RejectSink<'a> = &'a mut (dyn FnMut(&Reject) -> Result<()> + Send);
@@ -45,10 +47,18 @@ pub struct RunOutput {
     pub first_rejects: Vec<Reject>,
 }
 
+/// A worker's row counts and sorted groups.
+type Partial = (crate::inventory::RowCounts, Vec<(GroupKey, Totals)>);
+
 /// Rejects kept in memory for display.
 const KEPT_REJECTS: usize = 50;
 
-/// Reads every input and applies the resolver to every row.
+/// Chunks in flight per worker (read, queued, being priced or waiting to be written): bounds
+/// memory whatever the input size.
+const IN_FLIGHT_PER_WORKER: usize = 3;
+
+/// Reads every input and applies the resolver to every row, on as many workers as the
+/// current rayon pool has threads.
 pub fn run(inputs: Vec<Input>, resolver: &Resolver, sinks: Sinks<'_>) -> Result<RunOutput> {
     run_with(inputs, &Layout::default(), resolver, sinks)
 }
@@ -58,109 +68,180 @@ pub fn run_with(
     inputs: Vec<Input>,
     layout: &Layout,
     resolver: &Resolver,
+    sinks: Sinks<'_>,
+) -> Result<RunOutput> {
+    run_on(
+        rayon::current_num_threads(),
+        inputs,
+        layout,
+        resolver,
+        sinks,
+        &mut |_| {},
+    )
+}
+
+/// [`run_with`] on `workers` worker threads of its own (0: one per core), calling `progress`
+/// with the bytes of input read so far after each chunk is written.
+pub fn run_on(
+    workers: usize,
+    inputs: Vec<Input>,
+    layout: &Layout,
+    resolver: &Resolver,
     mut sinks: Sinks<'_>,
+    progress: &mut dyn FnMut(u64),
 ) -> Result<RunOutput> {
     let want_ledger = sinks.ledger.is_some();
+    let workers = match workers {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    // Chunk buffers go back to the reader once priced: no allocation per row.
+    let (spare_tx, spare_rx) = mpsc::channel::<Chunk>();
     let mut reader = ChunkReader::with_layout(inputs, layout.clone());
     let mut out = RunOutput::default();
-    // The reader runs ahead on its own thread, a bounded number of chunks ahead.
-    let (tx, rx) = mpsc::sync_channel::<Result<Chunk>>(BATCH_CHUNKS);
-    let (back_tx, back_rx) = mpsc::channel::<Chunk>();
-    let files = std::thread::scope(|scope| -> Result<Vec<FileInfo>> {
+    let tickets = workers * IN_FLIGHT_PER_WORKER;
+    let (ticket_tx, ticket_rx) = mpsc::sync_channel::<()>(tickets);
+    for _ in 0..tickets {
+        let _ = ticket_tx.send(());
+    }
+    // Each chunk with its place in the run and the input bytes read up to its end.
+    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<(u64, u64, Chunk)>(tickets);
+    let chunk_rx = Mutex::new(chunk_rx);
+    let (out_tx, out_rx) = mpsc::channel::<BlockOutput>();
+    let mut failure: Option<Error> = None;
+    let (read_result, partials) = std::thread::scope(|scope| {
         let producer = scope.spawn(move || {
-            loop {
-                while let Ok(c) = back_rx.try_recv() {
+            let mut seq = 0u64;
+            let r = loop {
+                while let Ok(c) = spare_rx.try_recv() {
                     reader.recycle(c);
+                }
+                if ticket_rx.recv().is_err() {
+                    break Ok(());
                 }
                 match reader.next_chunk() {
                     Ok(Some(c)) => {
-                        if tx.send(Ok(c)).is_err() {
+                        let read = reader.bytes_read();
+                        if chunk_tx.send((seq, read, c)).is_err() {
+                            break Ok(());
+                        }
+                        seq += 1;
+                    }
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
+                }
+            };
+            (r, reader.files)
+        });
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let out_tx = out_tx.clone();
+                let spare_tx = spare_tx.clone();
+                let chunk_rx = &chunk_rx;
+                scope.spawn(move || {
+                    let mut work = Work::new(resolver, want_ledger);
+                    loop {
+                        let next = chunk_rx.lock().ok().and_then(|rx| rx.recv().ok());
+                        let Some((seq, read, chunk)) = next else {
+                            break;
+                        };
+                        let o = work.chunk(&chunk, seq, read);
+                        let _ = spare_tx.send(chunk);
+                        if out_tx.send(o).is_err() {
                             break;
                         }
                     }
-                    Ok(None) => break,
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        break;
-                    }
-                }
-            }
-            reader.files
-        });
-        let mut failure = None;
-        let mut batch: Vec<Chunk> = Vec::with_capacity(BATCH_CHUNKS);
-        let mut done = false;
-        while !done {
-            batch.clear();
-            while batch.len() < BATCH_CHUNKS {
-                match rx.recv() {
-                    Ok(Ok(c)) => batch.push(c),
-                    Ok(Err(e)) => {
-                        failure = Some(e);
-                        done = true;
-                        break;
-                    }
-                    Err(_) => {
-                        done = true;
-                        break;
-                    }
-                }
-            }
-            if batch.is_empty() {
-                break;
-            }
-            let outputs: Vec<ChunkOutput> = batch
-                .par_iter()
-                .map(|c| {
-                    let o = apply_chunk(c.records(), &c.columns, &c.name, resolver, want_ledger);
-                    with_reader_rejects(o, &c.rejects)
+                    work.finish()
                 })
-                .collect();
-            for o in outputs {
-                if failure.is_some() {
-                    break;
+            })
+            .collect();
+        drop(out_tx);
+        drop(spare_tx);
+        // Outputs arrive in any order; they are written in chunk order.
+        let mut pending: BTreeMap<u64, BlockOutput> = BTreeMap::new();
+        let mut next = 0u64;
+        let mut ticket_tx = Some(ticket_tx);
+        for o in out_rx.iter() {
+            pending.insert(o.seq, o);
+            while let Some(o) = pending.remove(&next) {
+                next += 1;
+                progress(o.bytes);
+                if failure.is_none() {
+                    if let Err(e) = emit(&mut out, o, &mut sinks) {
+                        failure = Some(e);
+                        // Stop the reader: it waits for tickets that will not come.
+                        ticket_tx = None;
+                    }
                 }
-                if let Err(e) = fold(&mut out, o, &mut sinks) {
-                    failure = Some(e);
+                if let Some(t) = &ticket_tx {
+                    let _ = t.send(());
                 }
-            }
-            for c in batch.drain(..) {
-                let _ = back_tx.send(c);
-            }
-            if failure.is_some() {
-                break;
             }
         }
-        drop(rx);
-        let files = producer
-            .join()
-            .map_err(|_| Error::usage("internal error: the reader thread panicked"))?;
-        match failure {
-            Some(e) => Err(e),
-            None => Ok(files),
-        }
-    })?;
+        drop(ticket_tx);
+        let partials: Vec<Option<Option<Partial>>> =
+            handles.into_iter().map(|h| h.join().ok()).collect();
+        let read = producer.join();
+        (read, partials)
+    });
+    let (read, files) =
+        read_result.map_err(|_| Error::usage("internal error: the reader thread panicked"))?;
+    read?;
+    if let Some(e) = resolver.load_error() {
+        return Err(e);
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let mut parts = Vec::with_capacity(partials.len());
+    for p in partials {
+        let (rows, groups) = p
+            .ok_or_else(|| Error::usage("internal error: a worker thread panicked"))?
+            .ok_or_else(|| Error::overflow(crate::Position::default(), "the inventory total"))?;
+        let r = &mut out.inventory.rows;
+        r.read += rows.read;
+        r.used += rows.used;
+        r.rejected += rows.rejected;
+        r.blank += rows.blank;
+        r.spend_undated += rows.spend_undated;
+        parts.push(groups);
+    }
+    out.inventory.groups = merge_sorted(parts)
+        .ok_or_else(|| Error::overflow(crate::Position::default(), "the inventory total"))?;
     out.files = files;
     Ok(out)
 }
 
-/// Rows the reader refused (a runaway quote) join the chunk's rejects, in line order.
-fn with_reader_rejects(mut o: ChunkOutput, rejects: &[Reject]) -> ChunkOutput {
-    if rejects.is_empty() {
-        return o;
+/// Merges the workers' sorted groups into one map, adding the sums of equal keys; the map is
+/// built in one pass from sorted keys. `None` on overflow.
+fn merge_sorted(parts: Vec<Vec<(GroupKey, Totals)>>) -> Option<BTreeMap<GroupKey, Totals>> {
+    // A k-way merge of sorted lists (k is the thread count): each group moved once.
+    let mut heads: Vec<_> = parts
+        .into_iter()
+        .map(|p| p.into_iter().peekable())
+        .collect();
+    let mut merged: Vec<(GroupKey, Totals)> = Vec::new();
+    loop {
+        let mut best: Option<(usize, &GroupKey)> = None;
+        for (i, h) in heads.iter_mut().enumerate() {
+            if let Some((k, _)) = h.peek() {
+                if best.is_none_or(|(_, bk)| k < bk) {
+                    best = Some((i, k));
+                }
+            }
+        }
+        let Some((b, _)) = best else { break };
+        let Some((k, t)) = heads[b].next() else { break };
+        match merged.last_mut() {
+            Some((lk, lt)) if *lk == k => lt.merge(&t)?,
+            _ => merged.push((k, t)),
+        }
     }
-    let n = rejects.len() as u64;
-    o.inventory.rows.read += n;
-    o.inventory.rows.rejected += n;
-    o.rejects.extend(rejects.iter().cloned());
-    o.rejects.sort_by_key(|r| r.line);
-    o
+    Some(merged.into_iter().collect())
 }
 
-fn fold(out: &mut RunOutput, o: ChunkOutput, sinks: &mut Sinks<'_>) -> Result<()> {
-    out.inventory
-        .merge(o.inventory)
-        .ok_or_else(|| Error::overflow(crate::Position::default(), "the inventory total"))?;
+/// Writes one block's ledger bytes and rejects.
+fn emit(out: &mut RunOutput, o: BlockOutput, sinks: &mut Sinks<'_>) -> Result<()> {
     if let Some(w) = sinks.ledger.as_mut() {
         w.write_all(&o.ledger)
             .map_err(|e| Error::io("ledger.csv", e))?;

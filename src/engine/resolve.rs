@@ -3,12 +3,70 @@
 //! (activity, unit, edition), not per row.
 
 use crate::activity::{Period, ReportingYear};
-use crate::factors::{Factor, FactorSet, Scope, SetKind};
+use crate::factors::catalog::{invalid_set, load_source};
+use crate::factors::{Factor, FactorSet, Scope, SetKind, Source};
 use crate::nhs::{NhsCategory, NhsMapping};
 use crate::units::{conversion, parse_unit, Conversion, Dimension, Unit};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+/// A factor set a run may use, parsed the first time a row needs it: a run over one year's
+/// rows parses one DESNZ edition, not ten, and the spend sets only if a row falls through to
+/// them.
+#[derive(Clone, Debug)]
+pub struct LazySet {
+    id: String,
+    source: Option<Source>,
+    cell: Arc<OnceLock<std::result::Result<Arc<FactorSet>, String>>>,
+}
+
+impl LazySet {
+    /// A set already parsed.
+    pub fn loaded(set: Arc<FactorSet>) -> LazySet {
+        LazySet {
+            id: set.id().to_string(),
+            source: None,
+            cell: Arc::new(OnceLock::from(Ok(set))),
+        }
+    }
+
+    /// A set to parse (and validate) from `source` on first use.
+    pub fn lazy(id: &str, source: Source) -> LazySet {
+        LazySet {
+            id: id.to_string(),
+            source: Some(source),
+            cell: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// The set id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The set, parsed on first use; the error text if it cannot be.
+    pub fn get(&self) -> std::result::Result<&Arc<FactorSet>, &str> {
+        self.cell
+            .get_or_init(|| {
+                let Some(source) = &self.source else {
+                    return Err(format!("factor set {} has no source", self.id));
+                };
+                let (set, problems) = load_source(source).map_err(|e| e.to_string())?;
+                if !problems.is_empty() {
+                    return Err(invalid_set(source, &problems).to_string());
+                }
+                Ok(Arc::new(set))
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// The set if it has been parsed.
+    pub fn if_loaded(&self) -> Option<&Arc<FactorSet>> {
+        self.cell.get().and_then(|r| r.as_ref().ok())
+    }
+}
 
 /// A factor by set and position, small enough to key maps with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -45,8 +103,8 @@ pub struct PriceIndex {
 /// Everything resolution needs, shared read-only by all worker threads.
 #[derive(Clone, Debug)]
 pub struct Resolver {
-    /// Every set rows may resolve to; [`FactorRef::set`] indexes it.
-    pub sets: Vec<Arc<FactorSet>>,
+    /// Every set rows may resolve to, parsed when first needed; [`FactorRef::set`] indexes it.
+    pub sets: Vec<LazySet>,
     /// Activity set choice.
     pub edition: Edition,
     /// Sets searched after the activity set, in order, by index into `sets` (`--fallback-factors`:
@@ -133,7 +191,7 @@ impl Resolver {
     /// mix; upstream lines on.
     pub fn single(set: Arc<FactorSet>) -> Resolver {
         Resolver {
-            sets: vec![set],
+            sets: vec![LazySet::loaded(set)],
             edition: Edition::Fixed(0),
             spend: Vec::new(),
             aliases: HashMap::new(),
@@ -193,7 +251,7 @@ impl Resolver {
     pub fn find(&self, set: u16, activity: &str, unit: Option<&Unit>) -> Option<FactorRef> {
         if let Some((set_id, key)) = activity.split_once(':') {
             if let Some(s) = self.sets.iter().position(|s| s.id() == set_id.trim()) {
-                let i = self.sets[s].index_of(key.trim())?;
+                let i = self.sets[s].get().ok()?.index_of(key.trim())?;
                 return Some(FactorRef {
                     set: s as u16,
                     index: i as u32,
@@ -204,7 +262,7 @@ impl Resolver {
             .aliases
             .get(&crate::factors::tables::normalise_name(activity));
         let lookup = |s: u16| -> Option<FactorRef> {
-            let fs = self.sets.get(s as usize)?;
+            let fs = self.sets.get(s as usize)?.get().ok()?;
             let found: Vec<usize> = alias
                 .into_iter()
                 .flatten()
@@ -254,12 +312,28 @@ impl Resolver {
 
     /// The factor behind a reference.
     pub fn factor(&self, r: FactorRef) -> &Factor {
-        &self.sets[r.set as usize].factors[r.index as usize]
+        &self.set(r).factors[r.index as usize]
     }
 
     /// The set behind a reference.
     pub fn set(&self, r: FactorRef) -> &FactorSet {
-        &self.sets[r.set as usize]
+        // A reference is only ever made by `find`, from a set it has just parsed.
+        self.sets[r.set as usize]
+            .if_loaded()
+            .expect("a factor reference names a parsed set")
+    }
+
+    /// The sets parsed so far (the ones a run used), in resolver order.
+    pub fn loaded_sets(&self) -> impl Iterator<Item = &Arc<FactorSet>> {
+        self.sets.iter().filter_map(LazySet::if_loaded)
+    }
+
+    /// The first set that could not be parsed when a row needed it.
+    pub fn load_error(&self) -> Option<crate::Error> {
+        self.sets.iter().find_map(|s| match s.cell.get() {
+            Some(Err(e)) => Some(crate::Error::usage(e.clone())),
+            _ => None,
+        })
     }
 
     /// Resolves an activity and unit text for a set; `Err` is the reject reason.
@@ -446,7 +520,7 @@ impl Resolver {
             .iter()
             .take(3)
             .map(|(_, _, name)| {
-                let fs = self.sets.get(set as usize);
+                let fs = self.sets.get(set as usize).and_then(|s| s.get().ok());
                 let keys = self
                     .aliases
                     .get(*name)
@@ -460,7 +534,7 @@ impl Resolver {
                 format!("{name:?} ({what})")
             })
             .collect();
-        if let Some(fs) = self.sets.get(set as usize) {
+        if let Some(Ok(fs)) = self.sets.get(set as usize).map(LazySet::get) {
             for hit in label_search(fs, &words) {
                 let key = hit.split(' ').next().unwrap_or_default();
                 if !out.iter().any(|o| o.contains(&format!("({key} "))) {

@@ -86,6 +86,21 @@ impl ExactSum {
         Some(())
     }
 
+    /// Adds `m x 10^-scale` (scale at most 28), an exact value the fast path computed in
+    /// wide integers; `None` only past about 10^48 kg.
+    pub fn add_scaled(&mut self, m: I256, scale: u32) -> Option<()> {
+        // Most values fit a decimal: kept there, the sum stays cheap to add to and to read.
+        if let Some(d) = i128::try_from(m)
+            .ok()
+            .and_then(|v| Decimal::try_from_i128_with_scale(v, scale).ok())
+        {
+            return self.add(d);
+        }
+        let p = pow10_table().get(SCALE.checked_sub(scale)? as usize)?;
+        self.big = self.big.checked_add(m.checked_mul(*p)?)?;
+        Some(())
+    }
+
     /// Adds another sum.
     pub fn merge(&mut self, other: &ExactSum) -> Option<()> {
         self.big = self.big.checked_add(other.big)?;

@@ -10,7 +10,9 @@ mod inventory;
 
 mod audit;
 mod corpus;
+mod inputs;
 mod kill;
+mod merge;
 mod nhs;
 mod robust;
 mod trajectory;

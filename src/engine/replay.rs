@@ -1,0 +1,152 @@
+//! Ledger lines back into group sums, through the same arithmetic and the same accumulation
+//! as the run that wrote them: how `ghg merge` combines runs over disjoint inputs into exactly
+//! the figures one run over all of them gives.
+
+use super::amounts::{line_amounts, Deflation};
+use super::apply::{Line, Work};
+use super::resolve::{Applied, FactorRef, Resolver};
+use crate::activity::{Period, ReportingYear};
+use crate::audit::ledger::LedgerLine;
+use crate::inventory::{GroupKey, MarketBasis, RowCounts, ScopeClass, Totals};
+use crate::nhs::NhsCategory;
+use crate::units::{conversion, parse_unit};
+use crate::{Error, Position, Result};
+use rust_decimal::Decimal;
+
+/// Adds ledger lines to a worker's group sums, recomputing each line's gases (which the
+/// ledger does not carry) from its factor and checking its kg CO2e against the ledger.
+pub struct Replay<'a> {
+    work: Work<'a>,
+}
+
+impl<'a> Replay<'a> {
+    /// An empty replay over the sets of `resolver` (the sets the runs used).
+    pub fn new(resolver: &'a Resolver) -> Self {
+        Replay {
+            work: Work::new(resolver, false),
+        }
+    }
+
+    /// Adds one ledger line; `name` names the ledger in errors.
+    pub fn add(&mut self, name: &str, l: &LedgerLine) -> Result<()> {
+        let resolver = self.work.resolver;
+        let here = |what: String| Error::malformed(Position::new(name, l.ledger_line, 0), what);
+        let set = resolver
+            .sets
+            .iter()
+            .position(|s| s.id() == l.factor_set)
+            .ok_or_else(|| {
+                here(format!(
+                    "factor set {:?} is not among the runs' sets",
+                    l.factor_set
+                ))
+            })?;
+        let fs = resolver.sets[set].get().map_err(|e| here(e.to_string()))?;
+        let index = |key: &str| -> Result<FactorRef> {
+            let i = fs
+                .index_of(key)
+                .ok_or_else(|| here(format!("{} has no factor {key:?}", fs.id())))?;
+            Ok(FactorRef {
+                set: set as u16,
+                index: i as u32,
+            })
+        };
+        let factor = index(&l.factor_key)?;
+        let upstream_of = match l.upstream_of.as_str() {
+            "" => None,
+            k => Some(index(k)?),
+        };
+        let f = &fs.factors[factor.index as usize];
+        let class = match (l.scope.as_str(), l.category) {
+            ("1", _) => ScopeClass::One,
+            ("2", _) => ScopeClass::Two,
+            ("3", Some(c)) => ScopeClass::Three(c),
+            ("outside", _) => ScopeClass::Outside,
+            ("nhs-only", _) => ScopeClass::NhsOnly,
+            (s, _) => {
+                return Err(here(format!(
+                    "scope {s:?} is not 1, 2, 3 with a category, outside or nhs-only"
+                )))
+            }
+        };
+        let market = match l.market_basis.as_str() {
+            "" => MarketBasis::NotApplicable,
+            "contractual" => MarketBasis::Contractual,
+            "residual-mix" => MarketBasis::ResidualMix,
+            "location-fallback" => MarketBasis::LocationFallback,
+            m => return Err(here(format!("unknown market basis {m:?}"))),
+        };
+        let unit = parse_unit(&l.unit).ok_or_else(|| here(format!("unknown unit {:?}", l.unit)))?;
+        let conv = conversion(&unit, &f.unit).map_err(|e| here(e.to_string()))?;
+        let defl = Deflation {
+            num: l.deflator_to.unwrap_or(Decimal::ONE),
+            den: l.deflator_from.unwrap_or(Decimal::ONE),
+            applied: None,
+            undated: false,
+        };
+        let applied = Applied {
+            factor,
+            value: l.factor_value,
+            conversion: conv,
+        };
+        let (kg, converted, gases) = line_amounts(l.quantity, &applied, &f.gases, &defl)
+            .ok_or_else(|| here("quantity x factor overflows".to_string()))?;
+        if kg != l.kg_co2e || converted != l.converted_quantity {
+            return Err(here(format!(
+                "kg_co2e {} does not follow from {} {} x {} {} in {}: the ledger was edited or the set differs",
+                l.kg_co2e, l.quantity, l.unit, l.factor_value, l.factor_key, fs.id()
+            )));
+        }
+        let period = match l.period.as_str() {
+            "" => None,
+            p => Some(Period::parse(p).ok_or_else(|| here(format!("not a period: {p:?}")))?),
+        };
+        let year = match l.reporting_year.as_str() {
+            "" => None,
+            y => Some(
+                ReportingYear::parse(y)
+                    .ok_or_else(|| here(format!("not a reporting year: {y:?}")))?,
+            ),
+        };
+        let nhs = NhsCategory::parse(&l.nhs_category).ok_or_else(|| {
+            here(format!(
+                "nhs_category {:?} is not one of {}: the ledger is from another ghg build or was edited",
+                l.nhs_category,
+                NhsCategory::valid_list()
+            ))
+        })?;
+        let site = self.work.site_id(&l.site);
+        let line = Line {
+            factor,
+            value: l.factor_value,
+            class,
+            upstream_of,
+            kg,
+            kg_market: l.kg_co2e_market,
+            market,
+            converted,
+            gases,
+            nhs,
+        };
+        let quality = fs.quality();
+        self.work
+            .add_to_groups(std::slice::from_ref(&line), site, period, year, quality)
+            .ok_or_else(|| here("the sums overflow".to_string()))
+    }
+
+    /// The groups, named and sorted.
+    pub fn finish(self) -> Result<Vec<(GroupKey, Totals)>> {
+        self.work
+            .finish()
+            .map(|(_, g): (RowCounts, _)| g)
+            .ok_or_else(|| Error::overflow(Position::default(), "the inventory total"))
+    }
+}
+
+/// Merges sorted group lists, adding equal keys.
+pub fn merge_groups(
+    parts: Vec<Vec<(GroupKey, Totals)>>,
+) -> Result<std::collections::BTreeMap<GroupKey, Totals>> {
+    super::merge_sorted(parts)
+        .ok_or_else(|| Error::overflow(Position::default(), "the inventory total"))
+}
