@@ -19,6 +19,7 @@ pub mod factors;
 pub mod inventory;
 pub mod num;
 pub mod report;
+pub mod supply;
 pub mod units;
 
 pub use error::{Error, ErrorKind, Position, Result};

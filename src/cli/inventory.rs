@@ -7,6 +7,7 @@ use crate::engine::{self, Edition, PriceIndex, Resolver, Sinks, LEDGER_HEADER};
 use crate::factors::{Catalog, FactorSet};
 use crate::inventory::Reject;
 use crate::report::inventory::{inventory_csv, inventory_json, inventory_table, RunFacts};
+use crate::supply::{LocalArea, Supply};
 use crate::{Error, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -66,6 +67,21 @@ pub struct ComputeArgs {
     /// set in --factors-dir). A set's own factor keyed `residual-mix` is used when this is absent.
     #[arg(long, value_name = "VALUE|SET:KEY")]
     pub residual_mix: Option<String>,
+    /// Supplier register CSV (columns in the README): spend rows are joined to it on their
+    /// `supplier` column and priced by the hybrid method (supplier-specific, hybrid or
+    /// spend-based tier); with --out, DIR/procurement.json holds the anchor metrics.
+    #[arg(long, value_name = "REGISTER.csv")]
+    pub suppliers: Option<PathBuf>,
+    /// The local area, a TOML file: local_authorities = ["..."] and/or postcode_areas = ["TR"],
+    /// for the share of spend with local suppliers.
+    #[arg(long, value_name = "AREA.toml", requires = "suppliers")]
+    pub local_area: Option<PathBuf>,
+    /// Share of the spend factor counted as upstream of a hybrid-tier supplier (one that
+    /// reports scope 1 and 2 only), 0 to 1 [default: 1, the whole factor: published spend
+    /// factors do not give the producer's own direct part, so none is taken off unless you
+    /// cite a figure].
+    #[arg(long, value_name = "SHARE", requires = "suppliers")]
+    pub upstream_share: Option<String>,
 }
 
 /// Output formats of `ghg inventory`.
@@ -105,6 +121,10 @@ pub struct Prepared {
     pub inputs: Vec<Input>,
     /// Notes on choices made.
     pub notes: Vec<String>,
+    /// The supplier register and its settings, with `--suppliers`.
+    pub supply: Option<Arc<Supply>>,
+    /// The local area, with `--local-area`.
+    pub local_area: Option<LocalArea>,
 }
 
 /// Builds the resolver and inputs from the arguments.
@@ -177,6 +197,22 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         ));
     }
     let deflators = load_deflators(args.compute.deflator)?;
+    let (supply, local_area) = load_supply(&args.compute)?;
+    if let Some(s) = &supply {
+        if !s.register.ignored_columns.is_empty() {
+            notes.push(format!(
+                "{}: column(s) not used: {}",
+                s.register.file,
+                s.register.ignored_columns.join(", ")
+            ));
+        }
+        notes.push(format!(
+            "spend rows joined to the supplier register {} ({} suppliers) on `supplier`; hybrid-tier upstream share {}",
+            s.register.file,
+            s.register.suppliers.len(),
+            crate::num::exact_string(s.upstream_share)
+        ));
+    }
     let resolver = Resolver {
         sets,
         edition,
@@ -185,6 +221,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         deflators,
         upstream: !args.compute.no_upstream,
         residual_mix,
+        supply: supply.clone(),
     };
     let inputs = if args.inputs.is_empty() {
         let ex = example_inputs();
@@ -209,7 +246,43 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         resolver,
         inputs,
         notes,
+        supply,
+        local_area,
     })
+}
+
+/// The supplier register, its hybrid-method share and the local area, when asked for.
+fn load_supply(c: &ComputeArgs) -> Result<(Option<Arc<Supply>>, Option<LocalArea>)> {
+    let Some(path) = &c.suppliers else {
+        return Ok((None, None));
+    };
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let register = crate::supply::Register::parse(&path.display().to_string(), &bytes)?;
+    let upstream_share = match &c.upstream_share {
+        None => crate::supply::DEFAULT_UPSTREAM_SHARE,
+        Some(t) => crate::num::parse_decimal(t)
+            .ok()
+            .filter(|v| !v.is_sign_negative() && *v <= rust_decimal::Decimal::ONE)
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "--upstream-share {t:?}: expected a share from 0 to 1, such as 0.85"
+                ))
+            })?,
+    };
+    let local = match &c.local_area {
+        None => None,
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+            Some(LocalArea::parse(&p.display().to_string(), &text)?)
+        }
+    };
+    Ok((
+        Some(Arc::new(Supply {
+            register,
+            upstream_share,
+        })),
+        local,
+    ))
 }
 
 /// `--residual-mix`: a kg CO2e per kWh value, or `SET:KEY` naming a published kWh factor
@@ -440,6 +513,38 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             .map(|f| (f.label(), f.unit.name.to_string()))
             .unwrap_or_default()
     };
+    let procurement = match &prepared.supply {
+        Some(supply) => {
+            let p = crate::supply::metrics::procurement(
+                supply,
+                &inv.supply,
+                prepared.local_area.as_ref(),
+            )?;
+            if !p.unmatched.is_empty() {
+                let names: Vec<String> = p
+                    .unmatched
+                    .iter()
+                    .take(10)
+                    .map(|u| {
+                        if u.supplier.is_empty() {
+                            "(no supplier named)".to_string()
+                        } else {
+                            format!("{:?}", u.supplier)
+                        }
+                    })
+                    .collect();
+                eprintln!(
+                    "note: spend of {} supplier name(s) not in the register {} was priced by spend factor: {}{}",
+                    p.unmatched.len(),
+                    supply.register.file,
+                    names.join(", "),
+                    if p.unmatched.len() > 10 { ", ..." } else { "" }
+                );
+            }
+            Some(p)
+        }
+        None => None,
+    };
     let json = inventory_json(inv, &facts, &describe)?;
     let csv_text = inventory_csv(inv)?;
     if let Some(d) = out_dir {
@@ -453,6 +558,9 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         persist_csv(rejects_tmp.take(), &d.join("rejects.csv"))?;
         write_atomic(&d.join("inventory.json"), json.as_bytes())?;
         write_atomic(&d.join("inventory.csv"), csv_text.as_bytes())?;
+        if let Some(p) = &procurement {
+            write_atomic(&d.join(PROCUREMENT_FILE), p.to_json()?.as_bytes())?;
+        }
         super::manifest::write(d, args, global, &catalog, &prepared, &result.files)?;
     }
     match args.format {
@@ -483,6 +591,9 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     }
     Ok(Outcome::Clean)
 }
+
+/// The anchor metrics `--suppliers` writes beside the inventory, for `ghg report procurement`.
+pub const PROCUREMENT_FILE: &str = "procurement.json";
 
 type CsvTmp = csv::Writer<tempfile::NamedTempFile>;
 

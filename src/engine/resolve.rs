@@ -58,6 +58,8 @@ pub struct Resolver {
     /// A residual-mix factor, kg CO2e per kWh, for market-based scope 2 electricity rows
     /// without a contractual factor; overrides a set's own `residual-mix` factor.
     pub residual_mix: Option<Decimal>,
+    /// The supplier register and hybrid-method settings, when spend is priced by supplier.
+    pub supply: Option<Arc<crate::supply::Supply>>,
 }
 
 /// The key a set may give its residual-mix factor (kg CO2e per kWh).
@@ -129,6 +131,7 @@ impl Resolver {
             deflators: BTreeMap::new(),
             upstream: true,
             residual_mix: None,
+            supply: None,
         }
     }
 
