@@ -10,6 +10,7 @@ pub mod factors;
 pub mod inventory;
 pub mod manifest;
 pub mod output;
+pub mod report;
 pub mod verify;
 
 use crate::factors::Catalog;
@@ -74,6 +75,9 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Compare one inventory under two factor sets: change by scope, category, site, and drivers.
     Compare(compare::CompareArgs),
+    /// Reports from a run directory (`report procurement RUN_DIR`).
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 /// The outcome of a subcommand that ran.
@@ -93,6 +97,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Compare(args) => compare::run(args, &cli.global),
+        Command::Report(cmd) => report::run(cmd),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
