@@ -6,3 +6,4 @@ mod factors;
 mod inventory;
 
 mod audit;
+mod supply;
