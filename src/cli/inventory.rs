@@ -108,7 +108,11 @@ pub enum Deflator {
 pub fn example_inputs() -> Vec<Input> {
     crate::embedded::EXAMPLE_FILES
         .iter()
-        .filter(|(p, _)| p.starts_with("nhs-trust/") && p.ends_with(".csv"))
+        // Activity files are the trust folder's own; subfolders (supply/) hold other tables.
+        .filter(|(p, _)| {
+            p.strip_prefix("nhs-trust/")
+                .is_some_and(|f| f.ends_with(".csv") && !f.contains('/'))
+        })
         .map(|(p, text)| Input::Embedded(format!("examples/{p}"), text))
         .collect()
 }

@@ -244,14 +244,21 @@ pub fn procurement_table(p: &Procurement) -> Result<String> {
                 *w = (*w).max(c.chars().count());
             }
         }
-        for (ri, r) in cells.iter().enumerate() {
+        // A column with any figure in it is right-aligned, its header too.
+        let text_col: Vec<bool> = (0..n)
+            .map(|i| {
+                t.rows
+                    .iter()
+                    .all(|r| matches!(r.get(i), Some(Cell::Text(_) | Cell::Empty) | None))
+            })
+            .collect();
+        for r in &cells {
             let mut line = String::new();
             for (i, c) in r.iter().enumerate() {
-                let text_col = ri == 0 || matches!(t.rows[ri - 1][i], Cell::Text(_) | Cell::Empty);
                 if i > 0 {
                     line.push_str("  ");
                 }
-                if text_col {
+                if text_col[i] {
                     let _ = write!(line, "{c:<w$}", w = widths[i]);
                 } else {
                     let _ = write!(line, "{c:>w$}", w = widths[i]);
