@@ -203,6 +203,12 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
     let deflators = load_deflators(args.compute.deflator)?;
     let (supply, local_area) = load_supply(&args.compute)?;
     if let Some(s) = &supply {
+        let gbp = deflators.get("GBP");
+        let name = gbp.map_or("the GBP price index", |i| i.name.as_str());
+        s.register
+            .check_years(&|y| gbp.is_some_and(|i| i.values.contains_key(&y)), name)?;
+    }
+    if let Some(s) = &supply {
         if !s.register.ignored_columns.is_empty() {
             notes.push(format!(
                 "{}: column(s) not used: {}",

@@ -109,6 +109,9 @@ pub(super) struct Line {
     /// Priced from this register supplier's own figures, moved to its reporting year by the
     /// row's supplier deflation rather than the spend factor's.
     pub(super) supplier: Option<u32>,
+    /// Quantity added to the group, in the factor's unit: `converted`, except for lines priced
+    /// from a supplier, where the row's quantity counts once, as the spend factor sees it.
+    pub(super) group_qty: Decimal,
 }
 
 impl Work<'_> {
@@ -206,6 +209,7 @@ impl Work<'_> {
             market,
             converted,
             gases,
+            group_qty: converted,
             method: if resolved.price_year.is_some() {
                 crate::supply::METHOD_SPEND
             } else {
@@ -244,6 +248,7 @@ impl Work<'_> {
                 market: MarketBasis::NotApplicable,
                 converted,
                 gases,
+                group_qty: converted,
                 method: crate::supply::METHOD_ACTIVITY,
                 supplier: None,
             });
@@ -316,7 +321,7 @@ impl Work<'_> {
                     s.add(v)?;
                 }
             }
-            t.quantity.add(l.converted)?;
+            t.quantity.add(l.group_qty)?;
             t.lines += 1;
         }
         Some(())

@@ -73,6 +73,7 @@ pub(super) fn reprice<'a>(
     // Supplier figures are not split by gas: the whole line is `not_split_by_gas`.
     let (kg, converted, gases) = line_amounts(qty, &own, &[], &to).ok_or_else(overflow)?;
     let class = first.class;
+    let group_qty = first.converted;
     *first = Line {
         factor: resolved.primary.factor,
         value: intensity,
@@ -83,6 +84,7 @@ pub(super) fn reprice<'a>(
         market: MarketBasis::NotApplicable,
         converted,
         gases,
+        group_qty,
         method: if hybrid {
             METHOD_HYBRID_OWN
         } else {
@@ -113,6 +115,7 @@ pub(super) fn reprice<'a>(
             market: MarketBasis::NotApplicable,
             converted,
             gases,
+            group_qty: Decimal::ZERO,
             method: METHOD_HYBRID_UPSTREAM,
             supplier: None,
         });

@@ -214,6 +214,9 @@ fn buckets(parts: Vec<(String, SupplierTotals)>) -> Result<Vec<Bucket>> {
         .collect())
 }
 
+/// A supplier's spend, kg CO2e and kg per GBP, beside its row, for ranking.
+type Ranked = (Decimal, Decimal, Option<Decimal>, SupplierRow);
+
 fn add(a: &mut SupplierTotals, b: &SupplierTotals) -> Result<()> {
     a.spend_gbp.merge(&b.spend_gbp).ok_or_else(ov)?;
     a.kg.merge(&b.kg).ok_or_else(ov)?;
@@ -329,20 +332,18 @@ pub fn procurement(
         });
     }
     // Orders are total (ties broken by register id), so the lists never depend on input order.
-    let top =
-        |key: &dyn Fn(&(Decimal, Decimal, Option<Decimal>, SupplierRow)) -> Option<Decimal>| {
-            let mut v: Vec<&(Decimal, Decimal, Option<Decimal>, SupplierRow)> =
-                rows.iter().filter(|r| key(r).is_some()).collect();
-            v.sort_by(|a, b| {
-                key(b)
-                    .cmp(&key(a))
-                    .then_with(|| a.3.supplier_id.cmp(&b.3.supplier_id))
-            });
-            v.into_iter()
-                .take(TOP)
-                .map(|r| r.3.clone())
-                .collect::<Vec<_>>()
-        };
+    let top = |key: &dyn Fn(&Ranked) -> Option<Decimal>| {
+        let mut v: Vec<&Ranked> = rows.iter().filter(|r| key(r).is_some()).collect();
+        v.sort_by(|a, b| {
+            key(b)
+                .cmp(&key(a))
+                .then_with(|| a.3.supplier_id.cmp(&b.3.supplier_id))
+        });
+        v.into_iter()
+            .take(TOP)
+            .map(|r| r.3.clone())
+            .collect::<Vec<_>>()
+    };
     let top_by_emissions = top(&|r| Some(r.1));
     let top_by_spend = top(&|r| Some(r.0));
     let top_by_intensity = top(&|r| r.2);

@@ -133,6 +133,8 @@ pub struct Register {
     pub suppliers: Vec<Supplier>,
     /// Columns not understood, for a warning.
     pub ignored_columns: Vec<String>,
+    /// Field number (from 1) of `reporting_year`, 0 when absent.
+    year_column: u64,
     by_id: HashMap<String, u32>,
     by_name: HashMap<String, Option<u32>>,
 }
@@ -197,6 +199,25 @@ impl Register {
             .get(&k)
             .copied()
             .or_else(|| self.by_name.get(&k).copied().flatten())
+    }
+
+    /// Refuses a reporting year the price index cannot move spend to (`covered` says which
+    /// years it has), at the supplier's line and column, before any row is priced.
+    pub fn check_years(&self, covered: &dyn Fn(u16) -> bool, index: &str) -> Result<()> {
+        for s in &self.suppliers {
+            match s.reporting_year {
+                Some(y) if s.intensity.is_some() && !covered(y) => {
+                    return Err(Error::bad_value(
+                        Position::new(&self.file, s.line, self.year_column),
+                        "reporting_year",
+                        y.to_string(),
+                        format!("a year {index} covers, to move spend to the supplier's prices"),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     /// A supplier by index.
@@ -267,6 +288,7 @@ impl Register {
                 ),
             ));
         }
+        reg.year_column = cols.get("reporting_year").map_or(0, |c| *c as u64 + 1);
         let mut problems: Vec<Error> = Vec::new();
         let mut first_line: HashMap<String, u64> = HashMap::new();
         for rec in records {
