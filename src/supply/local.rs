@@ -25,9 +25,14 @@ pub struct LocalArea {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LocalFile {
-    #[serde(default)]
+    #[serde(default, alias = "authorities", alias = "local_authority")]
     local_authorities: Vec<toml::Spanned<String>>,
-    #[serde(default)]
+    #[serde(
+        default,
+        alias = "postcodes",
+        alias = "postcode_districts",
+        alias = "postcode_area"
+    )]
     postcode_areas: Vec<toml::Spanned<String>>,
 }
 

@@ -136,6 +136,7 @@ pub struct Register {
     /// Field number (from 1) of `reporting_year`, 0 when absent.
     year_column: u64,
     by_id: HashMap<String, u32>,
+    by_companies_house: HashMap<String, u32>,
     by_name: HashMap<String, Option<u32>>,
 }
 
@@ -177,19 +178,35 @@ fn header_key(raw: &str) -> String {
         .to_ascii_lowercase()
         .replace([' ', '-'], "_");
     match k.as_str() {
-        "id" | "supplier" | "supplier_code" => "supplier_id".into(),
-        "supplier_name" => "name".into(),
-        "companies_house_number" | "company_number" => "companies_house".into(),
+        "id" | "supplier" | "supplier_code" | "vendor_id" => "supplier_id".into(),
+        "supplier_name" | "vendor_name" => "name".into(),
+        "companies_house_number" | "company_number" | "crn" => "companies_house".into(),
+        "post_code" => "postcode".into(),
+        "la" | "local_authority_name" => "local_authority".into(),
+        "is_sme" => "sme".into(),
+        "is_vcse" => "vcse".into(),
         "crp_status" | "carbon_reduction_plan" => "crp".into(),
-        "scope_3_tco2e" | "scope_3_upstream" => "scope_3_upstream_tco2e".into(),
-        "revenue" => "revenue_gbp".into(),
+        "crp_published" | "crp_date_published" => "crp_date".into(),
+        "crp_link" => "crp_url".into(),
+        "scope1_tco2e" | "scope_1" | "scope1" | "s1_tco2e" => "scope_1_tco2e".into(),
+        "scope2_tco2e" | "scope_2" | "scope2" | "s2_tco2e" => "scope_2_tco2e".into(),
+        "scope_3_tco2e"
+        | "scope_3_upstream"
+        | "scope3_upstream_tco2e"
+        | "scope3_tco2e"
+        | "scope_3"
+        | "scope3"
+        | "s3_tco2e"
+        | "upstream_scope_3_tco2e" => "scope_3_upstream_tco2e".into(),
+        "year" | "emissions_year" => "reporting_year".into(),
+        "revenue" | "turnover" | "turnover_gbp" => "revenue_gbp".into(),
         _ => k,
     }
 }
 
 impl Register {
-    /// The supplier a spend row names, by id first, then by name (names shared by two
-    /// suppliers match neither). Case and repeated spaces do not matter.
+    /// The supplier a spend row names: by id, else by name (a name two suppliers share
+    /// matches neither), else by Companies House number. Case and repeated spaces do not matter.
     pub fn find(&self, supplier: &str) -> Option<u32> {
         if supplier.trim().is_empty() {
             return None;
@@ -199,6 +216,7 @@ impl Register {
             .get(&k)
             .copied()
             .or_else(|| self.by_name.get(&k).copied().flatten())
+            .or_else(|| self.by_companies_house.get(&k).copied())
     }
 
     /// Refuses a reporting year the price index cannot move spend to (`covered` says which
@@ -325,6 +343,9 @@ impl Register {
                 first_line.insert(key.clone(), line);
                 let i = reg.suppliers.len() as u32;
                 reg.by_id.insert(key, i);
+                if let Some(ch) = &s.companies_house {
+                    reg.by_companies_house.insert(lookup_key(ch), i);
+                }
                 reg.by_name
                     .entry(lookup_key(&s.name))
                     .and_modify(|v| *v = None)
@@ -393,8 +414,8 @@ impl<'a> Row<'a> {
     fn yes_no(&mut self, name: &str) -> Option<bool> {
         let t = self.text(name).unwrap_or("");
         match t.to_ascii_lowercase().as_str() {
-            "yes" | "y" | "true" => Some(true),
-            "no" | "n" | "false" => Some(false),
+            "yes" | "y" | "true" | "1" => Some(true),
+            "no" | "n" | "false" | "0" => Some(false),
             _ => {
                 self.problem(name, t, "yes or no");
                 None

@@ -469,3 +469,32 @@ fn explain_reproduces_a_supplier_specific_line() {
         e.stdout
     );
 }
+
+#[test]
+fn row_order_and_threads_change_nothing() {
+    let s = session(S3_NONE);
+    run(&s, "a");
+    let mut rows: Vec<&str> = SPEND.lines().skip(1).collect();
+    rows.reverse();
+    s.write(
+        "spend.csv",
+        &format!("{}\n{}\n", SPEND.lines().next().unwrap(), rows.join("\n")),
+    );
+    let r = s.ghg(&[
+        "inventory",
+        "spend.csv",
+        "--suppliers",
+        "register.csv",
+        "--local-area",
+        "local.toml",
+        "--spend-factors",
+        "defra-sic-2022",
+        "-j",
+        "1",
+        "--out",
+        "b",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(s.read("a/procurement.json"), s.read("b/procurement.json"));
+    assert_eq!(s.read("a/inventory.json"), s.read("b/inventory.json"));
+}
