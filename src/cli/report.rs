@@ -1,14 +1,9 @@
-//! `ghg report`: reports from a run directory written by `ghg inventory --out DIR`.
+//! `ghg report`: reports from run directories written by `ghg inventory --out DIR`.
 
-use super::output::{stdout, write_atomic};
+pub mod procurement;
+
 use super::Outcome;
-use crate::report::procurement::{
-    procurement_csv, procurement_json, procurement_table, procurement_xlsx,
-};
-use crate::supply::metrics::Procurement;
-use crate::{Error, Result};
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use crate::Result;
 
 /// Reports from a run directory.
 #[derive(Debug, Clone, clap::Subcommand)]
@@ -16,20 +11,7 @@ pub enum ReportCommand {
     /// Supply chain and anchor metrics of a run made with --suppliers: spend and emissions by
     /// tier and by Carbon Reduction Plan status, local, SME and VCSE shares of spend, the top
     /// suppliers by emissions, spend and kg CO2e per GBP, and spend not matched to the register.
-    Procurement(ProcurementArgs),
-}
-
-/// `ghg report procurement RUN_DIR`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ProcurementArgs {
-    /// A directory written by `ghg inventory --suppliers REGISTER.csv --out DIR`.
-    pub run_dir: PathBuf,
-    /// Output format: table (rounded, for people), csv and json (exact), xlsx (a sheet per table).
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    pub format: ReportFormat,
-    /// Write to this file (atomically) instead of standard output.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    Procurement(procurement::ProcurementArgs),
 }
 
 /// Formats of `ghg report`.
@@ -37,65 +19,17 @@ pub struct ProcurementArgs {
 pub enum ReportFormat {
     /// Tables for people, figures rounded for display.
     Table,
-    /// One CSV of every table, exact figures.
+    /// Every table in one CSV, exact figures.
     Csv,
-    /// procurement.json as the run wrote it, exact figures.
+    /// Exact figures, documented schema.
     Json,
-    /// An Excel workbook, a sheet per table.
+    /// A workbook, one sheet per table, numbers as numbers.
     Xlsx,
 }
 
 /// Runs `ghg report`.
 pub fn run(cmd: &ReportCommand) -> Result<Outcome> {
     match cmd {
-        ReportCommand::Procurement(args) => procurement(args),
+        ReportCommand::Procurement(args) => procurement::run(args),
     }
-}
-
-fn procurement(args: &ProcurementArgs) -> Result<Outcome> {
-    let path = args.run_dir.join(super::inventory::PROCUREMENT_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::usage(format!(
-                "{}: no procurement.json; run `ghg inventory ... --suppliers REGISTER.csv --out {}` first",
-                path.display(),
-                args.run_dir.display()
-            )))
-        }
-        Err(e) => return Err(Error::io(&path, e)),
-    };
-    // A file that no longer matches the run's manifest has been edited since.
-    if let Ok(m) = super::verify::load_manifest(&args.run_dir) {
-        if let Some(entry) = m
-            .outputs
-            .iter()
-            .find(|o| o.name == super::inventory::PROCUREMENT_FILE)
-        {
-            if crate::factors::sha256_hex(text.as_bytes()) != entry.sha256 {
-                eprintln!(
-                    "warning: {} differs from the one the run wrote (manifest.json); `ghg verify {}` says more",
-                    path.display(),
-                    args.run_dir.display()
-                );
-            }
-        }
-    }
-    let p = Procurement::parse(&path.display().to_string(), &text)?;
-    let bytes = match args.format {
-        ReportFormat::Table => procurement_table(&p)?.into_bytes(),
-        ReportFormat::Csv => procurement_csv(&p)?.into_bytes(),
-        ReportFormat::Json => procurement_json(&p)?.into_bytes(),
-        ReportFormat::Xlsx => procurement_xlsx(&p)?,
-    };
-    match &args.out {
-        Some(f) => write_atomic(f, &bytes)?,
-        None if args.format == ReportFormat::Xlsx && std::io::stdout().is_terminal() => {
-            return Err(Error::usage(
-                "an XLSX workbook is not for a terminal: pass --out FILE.xlsx or redirect standard output",
-            ))
-        }
-        None => stdout(&bytes)?,
-    }
-    Ok(Outcome::Clean)
 }
