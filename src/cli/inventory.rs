@@ -74,7 +74,12 @@ pub struct ComputeArgs {
     pub suppliers: Option<PathBuf>,
     /// The local area, a TOML file: local_authorities = ["..."] and/or postcode_areas = ["TR"],
     /// for the share of spend with local suppliers.
-    #[arg(long, value_name = "AREA.toml", requires = "suppliers")]
+    #[arg(
+        long,
+        alias = "local",
+        value_name = "AREA.toml",
+        requires = "suppliers"
+    )]
     pub local_area: Option<PathBuf>,
     /// Share of the spend factor counted as upstream of a hybrid-tier supplier (one that
     /// reports scope 1 and 2 only), 0 to 1 [default: 1, the whole factor: published spend
@@ -215,6 +220,10 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
                 s.register.file,
                 s.register.ignored_columns.join(", ")
             ));
+        }
+        for w in &s.register.warnings {
+            eprintln!("warning: {w}");
+            notes.push(w.clone());
         }
         notes.push(format!(
             "spend rows joined to the supplier register {} ({} suppliers) on `supplier`; hybrid-tier upstream share {}",

@@ -133,6 +133,8 @@ pub struct Register {
     pub suppliers: Vec<Supplier>,
     /// Columns not understood, for a warning.
     pub ignored_columns: Vec<String>,
+    /// What is odd but not wrong (a plan without its date or address), for notes.
+    pub warnings: Vec<String>,
     /// Field number (from 1) of `reporting_year`, 0 when absent.
     year_column: u64,
     by_id: HashMap<String, u32>,
@@ -327,6 +329,7 @@ impl Register {
                 rec: &rec,
                 cols: &cols,
                 problems: &mut problems,
+                warnings: &mut reg.warnings,
             };
             if let Some(s) = row.supplier() {
                 let key = lookup_key(&s.id);
@@ -382,6 +385,7 @@ struct Row<'a> {
     rec: &'a csv::StringRecord,
     cols: &'a HashMap<&'static str, usize>,
     problems: &'a mut Vec<Error>,
+    warnings: &'a mut Vec<String>,
 }
 
 impl<'a> Row<'a> {
@@ -481,16 +485,27 @@ impl<'a> Row<'a> {
                 self.problem("crp_url", &u, "a web address starting https://");
             }
         }
-        if matches!(crp, Some(Crp::Full | Crp::NetZeroCommitment)) {
-            if crp_date.is_none() {
-                self.problem(
-                    "crp_date",
-                    "",
-                    "the date of the plan (YYYY-MM-DD): a full CRP or Net Zero Commitment is dated",
-                );
-            }
-            if crp_url.is_none() {
-                self.problem("crp_url", "", "where the plan is published (https://...): a full CRP or Net Zero Commitment is public");
+        if let (Some(c @ (Crp::Full | Crp::NetZeroCommitment)), Some(id)) =
+            (crp, self.text("supplier_id"))
+        {
+            // A plan is dated and published; one without either is still counted, and named.
+            let missing: Vec<&str> = [("crp_date", &crp_date), ("crp_url", &crp_url)]
+                .iter()
+                .filter(|(_, v)| v.is_none())
+                .map(|(n, _)| *n)
+                .collect();
+            if !missing.is_empty() {
+                self.warnings.push(format!(
+                    "{}:{}: supplier {id} has a {} but no {}",
+                    self.file,
+                    self.line,
+                    if c == Crp::Full {
+                        "full Carbon Reduction Plan"
+                    } else {
+                        "Net Zero Commitment"
+                    },
+                    missing.join(" or ")
+                ));
             }
         }
         let companies_house = self.text("companies_house").map(|t| t.to_ascii_uppercase());
@@ -650,6 +665,13 @@ mod tests {
         assert_eq!(r.find(" alpha  LTD "), Some(0));
         assert_eq!(r.find("s2"), Some(1));
         assert_eq!(r.find("Delta"), None);
+        assert_eq!(r.find("01234567"), Some(0));
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        let r = parse("S9,Nine,,,,no,no,full,,,,,,,\n").unwrap();
+        assert_eq!(
+            r.warnings,
+            ["reg.csv:2: supplier S9 has a full Carbon Reduction Plan but no crp_date or crp_url"]
+        );
     }
 
     #[test]
