@@ -498,3 +498,108 @@ fn row_order_and_threads_change_nothing() {
     assert_eq!(s.read("a/procurement.json"), s.read("b/procurement.json"));
     assert_eq!(s.read("a/inventory.json"), s.read("b/inventory.json"));
 }
+
+#[test]
+fn upstream_share_scales_the_hybrid_line_only() {
+    let s = session(S3_NONE);
+    let r = s.ghg(&[
+        "inventory",
+        "spend.csv",
+        "--suppliers",
+        "register.csv",
+        "--spend-factors",
+        "defra-sic-2022",
+        "--upstream-share",
+        "0.5",
+        "--out",
+        "half",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines = ledger(&s, "half");
+    let po2: Vec<_> = lines.iter().filter(|l| l["ref"] == "PO-2").collect();
+    // The supplier's own 669.5 kg is unchanged; the upstream line is 12170 x 0.240241960139895 x 0.5.
+    assert_eq!(po2[0]["kg_co2e"], "669.5");
+    assert_eq!(po2[1]["factor_value"], "0.1201209800699475");
+    assert_eq!(po2[1]["kg_co2e"], "1461.872327451261075");
+    assert_eq!(procurement(&s, "half")["upstream_share"], "0.5");
+    // The other tiers do not move.
+    let po1 = lines.iter().find(|l| l["ref"] == "PO-1").unwrap();
+    assert_eq!(po1["kg_co2e"], "326.25");
+
+    let bad = s.ghg(&[
+        "inventory",
+        "spend.csv",
+        "--suppliers",
+        "register.csv",
+        "--upstream-share",
+        "1.5",
+    ]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("from 0 to 1"), "{}", bad.stderr);
+}
+
+#[test]
+fn the_example_trust_register_runs_as_the_readme_says() {
+    let s = Session::new();
+    let ex = crate::util::root().join("examples/nhs-trust");
+    let mut args: Vec<String> = vec!["inventory".into()];
+    for f in [
+        "energy",
+        "fleet",
+        "procurement",
+        "refrigerants",
+        "travel",
+        "waste",
+        "wastewater",
+        "water",
+    ] {
+        args.push(ex.join(format!("{f}.csv")).display().to_string());
+    }
+    for a in [
+        "--suppliers",
+        &ex.join("supply/register.csv").display().to_string(),
+        "--local-area",
+        &ex.join("supply/local-area.toml").display().to_string(),
+        "--format",
+        "json",
+        "--out",
+        "run",
+    ] {
+        args.push(a.to_string());
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = s.ghg(&argv);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("\"IT suppliers\""), "{}", r.stderr);
+    let p = procurement(&s, "run");
+    let tier = |id: &str| {
+        p["suppliers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["supplier_id"] == id)
+            .map(|x| x["tier"].as_str().unwrap().to_string())
+    };
+    assert_eq!(tier("EX-PHARMA").as_deref(), Some("supplier-specific"));
+    assert_eq!(tier("EX-MEDSUP").as_deref(), Some("hybrid"));
+    assert_eq!(tier("EX-CATERING").as_deref(), Some("spend-based"));
+    // £41.25m of £76.45m of spend is supplier-specific; the activity rows are average-data.
+    assert_eq!(p["totals"]["spend_gbp"], "76450000");
+    assert_eq!(
+        bucket(&p["by_tier"], "supplier-specific")["spend_gbp"],
+        "41250000"
+    );
+    // Local: the caterer (TR1) and the cleaning CIC (Cornwall): 2.8m + 4.6m.
+    assert_eq!(bucket(&p["anchor"], "local")["spend_gbp"], "7400000");
+    let inv = r.json();
+    assert_ne!(inv["by_tier"]["average-data"]["kg_co2e"], "0");
+    let t = &inv["by_tier"];
+    let sum: Decimal = ["supplier-specific", "hybrid", "spend-based", "average-data"]
+        .iter()
+        .map(|n| dj(&t[*n]["emissions_share_percent"]))
+        .sum();
+    assert_eq!(sum, d("100"));
+    let rep = s.ghg(&["report", "procurement", "run"]);
+    assert_eq!(rep.code, 0, "{}", rep.stderr);
+    assert!(rep.stdout.contains("not-in-register"), "{}", rep.stdout);
+}
