@@ -233,6 +233,37 @@ mod tests {
     }
 
     #[test]
+    fn odd_spellings_are_refused_or_exact() {
+        for bad in [
+            "NaN",
+            "inf",
+            "-inf",
+            "Infinity",
+            "\u{2212}5",
+            "\u{ff15}",
+            "--5",
+            "- -5",
+            "+-5",
+            "(100)",
+            "1.234,50",
+            "1_000",
+            "0x10",
+        ] {
+            assert_eq!(parse_decimal(bad), Err(NumError::Invalid), "{bad}");
+        }
+        assert_eq!(parse_decimal(&"9".repeat(60)), Err(NumError::OutOfRange));
+        assert_eq!(parse_decimal("1e30"), Err(NumError::OutOfRange));
+        assert_eq!(
+            parse_decimal("-1e28").unwrap(),
+            d("-10000000000000000000000000000")
+        );
+        assert_eq!(
+            parse_decimal(&format!("0.{}1", "0".repeat(27))).unwrap(),
+            d("0.0000000000000000000000000001")
+        );
+    }
+
+    #[test]
     fn display_rounds_half_away_from_zero() {
         assert_eq!(round_for_display(d("2.675"), 2).to_string(), "2.68");
         assert_eq!(round_for_display(d("-2.675"), 2).to_string(), "-2.68");

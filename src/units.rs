@@ -152,6 +152,13 @@ const SPECS: &[Spec] = &[
         den: ONE,
     },
     Spec {
+        name: "mL",
+        aliases: &["millilitres", "millilitre", "milliliters", "milliliter"],
+        dimension: Dimension::Volume,
+        num: dec(1, 3),
+        den: ONE,
+    },
+    Spec {
         name: "cubic metres",
         aliases: &[
             "m3",
@@ -310,6 +317,10 @@ pub fn parse_unit(text: &str) -> Option<Unit> {
     let lower = t.to_ascii_lowercase();
     let (base, basis) = split_basis(&lower);
     let base = base.trim();
+    // "ML" is megalitres on water bills: only the exact spelling "mL" is millilitres.
+    if base == "ml" && t != "mL" {
+        return None;
+    }
     let spec = SPECS
         .iter()
         .find(|s| s.name.eq_ignore_ascii_case(base) || s.aliases.contains(&base))?;
@@ -483,6 +494,15 @@ mod tests {
         assert_eq!(u("Litres").name, "litres");
         assert_eq!(u("£000").name, "thousand GBP");
         assert!(parse_unit("furlongs").is_none());
+        assert_eq!(u("mL").name, "mL");
+        assert_eq!(u("Millilitres").name, "mL");
+        assert!(
+            parse_unit("ML").is_none(),
+            "megalitres or millilitres: refused"
+        );
+        assert!(parse_unit("ml").is_none());
+        let c = conversion(&u("mL"), &u("litres")).unwrap();
+        assert_eq!((c.num, c.den), (d("0.001"), d("1")));
         assert!(parse_unit("litres (gross cv)").is_none());
     }
 

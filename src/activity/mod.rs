@@ -143,7 +143,15 @@ pub fn parse_amount(text: &str) -> Result<(Decimal, Option<&'static str>), NumEr
     if t.is_empty() {
         return Err(NumError::Empty);
     }
-    let (neg, rest) = match t.strip_prefix('-') {
+    // U+2212 is the minus sign word processors and some exports type for `-`.
+    let minus;
+    let t = if t.contains('\u{2212}') {
+        minus = t.replace('\u{2212}', "-");
+        minus.as_str()
+    } else {
+        t
+    };
+    let (neg_before, rest) = match t.strip_prefix('-') {
         Some(r) => (true, r.trim_start()),
         None => (false, t),
     };
@@ -154,10 +162,20 @@ pub fn parse_amount(text: &str) -> Result<(Decimal, Option<&'static str>), NumEr
     } else {
         (None, rest)
     };
-    let (neg, rest) = match rest.strip_prefix('-') {
-        Some(r) if !neg => (true, r),
-        _ => (neg, rest),
+    let (neg_after, rest) = match rest.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, rest),
     };
+    let rest = if neg_before || neg_after {
+        rest
+    } else {
+        rest.strip_prefix('+').unwrap_or(rest)
+    };
+    // One sign at most: `--5`, `- -5` and `-£-5` are typing slips, not +5.
+    if (neg_before && neg_after) || rest.starts_with(['-', '+']) {
+        return Err(NumError::Invalid);
+    }
+    let neg = neg_before || neg_after;
     if !rest.contains(',') {
         let v = parse_decimal(rest)?;
         return Ok((if neg { -v } else { v }, currency));
@@ -223,5 +241,47 @@ mod tests {
         assert_eq!(parse_amount("1,2345"), Err(NumError::Invalid));
         assert_eq!(parse_amount(""), Err(NumError::Empty));
         assert_eq!(parse_amount("£"), Err(NumError::Empty));
+        assert_eq!(parse_amount("£-5").unwrap(), (d("-5"), Some("GBP")));
+        assert_eq!(parse_amount("\u{2212}5").unwrap(), (d("-5"), None));
+        assert_eq!(
+            parse_amount("\u{2212}£1,200").unwrap(),
+            (d("-1200"), Some("GBP"))
+        );
+    }
+
+    #[test]
+    fn two_signs_or_odd_spellings_are_refused_not_read_as_plus() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        for bad in [
+            "--5",
+            "- -5",
+            "-£-5",
+            "-+5",
+            "+-5",
+            "£--5",
+            "\u{2212}-5",
+            "-$-5",
+            "++5",
+            "NaN",
+            "inf",
+            "-inf",
+            "(100)",
+            "1.234,50",
+            "\u{ff11}\u{ff10}\u{ff10}",
+        ] {
+            assert_eq!(parse_amount(bad), Err(NumError::Invalid), "{bad}");
+        }
+        assert_eq!(
+            parse_amount(&"9".repeat(60)),
+            Err(NumError::OutOfRange),
+            "60 digits"
+        );
+        assert_eq!(parse_amount("1e30"), Err(NumError::OutOfRange));
+        assert_eq!(
+            parse_amount("1e28").unwrap().0,
+            d("10000000000000000000000000000")
+        );
+        assert_eq!(parse_amount("+5").unwrap().0, d("5"));
+        assert_eq!(parse_amount("- 5").unwrap().0, d("-5"));
     }
 }

@@ -127,6 +127,9 @@ pub struct RunOptions {
     /// `--upstream-share`, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upstream_share: Option<String>,
+    /// `--gwp` (`ar4`, `ar5`, `ar6`), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gwp: Option<String>,
 }
 
 impl RunOptions {
@@ -152,6 +155,9 @@ impl RunOptions {
         }
         if let Some(r) = &self.residual_mix {
             a.extend(["--residual-mix".to_string(), r.clone()]);
+        }
+        if let Some(g) = &self.gwp {
+            a.extend(["--gwp".to_string(), g.clone()]);
         }
         for d in &self.factors_dirs {
             a.push(format!("--factors-dir={d}"));

@@ -87,7 +87,7 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
     };
     let sides = [side(&args.factors), side(&args.against)];
     if args.inputs.is_empty() {
-        eprintln!(
+        crate::say!(
             "no input files given: comparing the shipped example NHS trust (examples/nhs-trust/)"
         );
     }
@@ -126,7 +126,7 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
 
     if let Some(dir) = &args.out {
         write_restatement(dir, &sides, &c)?;
-        eprintln!(
+        crate::say!(
             "wrote {0}/original, {0}/restated (each with manifest.json) and {0}/restatement.json",
             dir.display()
         );
@@ -141,7 +141,7 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
             None => !total.kg.is_zero(),
         };
         if over {
-            eprintln!(
+            crate::say!(
                 "total (location-based) changed by {}, more than --fail-above {limit}%",
                 total.percent.map_or(
                     "an undefined percentage (from zero)".to_string(),

@@ -120,15 +120,55 @@ fn factor_lines(dir: &Path, m: &Manifest) -> BTreeMap<String, (String, BTreeMap<
     out
 }
 
+/// Refuses a ledger or inventory that is not byte for byte what the run recorded in its
+/// manifest: an edited (forged) line would otherwise be explained as if the run had made it.
+fn check_recorded(dir: &Path, m: &Manifest, name: &str, bytes: &[u8]) -> Result<()> {
+    let path = dir.join(name);
+    let Some(entry) = m.outputs.iter().find(|o| o.name == name) else {
+        return Err(Error::usage(format!(
+            "{}: the manifest records no {name}, so its lines cannot be checked; \
+             re-run `ghg inventory --out {}`",
+            dir.join(crate::audit::manifest::FILE_NAME).display(),
+            dir.display()
+        )));
+    };
+    let sha = sha256_hex(bytes);
+    if sha != entry.sha256 {
+        return Err(Error::usage(format!(
+            "{}: changed since the run wrote it (sha256 {sha}, the manifest records {}); \
+             its lines are not the run's, so they are not explained. `ghg verify {}` shows \
+             what differs; re-run `ghg inventory --out {}` for a ledger to explain",
+            path.display(),
+            entry.sha256,
+            dir.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Runs `ghg explain`.
 pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     let sel = selection(args)?;
     let dir = &args.dir;
     let ledger_path = dir.join("ledger.csv");
     let ledger = std::fs::read(&ledger_path).map_err(|e| Error::io(&ledger_path, e))?;
+    // The manifest is optional for totals, but a single line is only explained once its
+    // ledger is known to be the one the run wrote.
+    let manifest = match load_manifest(dir) {
+        Ok(m) => Some(m),
+        Err(e) if sel.line.is_some() => return Err(e),
+        Err(_) => None,
+    };
+    if let Some(m) = &manifest {
+        check_recorded(dir, m, "ledger.csv", &ledger)?;
+    }
     let lines = read_ledger(&ledger_path.display().to_string(), &ledger)?;
     let inv_path = dir.join("inventory.json");
     let inv_text = std::fs::read_to_string(&inv_path).map_err(|e| Error::io(&inv_path, e))?;
+    if let Some(m) = &manifest {
+        check_recorded(dir, m, "inventory.json", inv_text.as_bytes())?;
+    }
     let inventory: serde_json::Value = serde_json::from_str(&inv_text).map_err(|e| {
         Error::malformed(
             crate::Position::new(
@@ -139,9 +179,10 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
             format!("not valid JSON: {e}"),
         )
     })?;
-    // The manifest is optional here: without it, factors are shown without their source line.
-    let sources = load_manifest(dir)
-        .map(|m| factor_lines(dir, &m))
+    // Without a manifest, factors are shown without their source line.
+    let sources = manifest
+        .as_ref()
+        .map(|m| factor_lines(dir, m))
         .unwrap_or_default();
     let source = |set: &str, key: &str| -> Option<FactorSource> {
         let (file, lines) = sources.get(set)?;

@@ -227,6 +227,15 @@ pub fn describe_factor(set: &FactorSet, f: &Factor, out: &mut String) {
     for (g, v) in &f.gases {
         let _ = writeln!(out, "  {g:<9} {} kg CO2e", exact_string(*v));
     }
+    if let Some(g) = &f.gwp {
+        let _ = writeln!(
+            out,
+            "  gwp       {} x GWP100 {} ({}); --gwp recomputes it",
+            g.gas,
+            exact_string(g.value),
+            g.basis
+        );
+    }
     for u in &f.upstream {
         let linked = set
             .get(u)
@@ -289,11 +298,11 @@ fn validate(global: &GlobalArgs, paths: &[PathBuf]) -> Result<Outcome> {
     }
     stdout(report.as_bytes())?;
     if problems > 0 {
-        eprint!("{err}");
-        eprintln!("{problems} problem(s) in {} file(s) checked", sources.len());
+        super::output::stderr_text(&err);
+        crate::say!("{problems} problem(s) in {} file(s) checked", sources.len());
         Ok(Outcome::Findings)
     } else {
-        eprintln!("{} factor set(s) valid", sources.len());
+        crate::say!("{} factor set(s) valid", sources.len());
         Ok(Outcome::Clean)
     }
 }

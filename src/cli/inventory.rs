@@ -1,6 +1,7 @@
 //! `ghg inventory`: activity CSVs to a scope 1, 2 and 3 inventory.
 
-use super::output::{stdout, write_atomic};
+use super::output::stdout;
+use super::run_dir::{OutputFile, RunDir};
 use super::{GlobalArgs, Outcome};
 use crate::activity::Input;
 use crate::engine::{self, Edition, PriceIndex, Resolver, Sinks, LEDGER_HEADER};
@@ -34,7 +35,7 @@ pub struct InventoryArgs {
     /// Exit 0 even when rows were rejected (they are still reported).
     #[arg(long)]
     pub allow_rejects: bool,
-    /// Worker threads [default: all cores]; results never depend on it.
+    /// Worker threads [default: all cores; at most 256]; results never depend on it.
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
     /// A timestamp to record in DIR/manifest.json (none by default, so reruns are identical).
@@ -45,11 +46,12 @@ pub struct InventoryArgs {
 /// The options that decide the figures, shared by `inventory` and `compare`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ComputeArgs {
-    /// Spend factor sets searched after the activity set, in order.
+    /// Factor sets searched after the activity set, in order: the clinical set (anaesthetic
+    /// gases, inhalers), then the spend sets; `none` for none.
     #[arg(
         long = "spend-factors",
         value_delimiter = ',',
-        default_value = "defra-sic-2022,epa-sc-1.3"
+        default_value = "nhs-clinical,defra-sic-2022,epa-sc-1.3"
     )]
     pub spend_factors: Vec<String>,
     /// A TOML file of extra aliases, in the format of factors/aliases.toml (`[[alias]]` tables
@@ -87,7 +89,23 @@ pub struct ComputeArgs {
     /// cite a figure].
     #[arg(long, value_name = "SHARE", requires = "suppliers")]
     pub upstream_share: Option<String>,
+    /// Recompute factors defined as a mass of a named gas times its GWP (anaesthetic gases,
+    /// propellants, refrigerants whose set records the gas) on IPCC AR4, AR5 or AR6 GWP100
+    /// (factors/tables/gwp.toml); factors published only as CO2e keep their basis. The notes
+    /// name each basis used.
+    #[arg(long, value_name = "ar4|ar5|ar6", value_parser = parse_gwp_basis)]
+    pub gwp: Option<crate::factors::gwp::Basis>,
 }
+
+/// `ar4`, `AR5`, ... to a GWP basis.
+fn parse_gwp_basis(s: &str) -> std::result::Result<crate::factors::gwp::Basis, String> {
+    crate::factors::gwp::Basis::parse(s)
+        .ok_or_else(|| format!("{s:?} is not a GWP basis; expected ar4, ar5 or ar6"))
+}
+
+/// The clinical factor set (anaesthetic gases, inhalers), first of the sets searched after the
+/// activity set by default: no DESNZ or SDU set prices them per kg, bottle or device.
+pub const CLINICAL_SET: &str = "nhs-clinical";
 
 /// Output formats of `ghg inventory`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -134,6 +152,8 @@ pub struct Prepared {
     pub supply: Option<Arc<Supply>>,
     /// The local area, with `--local-area`.
     pub local_area: Option<LocalArea>,
+    /// With `--gwp`: by set id, the note naming the GWP bases its figures rest on.
+    pub gwp_notes: Vec<(String, String)>,
 }
 
 /// Builds the resolver and inputs from the arguments.
@@ -174,6 +194,10 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
     let mut spend = Vec::new();
     for name in &args.compute.spend_factors {
         if name.is_empty() || name == "none" {
+            continue;
+        }
+        // Already the activity set: searched first anyway.
+        if name == CLINICAL_SET && args.factors.as_deref() == Some(CLINICAL_SET) {
             continue;
         }
         match catalog.load(name) {
@@ -222,7 +246,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
             ));
         }
         for w in &s.register.warnings {
-            eprintln!("warning: {w}");
+            crate::say!("warning: {w}");
             notes.push(w.clone());
         }
         notes.push(format!(
@@ -231,6 +255,15 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
             s.register.suppliers.len(),
             crate::num::exact_string(s.upstream_share)
         ));
+    }
+    let mut gwp_notes = Vec::new();
+    if let Some(basis) = args.compute.gwp {
+        let table = crate::factors::gwp::GwpTable::shipped()?;
+        for set in sets.iter_mut() {
+            let (recomputed, how) = crate::factors::gwp::with_basis(set, basis, &table)?;
+            gwp_notes.push((set.id().to_string(), how.describe(&recomputed, basis)));
+            *set = Arc::new(recomputed);
+        }
     }
     let resolver = Resolver {
         sets,
@@ -267,6 +300,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         notes,
         supply,
         local_area,
+        gwp_notes,
     })
 }
 
@@ -363,7 +397,7 @@ fn check_distinct(inputs: &[PathBuf]) -> Result<()> {
 }
 
 fn is_default_spend(name: &str) -> bool {
-    matches!(name, "defra-sic-2022" | "epa-sc-1.3")
+    matches!(name, CLINICAL_SET | "defra-sic-2022" | "epa-sc-1.3")
 }
 
 /// Shipped aliases, then the user's file on top (its names win): normalised name to the keys
@@ -382,7 +416,7 @@ pub fn load_aliases(extra: Option<&Path>) -> Result<HashMap<String, Vec<String>>
         add(Aliases::shipped()?);
     }
     if let Some(p) = extra {
-        let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+        let text = crate::factors::catalog::read_text(p)?;
         add(parse_aliases(&p.display().to_string(), &text)?);
     }
     Ok(map)
@@ -419,29 +453,29 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let catalog = global.catalog()?;
     let prepared = prepare(args, &catalog)?;
     if args.inputs.is_empty() {
-        eprintln!(
+        crate::say!(
             "no input files given: running the shipped example NHS trust (examples/nhs-trust/)"
         );
     }
+    let threads = worker_threads(args.threads);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
+        .num_threads(threads)
         .build()
         .map_err(|e| Error::usage(format!("cannot start worker threads: {e}")))?;
     let out_dir = args.out.as_deref();
-    if let Some(d) = out_dir {
-        std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
-    }
-    let mut ledger_tmp = match out_dir {
-        Some(d) => Some(new_ledger_tmp(d)?),
-        None => None,
-    };
-    let mut rejects_tmp = match out_dir {
-        Some(d) => Some(new_csv_tmp(
-            d,
-            &["file", "line", "column", "value", "reason"],
-        )?),
-        None => None,
-    };
+    // Everything --out writes is built beside DIR and swapped in at the end (run_dir.rs).
+    let mut run_dir = out_dir.map(RunDir::create).transpose()?;
+    let mut ledger_tmp = run_dir.as_ref().map(new_ledger).transpose()?;
+    let mut rejects_tmp = run_dir
+        .as_ref()
+        .map(|r| {
+            new_csv(
+                r,
+                "rejects.csv",
+                &["file", "line", "column", "value", "reason"],
+            )
+        })
+        .transpose()?;
     let result = {
         let mut reject_fn = |r: &Reject| -> Result<()> {
             if let Some(w) = rejects_tmp.as_mut() {
@@ -477,7 +511,7 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
                     "period(s) {} are after the newest DESNZ edition ({newest}) and were priced with it",
                     later.join(", ")
                 );
-                eprintln!("warning: {n}");
+                crate::say!("warning: {n}");
                 notes.push(n);
             }
         }
@@ -487,21 +521,21 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             "{} spend row(s) had neither price_year nor period: taken to be in the factor's price year",
             inv.rows.spend_undated
         );
-        eprintln!("warning: {n}");
+        crate::say!("warning: {n}");
         notes.push(n);
     }
     for f in &result.files {
         for w in f.columns.warnings() {
-            eprintln!("warning: {}: {w}", f.name);
+            crate::say!("warning: {}: {w}", f.name);
             notes.push(format!("{}: {w}", f.name));
         }
         if f.records == 0 {
-            eprintln!("warning: {}: a header but no data rows", f.name);
+            crate::say!("warning: {}: a header but no data rows", f.name);
             notes.push(format!("{}: a header but no data rows", f.name));
         }
         if f.preamble_lines > 0 {
             let n = f.preamble_lines;
-            eprintln!(
+            crate::say!(
                 "note: {}: {n} line(s) above the header row were skipped",
                 f.name
             );
@@ -514,6 +548,11 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let mut used_sets: Vec<&str> = inv.groups.keys().map(|k| &*k.set).collect();
     used_sets.sort_unstable();
     used_sets.dedup();
+    for (id, note) in &prepared.gwp_notes {
+        if used_sets.contains(&id.as_str()) {
+            notes.push(note.clone());
+        }
+    }
     let facts = RunFacts {
         sets: used_sets
             .iter()
@@ -552,7 +591,7 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
                         }
                     })
                     .collect();
-                eprintln!(
+                crate::say!(
                     "note: spend of {} supplier name(s) not in the register {} was priced by spend factor: {}{}",
                     p.unmatched.len(),
                     supply.register.file,
@@ -566,36 +605,40 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     };
     let json = inventory_json(inv, &facts, &describe)?;
     let csv_text = inventory_csv(inv)?;
-    if let Some(d) = out_dir {
+    if let Some(mut run) = run_dir.take() {
         if let Some(w) = ledger_tmp.take() {
-            let path = d.join("ledger.csv");
-            let tmp = w
+            run.close(w)?;
+        }
+        if let Some(w) = rejects_tmp.take() {
+            let f = w
                 .into_inner()
-                .map_err(|e| Error::io(&path, e.into_error()))?;
-            persist_tmp(tmp, &path)?;
+                .map_err(|e| Error::usage(format!("writing rejects.csv: {}", e.error())))?;
+            run.close(f)?;
         }
-        persist_csv(rejects_tmp.take(), &d.join("rejects.csv"))?;
-        write_atomic(&d.join("inventory.json"), json.as_bytes())?;
-        write_atomic(&d.join("inventory.csv"), csv_text.as_bytes())?;
+        run.write("inventory.json", json.as_bytes())?;
+        run.write("inventory.csv", csv_text.as_bytes())?;
         if let Some(p) = &procurement {
-            write_atomic(&d.join(PROCUREMENT_FILE), p.to_json()?.as_bytes())?;
+            run.write(PROCUREMENT_FILE, p.to_json()?.as_bytes())?;
         }
-        super::manifest::write(d, args, global, &catalog, &prepared, &result.files)?;
+        super::manifest::write(&mut run, args, global, &catalog, &prepared, &result.files)?;
+        run.commit()?;
     }
     match args.format {
         InventoryFormat::Table => stdout(inventory_table(inv, &facts)?.as_bytes())?,
         InventoryFormat::Csv => stdout(csv_text.as_bytes())?,
         InventoryFormat::Json => stdout(json.as_bytes())?,
     }
-    eprintln!(
+    crate::say!(
         "{} rows read, {} used, {} rejected",
-        inv.rows.read, inv.rows.used, inv.rows.rejected
+        inv.rows.read,
+        inv.rows.used,
+        inv.rows.rejected
     );
     for r in &result.first_rejects {
-        eprintln!("rejected: {r}");
+        crate::say!("rejected: {r}");
     }
     if inv.rows.rejected as usize > result.first_rejects.len() {
-        eprintln!(
+        crate::say!(
             "... and {} more rejected rows{}",
             inv.rows.rejected as usize - result.first_rejects.len(),
             if out_dir.is_some() {
@@ -614,19 +657,44 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
 /// The anchor metrics `--suppliers` writes beside the inventory, for `ghg report procurement`.
 pub const PROCUREMENT_FILE: &str = "procurement.json";
 
-type CsvTmp = csv::Writer<tempfile::NamedTempFile>;
+/// More worker threads than this only costs memory and start-up time (the work is split in
+/// chunks of rows, and results never depend on the count); `-j 100000` would spend minutes
+/// starting threads.
+pub const MAX_THREADS: usize = 256;
 
-fn new_csv_tmp(dir: &Path, header: &[&str]) -> Result<CsvTmp> {
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    let mut w = csv::Writer::from_writer(tmp);
+/// The worker thread count for `-j`: 0 or absent is all cores, above [`MAX_THREADS`] is capped
+/// with a note.
+/// RAYON_NUM_THREADS, which the pool reads when `-j` is absent, is capped the same way.
+fn worker_threads(asked: Option<usize>) -> usize {
+    let (n, from) = match asked {
+        Some(n) => (n, "-j"),
+        None => match std::env::var("RAYON_NUM_THREADS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+        {
+            Some(n) => (n, "RAYON_NUM_THREADS="),
+            None => (0, ""),
+        },
+    };
+    if n > MAX_THREADS {
+        crate::say!(
+            "note: {from}{}{n} is more worker threads than useful; using {MAX_THREADS}",
+            if from == "-j" { " " } else { "" }
+        );
+        return MAX_THREADS;
+    }
+    n
+}
+
+fn new_csv(run: &RunDir, name: &str, header: &[&str]) -> Result<csv::Writer<OutputFile>> {
+    let mut w = csv::Writer::from_writer(run.open(name)?);
     w.write_record(header)
-        .map_err(|e| Error::usage(format!("writing to {}: {e}", dir.display())))?;
+        .map_err(|e| Error::usage(format!("writing {name}: {e}")))?;
     Ok(w)
 }
 
-fn new_ledger_tmp(dir: &Path) -> Result<std::io::BufWriter<tempfile::NamedTempFile>> {
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp);
+fn new_ledger(run: &RunDir) -> Result<OutputFile> {
+    let mut w = run.open("ledger.csv")?;
     let mut header = csv::Writer::from_writer(Vec::new());
     header
         .write_record(LEDGER_HEADER)
@@ -634,22 +702,7 @@ fn new_ledger_tmp(dir: &Path) -> Result<std::io::BufWriter<tempfile::NamedTempFi
     let bytes = header
         .into_inner()
         .map_err(|e| Error::usage(e.to_string()))?;
-    w.write_all(&bytes).map_err(|e| Error::io(dir, e))?;
+    w.write_all(&bytes)
+        .map_err(|e| Error::io(run.target().join("ledger.csv"), e))?;
     Ok(w)
-}
-
-fn persist_csv(w: Option<CsvTmp>, path: &Path) -> Result<()> {
-    let Some(w) = w else { return Ok(()) };
-    let tmp = w
-        .into_inner()
-        .map_err(|e| Error::usage(format!("writing {}: {}", path.display(), e.error())))?;
-    persist_tmp(tmp, path)
-}
-
-/// Flushes a finished temporary file to disk and renames it into place.
-fn persist_tmp(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
-    super::output::readable(&tmp).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
 }

@@ -3,7 +3,7 @@
 //! for paths are in `audit::manifest`.
 
 use super::inventory::{ComputeArgs, Deflator, InventoryArgs, Prepared};
-use super::output::write_atomic;
+use super::run_dir::RunDir;
 use super::GlobalArgs;
 use crate::activity::read::FileInfo;
 use crate::activity::Input;
@@ -111,6 +111,7 @@ pub fn options(
         local_area: compute.local_area.as_deref().map(path),
         suppliers: compute.suppliers.as_deref().map(path),
         upstream_share: compute.upstream_share.clone(),
+        gwp: compute.gwp.map(|b| b.as_str().to_ascii_lowercase()),
         spend_factors: compute
             .spend_factors
             .iter()
@@ -120,9 +121,10 @@ pub fn options(
     }
 }
 
-/// Writes `out/manifest.json` for a run whose outputs are already in `out`.
+/// Writes `manifest.json` into a run directory whose outputs are written, with the hashes of
+/// the bytes this run wrote; paths are recorded relative to where the directory will be.
 pub fn write(
-    out: &Path,
+    run: &mut RunDir,
     args: &InventoryArgs,
     global: &GlobalArgs,
     catalog: &Catalog,
@@ -131,7 +133,21 @@ pub fn write(
 ) -> Result<()> {
     let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
     let cwd = cwd.canonicalize().unwrap_or(cwd);
-    let out_abs = absolute(out, &cwd);
+    let out = run.target().to_path_buf();
+    let out = out.as_path();
+    // DIR may not exist until the run is committed; its parent does.
+    let out_abs = match (out.parent(), out.file_name()) {
+        (Some(p), Some(n)) => absolute(
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            },
+            &cwd,
+        )
+        .join(n),
+        _ => absolute(out, &cwd),
+    };
     let options = run_options(args, global, catalog, &cwd);
 
     let inputs = prepared
@@ -217,14 +233,12 @@ pub fn write(
         .as_ref()
         .map(|_| super::inventory::PROCUREMENT_FILE);
     for name in OUTPUTS.into_iter().chain(procurement) {
-        let (sha256, bytes) = hash_file(&out.join(name))?;
-        outputs.push(FileEntry {
-            bytes,
-            id: None,
-            name: name.to_string(),
-            origin: Origin::Output,
-            sha256,
-        });
+        let entry = run
+            .outputs()
+            .iter()
+            .find(|o| o.name == name)
+            .ok_or_else(|| Error::usage(format!("internal: {name} was not written")))?;
+        outputs.push(entry.clone());
     }
 
     let mut command = vec!["ghg".to_string()];
@@ -241,7 +255,7 @@ pub fn write(
         tables,
         timestamp: args.timestamp.clone(),
     };
-    write_atomic(&out.join(FILE_NAME), manifest.to_json()?.as_bytes())
+    run.write(FILE_NAME, manifest.to_json()?.as_bytes())
 }
 
 fn factor_text_len(set: &crate::factors::FactorSet, embedded: bool) -> u64 {

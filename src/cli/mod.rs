@@ -11,6 +11,7 @@ pub mod inventory;
 pub mod manifest;
 pub mod output;
 pub mod report;
+pub mod run_dir;
 pub mod verify;
 
 use crate::factors::Catalog;
@@ -35,7 +36,7 @@ pub struct Cli {
 #[derive(Debug, Clone, clap::Args)]
 pub struct GlobalArgs {
     /// A directory of your own factor sets (supplier-specific, contract); repeatable.
-    /// They are validated like the shipped sets and take the place of a shipped set with the same id.
+    /// They are validated like the shipped sets; each needs an id no other set has.
     #[arg(
         long = "factors-dir",
         global = true,
@@ -106,7 +107,7 @@ pub fn run(cli: Cli) -> ExitCode {
             if output::is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {e}");
+            crate::say!("error: {e}");
             ExitCode::from(2)
         }
     }

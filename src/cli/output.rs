@@ -31,6 +31,29 @@ pub fn stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// Writes one line to standard error. A closed, broken or full stderr loses the line but
+/// never stops the run: there is nowhere left to report the failure, and the outputs and the
+/// exit code must not depend on whether anyone is reading the messages.
+pub fn stderr_line(text: std::fmt::Arguments<'_>) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(text).and_then(|()| err.write_all(b"\n"));
+}
+
+/// Writes text to standard error as it is (no newline added); failures are ignored as in
+/// [`stderr_line`].
+pub fn stderr_text(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// `eprintln!` that never panics: a line to standard error through [`stderr_line`].
+#[macro_export]
+#[doc(hidden)]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::output::stderr_line(format_args!($($arg)*))
+    };
+}
+
 /// True for an error writing to a closed pipe (`ghg ... | head`), which is not a failure.
 pub fn is_broken_pipe(e: &Error) -> bool {
     matches!(e.kind(), ErrorKind::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)

@@ -42,6 +42,12 @@ pub(super) fn deflation<'a>(
         return Ok(none);
     };
     let py_text = field(rec, c.price_year)?;
+    // The column the row's price year came from: price_year, else the period it defaults to.
+    let (year_col, year_text) = if py_text.is_empty() {
+        (c.period, field(rec, c.period)?)
+    } else {
+        (c.price_year, py_text)
+    };
     let row_year = if py_text.is_empty() {
         period.map(|p| p.start_year())
     } else {
@@ -73,15 +79,15 @@ pub(super) fn deflation<'a>(
     let currency = resolved.unit.dimension.base_name();
     let idx = resolver.deflators.get(currency).ok_or_else(|| {
         reject(
-            c.price_year,
-            py_text,
+            year_col,
+            year_text,
             format!("no price index for {currency} to move spend from {ry} to {fy} prices"),
         )
     })?;
     let (Some(i_f), Some(i_r)) = (idx.values.get(&fy), idx.values.get(&ry)) else {
         return Err(reject(
-            c.price_year,
-            &ry.to_string(),
+            year_col,
+            year_text,
             format!(
                 "{} has no value for {} or {}; give a price_year it covers",
                 idx.name, ry, fy

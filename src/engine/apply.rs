@@ -3,7 +3,7 @@
 
 use super::amounts::{classify, deflation, line_amounts, market_based, Deflation};
 use super::cells::{
-    check_width, field, read_market_factor, read_period, read_quantity, reject, RowReject,
+    check_width, field, read_market_factor, read_period, read_quantity, reject, Quantity, RowReject,
 };
 use super::resolve::{Blame, FactorRef, ResolveError, Resolved, Resolver, NO_SET};
 use crate::activity::{Columns, Period};
@@ -156,7 +156,12 @@ impl Work<'_> {
             ));
         }
         let (period, period_text) = read_period(rec, c)?;
-        let (qty, qty_col, unit_text) = read_quantity(rec, c)?;
+        let Quantity {
+            qty,
+            col: qty_col,
+            unit: unit_text,
+            unit_col,
+        } = read_quantity(rec, c)?;
         // A period no DESNZ edition covers can still price a spend row: try the spend sets.
         let (set, no_edition) = match self.resolver.activity_set(period) {
             Ok(s) => (s, None),
@@ -174,7 +179,7 @@ impl Work<'_> {
                 return Err(match (e.blame, no_edition) {
                     (Blame::Activity, Some(reason)) => reject(c.period, period_text, reason),
                     (Blame::Activity, None) => reject(c.activity, activity, e.reason.clone()),
-                    (Blame::Unit, _) => reject(c.unit, unit_text, e.reason.clone()),
+                    (Blame::Unit, _) => reject(unit_col, unit_text, e.reason.clone()),
                 });
             }
         };

@@ -75,15 +75,25 @@ pub(super) fn read_period<'r>(
     Ok((Some(p), text))
 }
 
-/// The row's quantity, the column it came from, and its unit: `quantity` and `unit`, or for
-/// a spend row `amount` and `currency` (a pound sign is GBP).
+/// A row's quantity and unit, each with the column it came from.
+pub(super) struct Quantity<'r> {
+    pub(super) qty: Decimal,
+    pub(super) col: Option<usize>,
+    pub(super) unit: &'r str,
+    pub(super) unit_col: Option<usize>,
+}
+
+/// The row's quantity, the column it came from, its unit and the column the unit came from:
+/// `quantity` and `unit`, or for a spend row `amount` and `currency` (a pound sign is GBP). A
+/// unit taken from a currency sign or the GBP default points at the number's column, so a
+/// reject of it still names a real column.
 pub(super) fn read_quantity<'r>(
     rec: &'r csv::ByteRecord,
     c: &Columns,
-) -> Result<(Decimal, Option<usize>, &'r str), RowReject> {
+) -> Result<Quantity<'r>, RowReject> {
     let qty_text = field(rec, c.quantity)?;
     let amount_text = field(rec, c.amount)?;
-    let (qty, col, unit) = if !qty_text.is_empty() || amount_text.is_empty() {
+    let (qty, col, unit, unit_col) = if !qty_text.is_empty() || amount_text.is_empty() {
         let (q, sign) = parse_amount(qty_text).map_err(|e| {
             let what = if qty_text.is_empty() {
                 "blank quantity"
@@ -97,9 +107,9 @@ pub(super) fn read_quantity<'r>(
             )
         })?;
         let unit = field(rec, c.unit)?;
-        let unit = match (unit.is_empty(), sign) {
-            (false, _) => unit,
-            (true, Some(cur)) => cur,
+        let (unit, unit_col) = match (unit.is_empty(), sign) {
+            (false, _) => (unit, c.unit),
+            (true, Some(cur)) => (cur, c.quantity.or(c.amount)),
             (true, None) => {
                 return Err(reject(
                     c.unit,
@@ -108,7 +118,7 @@ pub(super) fn read_quantity<'r>(
                 ))
             }
         };
-        (q, c.quantity, unit)
+        (q, c.quantity, unit, unit_col)
     } else {
         let (q, sign) = parse_amount(amount_text).map_err(|e| {
             reject(
@@ -118,12 +128,12 @@ pub(super) fn read_quantity<'r>(
             )
         })?;
         let currency = field(rec, c.currency)?;
-        let unit = if !currency.is_empty() {
-            currency
+        let (unit, unit_col) = if !currency.is_empty() {
+            (currency, c.currency)
         } else {
-            sign.unwrap_or("GBP")
+            (sign.unwrap_or("GBP"), c.amount)
         };
-        (q, c.amount, unit)
+        (q, c.amount, unit, unit_col)
     };
     if qty.is_sign_negative() && !qty.is_zero() {
         return Err(reject(
@@ -132,7 +142,12 @@ pub(super) fn read_quantity<'r>(
             "negative quantity; net corrections in the source data",
         ));
     }
-    Ok((qty, col, unit))
+    Ok(Quantity {
+        qty,
+        col,
+        unit,
+        unit_col,
+    })
 }
 
 /// The row's contractual kg CO2e per kWh, if it gives one; only scope 2 energy rows may.

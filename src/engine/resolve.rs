@@ -46,7 +46,8 @@ pub struct Resolver {
     pub sets: Vec<Arc<FactorSet>>,
     /// Activity set choice.
     pub edition: Edition,
-    /// Spend sets searched after the activity set, by index into `sets`.
+    /// Sets searched after the activity set, in order, by index into `sets` (`--spend-factors`:
+    /// by default the clinical set, then the spend sets).
     pub spend: Vec<u16>,
     /// Alias (as normalised by `factors::tables::normalise_name`) to the factor keys it may
     /// stand for, tried in order.
@@ -162,18 +163,35 @@ impl Resolver {
         }
     }
 
-    /// Looks up an activity in the row's set, then in the spend sets; aliases first.
-    pub fn find(&self, set: u16, activity: &str) -> Option<FactorRef> {
+    /// Looks up an activity in the row's set, then in the spend sets; aliases first. Where an
+    /// alias names several factors (desflurane per kg, per litre, per bottle), the row's unit
+    /// picks: the first in the unit itself, else the first it converts to, else the first.
+    pub fn find(&self, set: u16, activity: &str, unit: Option<&Unit>) -> Option<FactorRef> {
         let alias = self
             .aliases
             .get(&crate::factors::tables::normalise_name(activity));
         let lookup = |s: u16| -> Option<FactorRef> {
             let fs = self.sets.get(s as usize)?;
-            let i = alias
+            let found: Vec<usize> = alias
                 .into_iter()
                 .flatten()
-                .find_map(|k| fs.index_of(k))
-                .or_else(|| fs.index_of(activity))?;
+                .filter_map(|k| fs.index_of(k))
+                .chain(fs.index_of(activity))
+                .collect();
+            let unit_of = |i: &&usize| fs.factors.get(**i).map(|f| f.unit);
+            let i = unit
+                .and_then(|u| {
+                    found
+                        .iter()
+                        .find(|i| unit_of(i).is_some_and(|f| f.name == u.name))
+                        .or_else(|| {
+                            found
+                                .iter()
+                                .find(|i| unit_of(i).is_some_and(|f| conversion(u, &f).is_ok()))
+                        })
+                })
+                .or(found.first())
+                .copied()?;
             Some(FactorRef {
                 set: s,
                 index: i as u32,
@@ -199,8 +217,25 @@ impl Resolver {
         activity: &str,
         unit_text: &str,
     ) -> Result<Resolved, ResolveError> {
-        let Some(fref) = self.find(set, activity) else {
+        let row_unit = parse_unit(unit_text);
+        let Some(fref) = self.find(set, activity, row_unit.as_ref()) else {
             let set_name = self.sets.get(set as usize).map_or("", |s| s.id());
+            // An alias whose keys resolve nowhere: the alias table needs fixing, not the row
+            // (suggesting the alias's own name back would send the user in a circle).
+            if let Some(keys) = self
+                .aliases
+                .get(&crate::factors::tables::normalise_name(activity))
+            {
+                return Err(blame(
+                    Blame::Activity,
+                    format!(
+                    "alias {activity:?} stands for {}, and {set_name}{} has no factor with that \
+                     key; correct the alias's key, or price the row with a set that has it",
+                    keys.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(" or "),
+                    if self.spend.is_empty() { "" } else { " or the spend sets" },
+                ),
+                ));
+            }
             let hint = self.suggest(set, activity);
             return Err(blame(Blame::Activity, format!(
                 "unknown activity {activity:?}: not a factor key, publisher ID or alias in {set_name}{}{}",
@@ -211,7 +246,7 @@ impl Resolver {
         let f = self.factor(fref);
         let fs = self.set(fref);
         let value = usable_value(fs, f).map_err(|r| blame(Blame::Activity, r))?;
-        let unit = parse_unit(unit_text).ok_or_else(|| {
+        let unit = row_unit.ok_or_else(|| {
             blame(
                 Blame::Unit,
                 format!("unknown unit {unit_text:?}; expected a unit such as kWh, litres, km, tonnes or GBP"),

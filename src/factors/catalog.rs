@@ -31,7 +31,7 @@ impl Source {
     pub fn read(&self) -> Result<String> {
         match self {
             Source::Embedded(_, text) => Ok((*text).to_string()),
-            Source::File(p) => std::fs::read_to_string(p).map_err(|e| Error::io(p, e)),
+            Source::File(p) => read_text(p),
         }
     }
 }
@@ -52,23 +52,65 @@ pub struct Catalog {
     loaded: Mutex<BTreeMap<String, Arc<FactorSet>>>,
 }
 
-/// The `id = "..."` of a factor file's `[set]` table, found without parsing the whole file.
+/// The `id` of a factor file's `[set]` table, as the TOML parser reads it (so `id = 'x'`,
+/// `"id" = "x"` and `id = "x" # note` all give `x`). Only the part above the first array of
+/// tables is parsed when that is valid TOML and names the id, because TOML forbids the rest of
+/// the file from redefining it; otherwise the whole file is parsed. `None` when the file has
+/// no string `set.id` (or is not TOML: loading it reports where).
 pub fn peek_id(text: &str) -> Option<String> {
-    let mut in_set = false;
-    for line in text.lines().take(200) {
-        let l = line.trim();
-        if l.starts_with('[') {
-            in_set = l == "[set]";
-            continue;
+    let head_end = text
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .find(|&i| text[i..].trim_start_matches([' ', '\t']).starts_with("[["))
+        .unwrap_or(text.len());
+    let id_in = |doc: &str| -> Option<String> {
+        let table: toml::Table = doc.parse().ok()?;
+        table.get("set")?.get("id")?.as_str().map(str::to_string)
+    };
+    id_in(&text[..head_end]).or_else(|| {
+        if head_end < text.len() {
+            id_in(text)
+        } else {
+            None
         }
-        if in_set {
-            if let Some(rest) = l.strip_prefix("id") {
-                let rest = rest.trim_start().strip_prefix('=')?.trim();
-                return Some(rest.trim_matches('"').to_string());
-            }
+    })
+}
+
+/// A user's TOML file as text. Not UTF-8 is an error at the line and column of the first bad
+/// byte, naming UTF-16 when the file starts with its byte order mark, and saying how to fix it.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let file = path.display().to_string();
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            return Error::malformed(
+                crate::Position::new(file, 1, 1),
+                "the file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as \
+                 UTF-8",
+            );
         }
-    }
-    None
+        let before = &bytes[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        // Characters before the bad byte on its line, counted as the TOML errors count them.
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count() as u64
+            + 1;
+        Error::malformed(
+            crate::Position::new(file, line, column),
+            format!(
+                "byte 0x{:02X} is not UTF-8 text (a Latin-1 or Windows-1252 file?); save the \
+                 file as UTF-8",
+                bytes[at]
+            ),
+        )
+    })
 }
 
 /// True for files under `factors/` that are factor sets (not tables such as deflators or aliases).
@@ -77,8 +119,9 @@ fn is_set_file(rel: &str) -> bool {
 }
 
 impl Catalog {
-    /// The shipped sets plus every `*.toml` factor set under `user_dirs`; a user set with the
-    /// same id as a shipped one takes its place.
+    /// The shipped sets plus every `*.toml` factor set under `user_dirs`. A user set may not
+    /// reuse a shipped set's id, nor another user set's: either would silently change which
+    /// factors a named set holds, so both are errors naming the two files.
     pub fn discover(user_dirs: &[PathBuf]) -> Result<Catalog> {
         let mut by_id: BTreeMap<String, Entry> = BTreeMap::new();
         for (rel, text) in FACTOR_FILES {
@@ -100,11 +143,17 @@ impl Catalog {
             collect_toml(dir, &mut files)?;
             files.sort();
             for p in files {
-                let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
-                if !text.contains("[set]") {
-                    continue;
+                let text = read_text(&p)?;
+                // Tables (aliases, deflators) may sit beside the sets: files with no [set] are
+                // skipped; a [set] without a readable id is loaded by path and reported there.
+                let id = match peek_id(&text) {
+                    Some(id) => id,
+                    None if text.contains("[set]") => p.display().to_string(),
+                    None => continue,
+                };
+                if let Some(first) = by_id.get(&id) {
+                    return Err(shadowing(&id, &first.source, &p));
                 }
-                let id = peek_id(&text).unwrap_or_else(|| p.display().to_string());
                 by_id.insert(
                     id.clone(),
                     Entry {
@@ -159,6 +208,21 @@ impl Catalog {
         }
         Ok(set)
     }
+}
+
+/// The error for a user set whose id is already taken by a shipped set or another user set.
+fn shadowing(id: &str, first: &Source, second: &Path) -> Error {
+    let whose = match first {
+        Source::Embedded(..) => "the shipped set",
+        Source::File(_) => "the set in",
+    };
+    Error::usage(format!(
+        "{}: factor set id {id:?} is already used by {whose} {}; two sets with one id would make \
+         `--factors {id}` ambiguous. Give this set its own id in its [set] table (for example \
+         id = \"{id}-own\") and name that id in --factors",
+        second.display(),
+        first.display_name()
+    ))
 }
 
 /// Parses the file behind a source.

@@ -2,7 +2,7 @@
 //! column. Values are read from their source text, never through `f64`: a factor written as
 //! `"0.207074288590604"` or as a bare `0.207074288590604` is that decimal exactly.
 
-use super::model::{DataQuality, Factor, FactorSet, Scope, SetHeader, SetKind};
+use super::model::{DataQuality, Factor, FactorSet, GasGwp, Scope, SetHeader, SetKind};
 use super::validate::{check_duplicate_keys, check_set, FactorSpans};
 use crate::num::parse_decimal;
 use crate::units::{known_unit_names, parse_unit};
@@ -328,6 +328,9 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
         "outside",
         "note",
         "published",
+        "gwp_gas",
+        "gwp_value",
+        "gwp_basis",
     ];
     unknown_fields(cx, t, KNOWN, "[[factor]]");
     let key = req_str(cx, t, "key", span);
@@ -464,6 +467,7 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
     let labels = str_list(cx, t, "labels");
     let upstream = str_list(cx, t, "upstream");
     let outside = str_list(cx, t, "outside");
+    let gwp = read_gas_gwp(cx, t, span, &key);
     let (line, _) = cx.lines.line_col(span.start);
     Some(Factor {
         key,
@@ -479,7 +483,43 @@ fn read_factor(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>) -> Option<F
         outside,
         note: opt_str(cx, t, "note"),
         line,
+        gwp,
     })
+}
+
+/// `gwp_gas`, `gwp_value` and `gwp_basis`: all three or none; the GWP positive.
+fn read_gas_gwp(cx: &mut Ctx<'_>, t: &Table<'_>, span: &Range<usize>, key: &str) -> Option<GasGwp> {
+    let names = ["gwp_gas", "gwp_value", "gwp_basis"];
+    let given = names.iter().filter(|n| t.get(**n).is_some()).count();
+    if given == 0 {
+        return None;
+    }
+    if given < names.len() {
+        cx.problem(
+            span,
+            format!(
+                "factor {key:?}: gwp_gas, gwp_value and gwp_basis go together (the gas, the GWP100 \
+                 its kg_co2e uses, and where that GWP comes from); give all three or none"
+            ),
+        );
+        return None;
+    }
+    let gas = opt_str(cx, t, "gwp_gas");
+    let basis = opt_str(cx, t, "gwp_basis");
+    let value = opt_num(cx, t, "gwp_value")?;
+    if value <= Decimal::ZERO {
+        let s = t.get("gwp_value").map(|v| v.span()).unwrap_or(span.clone());
+        cx.problem(&s, format!("gwp_value {value}: expected a GWP above zero"));
+        return None;
+    }
+    if gas.is_empty() || basis.is_empty() {
+        cx.problem(
+            span,
+            format!("factor {key:?}: gwp_gas and gwp_basis must not be empty"),
+        );
+        return None;
+    }
+    Some(GasGwp { gas, value, basis })
 }
 
 /// A per-gas part is a share of the total, never a credit: negative is a problem, as for
@@ -786,6 +826,27 @@ mod tests {
         let off = MILES.replace("0.923763456", "0.92366");
         let (_, problems) = parse_set("t.toml", &set("published_dp = 5", &off));
         assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn a_gas_and_its_gwp_go_together() {
+        let (set, p) = one(
+            "kg_co2e = \"1790\"\ngwp_gas = \"desflurane\"\ngwp_value = \"1790\"\ngwp_basis = \"AR5\"\n",
+        );
+        assert!(p.is_empty(), "{p:?}");
+        let g = set.factors[0].gwp.as_ref().unwrap();
+        assert_eq!(
+            (g.gas.as_str(), g.value.to_string(), g.basis.as_str()),
+            ("desflurane", "1790".into(), "AR5")
+        );
+        let (_, p) = one("kg_co2e = \"1790\"\ngwp_gas = \"desflurane\"\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.contains("go together"), "{p:?}");
+        let (_, p) =
+            one("kg_co2e = \"1\"\ngwp_gas = \"x\"\ngwp_value = \"0\"\ngwp_basis = \"AR5\"\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].message, "gwp_value 0: expected a GWP above zero");
+        assert_eq!((p[0].pos.line, p[0].pos.column), (15, 13));
     }
 
     #[test]

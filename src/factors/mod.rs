@@ -9,8 +9,9 @@ mod validate;
 pub mod write;
 
 pub use load::{hex_digest, parse_set, sha256_hex, Problem};
-pub use model::{DataQuality, Factor, FactorSet, Scope, SetHeader, SetKind};
+pub use model::{DataQuality, Factor, FactorSet, GasGwp, Scope, SetHeader, SetKind};
 pub mod catalog;
 pub mod diff;
+pub mod gwp;
 
 pub use catalog::{Catalog, Source};

@@ -190,6 +190,22 @@ pub struct Factor {
     pub note: String,
     /// Line of the `[[factor]]` header in its file, for messages.
     pub line: u64,
+    /// For a factor that is a mass of one named gas times its GWP (an anaesthetic, a
+    /// propellant, a refrigerant): the gas and the GWP the value uses, so `--gwp` can
+    /// recompute it on another basis.
+    pub gwp: Option<GasGwp>,
+}
+
+/// The gas behind a mass-times-GWP factor and the GWP100 its `kg_co2e` uses: the mass of gas
+/// per unit is `kg_co2e / value`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GasGwp {
+    /// The gas, as named in `factors/tables/gwp.toml` (`desflurane`, `nitrous oxide`).
+    pub gas: String,
+    /// The GWP100 the factor's value uses.
+    pub value: Decimal,
+    /// Where that GWP comes from: `AR4`, `AR5`, `AR6`, or a named literature value.
+    pub basis: String,
 }
 
 impl Factor {

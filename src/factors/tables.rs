@@ -233,6 +233,19 @@ pub fn parse_aliases(file: &str, text: &str) -> Result<Aliases> {
     let mut out = Aliases::default();
     for a in parsed.alias {
         let name = normalise_name(a.name.get_ref());
+        if name.is_empty() || a.key.trim().is_empty() {
+            let (line, col) = lines.line_col(a.name.span().start);
+            return Err(Error::bad_value(
+                Position::new(file, line, col),
+                if name.is_empty() { "name" } else { "key" },
+                if name.is_empty() {
+                    a.name.get_ref().as_str()
+                } else {
+                    a.key.as_str()
+                },
+                "a name users type and the factor key it stands for, neither empty",
+            ));
+        }
         if out.aliases.iter().any(|b| b.name == name) {
             let (line, col) = lines.line_col(a.name.span().start);
             return Err(Error::bad_value(

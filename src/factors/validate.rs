@@ -1,6 +1,7 @@
 //! Checks across a whole factor set, after each table is read: duplicate keys and publisher
-//! IDs, links that do not resolve, per-gas parts that do not add up to the total within the
-//! publisher's rounding, spend units.
+//! IDs, links that do not resolve, loop, or point at a factor the engine could not apply as
+//! linked (another unit, no published value, not scope 3), per-gas parts that do not add up to
+//! the total within the publisher's rounding, spend units.
 
 use super::load::Ctx;
 use super::model::{Factor, Scope, SetHeader, SetKind};
@@ -103,7 +104,11 @@ pub(super) fn check_set(
                                 f.key
                             ),
                         ),
-                    Some(_) => {}
+                    Some(&j) => {
+                        if let Some(message) = link_problem(f, kind, link, &factors[j]) {
+                            cx.problem(span, message);
+                        }
+                    }
                 }
             }
         }
@@ -111,6 +116,7 @@ pub(super) fn check_set(
             check_gas_sum(cx, f, total, h.published_dp, &spans[i].table);
         }
     }
+    check_upstream_cycles(cx, factors, spans, &keys);
     if h.kind == Some(SetKind::Spend) {
         for (i, f) in factors.iter().enumerate() {
             if !matches!(
@@ -121,6 +127,93 @@ pub(super) fn check_set(
                     &spans[i].table,
                     format!("factor {:?}: a spend set's unit must be a currency", f.key),
                 );
+            }
+        }
+    }
+}
+
+/// Why the engine could not apply a resolved link as the set intends, if it could not: at run
+/// time such a line would be dropped (no value, another unit) or filed under the wrong scope.
+fn link_problem(f: &Factor, kind: &str, link: &str, target: &Factor) -> Option<String> {
+    if kind == "upstream" && target.scope != Scope::Three {
+        return Some(format!(
+            "factor {:?}: upstream link {link:?} is a {} factor; upstream (well-to-tank, \
+             T&D) factors are scope 3: link a scope 3 factor or remove the link",
+            f.key, target.scope
+        ));
+    }
+    if target.value().is_none() {
+        return Some(format!(
+            "factor {:?}: {kind} link {link:?} has no published value, so its line would be \
+             dropped; link a published factor or remove the link",
+            f.key
+        ));
+    }
+    if crate::units::conversion(&f.unit, &target.unit).is_err() {
+        return Some(format!(
+            "factor {:?} (per {}): {kind} link {link:?} is per {}, which a quantity in {} cannot \
+             be converted to; link a factor in a compatible unit",
+            f.key, f.unit.name, target.unit.name, f.unit.name
+        ));
+    }
+    None
+}
+
+/// Upstream links must not loop (`a -> b -> a`): reported once per loop, at the link that
+/// closes it, with the whole path.
+fn check_upstream_cycles(
+    cx: &mut Ctx<'_>,
+    factors: &[Factor],
+    spans: &[FactorSpans],
+    keys: &HashMap<&str, usize>,
+) {
+    // 0 unvisited, 1 on the current path, 2 done. Iterative, so a long chain cannot overflow
+    // the stack.
+    let mut state = vec![0u8; factors.len()];
+    for start in 0..factors.len() {
+        if state[start] != 0 {
+            continue;
+        }
+        // (factor, next link to follow)
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        state[start] = 1;
+        while let Some(&mut (i, ref mut next)) = stack.last_mut() {
+            let Some(link) = factors[i].upstream.get(*next) else {
+                state[i] = 2;
+                stack.pop();
+                continue;
+            };
+            let n = *next;
+            *next += 1;
+            let Some(&j) = keys.get(link.as_str()) else {
+                continue;
+            };
+            if j == i {
+                continue; // reported as a link to itself
+            }
+            match state[j] {
+                0 => {
+                    state[j] = 1;
+                    stack.push((j, 0));
+                }
+                1 => {
+                    let from = stack.iter().position(|&(k, _)| k == j).unwrap_or(0);
+                    let mut path: Vec<&str> = stack[from..]
+                        .iter()
+                        .map(|&(k, _)| factors[k].key.as_str())
+                        .collect();
+                    path.push(&factors[j].key);
+                    let span = spans[i].upstream.get(n).unwrap_or(&spans[i].table);
+                    cx.problem(
+                        span,
+                        format!(
+                            "upstream links loop: {}; an upstream factor must not lead back to \
+                             the factor it is upstream of",
+                            path.join(" -> ")
+                        ),
+                    );
+                }
+                _ => {}
             }
         }
     }

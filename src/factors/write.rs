@@ -143,6 +143,11 @@ pub fn render_set(set: &FactorSet, preamble: &[String]) -> String {
         if !f.outside.is_empty() {
             let _ = writeln!(out, "outside = {}", list(&f.outside));
         }
+        if let Some(g) = &f.gwp {
+            let _ = writeln!(out, "gwp_gas = {}", quote(&g.gas));
+            let _ = writeln!(out, "gwp_value = {}", quote(&g.value.to_string()));
+            let _ = writeln!(out, "gwp_basis = {}", quote(&g.basis));
+        }
         if !f.note.is_empty() {
             let _ = writeln!(out, "note = {}", quote(&f.note));
         }

@@ -266,7 +266,7 @@ fn every_shipped_set_validates() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout.lines().filter(|l| l.starts_with("ok  ")).count(),
-        26
+        27
     );
 }
 

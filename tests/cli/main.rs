@@ -2,8 +2,12 @@
 
 mod util;
 
+mod clinical;
 mod factors;
 mod inventory;
 
 mod audit;
+mod corpus;
+mod kill;
+mod robust;
 mod supply;

@@ -112,7 +112,7 @@ fn later_sets(a: &DesnzFlatArgs, global: &GlobalArgs) -> Result<Vec<Arc<FactorSe
         }
     }
     if out.is_empty() {
-        eprintln!("warning: no later DESNZ edition to take keys from; every key will be derived from labels");
+        crate::say!("warning: no later DESNZ edition to take keys from; every key will be derived from labels");
     }
     Ok(out)
 }
@@ -175,7 +175,7 @@ fn desnz_flat(a: &DesnzFlatArgs, global: &GlobalArgs) -> Result<Outcome> {
     )?;
     write_atomic(&path, &generated.bytes)?;
     let m = &out.matching;
-    eprintln!(
+    crate::say!(
         "wrote {} ({}, {} factors): {} keyed by factor ID, {} matched to later editions, {} unmatched; {} factors with {} upstream links",
         path.display(),
         out.set.header.id,
@@ -200,12 +200,12 @@ fn all(a: &AllArgs) -> Result<Outcome> {
         }
         write_atomic(&path, &f.bytes)?;
     }
-    eprintln!(
+    crate::say!(
         "edition     factors  own-ID  matched  unmatched  linked-factors  links  \
          twin-missing  twin-unpublished  twin-ambiguous"
     );
     for (m, l, n) in &summary.desnz {
-        eprintln!(
+        crate::say!(
             "desnz-{}  {:>7}  {:>6}  {:>7}  {:>9}  {:>14}  {:>5}  {:>12}  {:>16}  {:>14}",
             m.year,
             n,
@@ -220,8 +220,8 @@ fn all(a: &AllArgs) -> Result<Outcome> {
         );
     }
     for (id, n, links) in &summary.sets {
-        eprintln!("{id}: {n} factors, {links} upstream links");
+        crate::say!("{id}: {n} factors, {links} upstream links");
     }
-    eprintln!("wrote {} files under {}", files.len(), a.out.display());
+    crate::say!("wrote {} files under {}", files.len(), a.out.display());
     Ok(Outcome::Clean)
 }

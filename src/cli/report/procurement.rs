@@ -47,7 +47,7 @@ pub fn run(args: &ProcurementArgs) -> Result<Outcome> {
             .find(|o| o.name == crate::cli::inventory::PROCUREMENT_FILE)
         {
             if crate::factors::sha256_hex(text.as_bytes()) != entry.sha256 {
-                eprintln!(
+                crate::say!(
                     "warning: {} differs from the one the run wrote (manifest.json); `ghg verify {}` says more",
                     path.display(),
                     args.run_dir.display()

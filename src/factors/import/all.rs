@@ -9,7 +9,7 @@
 use super::desnz::{self, DesnzInput, LinkReport};
 use super::desnz_match::{render_matching, MatchReport};
 use super::desnz_read::{read_csv, read_workbook, DesnzRow};
-use super::{deflators, preamble, render_checked, sdu, spend, Generated};
+use super::{clinical, deflators, preamble, render_checked, sdu, spend, Generated};
 use crate::factors::model::FactorSet;
 use crate::factors::sha256_hex;
 use crate::{Error, Result};
@@ -165,6 +165,34 @@ pub fn import_all(
             .sets
             .push((set.header.id.clone(), set.factors.len(), n_links));
     }
+
+    // Clinical: anaesthetic gases and inhalers, and the GWP table --gwp reads.
+    let clinical_set = clinical::build(&mut *read)?;
+    files.push(render_checked(
+        &clinical_set,
+        &preamble(
+            COMMAND,
+            &format!(
+                "{}, {}, {}, {} and {sdu_rel}",
+                clinical::GWP_CSV,
+                clinical::PACKS_CSV,
+                clinical::SALBUTAMOL_CSV,
+                clinical::CLASS_CSV
+            ),
+        ),
+        clinical::SET_PATH,
+    )?);
+    summary.sets.push((
+        clinical_set.header.id.clone(),
+        clinical_set.factors.len(),
+        0,
+    ));
+    let gwp_table =
+        clinical::render_gwp_table(file_name(clinical::GWP_CSV), &read(clinical::GWP_CSV)?)?;
+    files.push(Generated {
+        path: crate::factors::gwp::PATH.into(),
+        bytes: gwp_table.into_bytes(),
+    });
 
     // Spend.
     let sic_rel = "defra_uk_carbon_footprint_sic_factors/defra_sic_factors_2022.csv";

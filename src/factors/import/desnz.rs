@@ -210,6 +210,7 @@ fn to_factor(file: &str, year: u16, row: &DesnzRow) -> Result<Factor> {
         outside: Vec::new(),
         note: row.note.clone(),
         line: row.line,
+        gwp: None,
     })
 }
 

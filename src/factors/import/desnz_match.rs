@@ -327,6 +327,7 @@ mod tests {
             outside: vec![],
             note: String::new(),
             line: 0,
+            gwp: None,
         }
     }
 

@@ -12,10 +12,12 @@
 //! - [`desnz`]: rows to a [`FactorSet`]: header, scope 3 categories, upstream links.
 //! - [`desnz_match`]: stable keys for the editions before factor IDs (2016-2022).
 //! - [`sdu`], [`spend`]: the NHS SDU factors; the Defra SIC and US EPA spend factors.
+//! - [`clinical`]: anaesthetic gases and inhalers (`nhs-clinical`) and the GWP table.
 //! - [`deflators`]: price-index CSVs to `factors/tables/deflators.toml`.
 //! - [`all`]: every shipped file at once, as `ghg factors import all` writes them.
 
 pub mod all;
+pub mod clinical;
 pub mod deflators;
 pub mod desnz;
 pub mod desnz_match;

@@ -6,8 +6,10 @@
 //!   the file repeats (`Disposal Method`/`Closed Loop or Open Loop`, `Anaesthetic Gases`/
 //!   `Nitrous oxide with oxygen 50/50 split`) get `--2` on their second row.
 //! - Scope: `N/A` (a derived total of the rows above it) is `total`; `Outside` is outside.
-//!   The scope is the file's, even where it is odd (`Electricity from Grid total` reads 1);
-//!   anaesthetic gases read 1 and stay scope 1.
+//!   The scope is the file's, with one exception: a row named `... total` in a category that
+//!   already has a derived total is one too (`Electricity from Grid total` reads 1 but gives
+//!   the same figures as its twin `Electricity UK total`, N/A). Anaesthetic gases read 1 and
+//!   stay scope 1.
 //! - Scope 3 category: the file gives none, so each scope 3 row gets the GHG Protocol category
 //!   of what its `category` column names ([`category`]); a scope 3 row whose `category` the
 //!   table does not know stops the import, so a new row is never left uncategorised:
@@ -46,6 +48,11 @@
 //!   5). A row with no value in a year (eClass L and X,
 //!   `-1`) gets no category either.
 //! - Units: `kWH` is kWh, `£` GBP, `pkm` passenger.km, `litre` litres.
+//! - Tonnes: the five `Anaesthetic Gases` rows ([`TONNE_CATEGORIES`]) are in tonnes CO2e per
+//!   litre while every other row is kg (desflurane 3.7211 = 1.465 kg/L x GWP 2540 / 1000), so
+//!   their values are multiplied by 1,000, exactly, and the note keeps the source figure. The
+//!   litre is one of liquid agent for desflurane, isoflurane and sevoflurane, and one of gas for
+//!   nitrous oxide and Entonox (0.559 kg per litre is about 1.9 g of N2O x GWP 298).
 //! - No value is negative except `-1` in two procurement rows (eClass L "Fuel Light Power &
 //!   Water" and X "Transportation", every year). That is not a credit: spend on fuel, power,
 //!   water and transport is counted from activity data, and `-1` marks the category as not to
@@ -61,6 +68,7 @@ use crate::factors::sha256_hex;
 use crate::num::parse_decimal;
 use crate::units::parse_unit;
 use crate::{Error, Position, Result};
+use rust_decimal::Decimal;
 use std::collections::HashSet;
 
 /// The financial years the file covers.
@@ -177,6 +185,9 @@ pub const LINKS: LinkTable<'static> = &[
         )],
     ),
 ];
+
+/// Categories whose rows the file gives in tonnes CO2e per unit, not kg.
+pub const TONNE_CATEGORIES: [&str; 1] = ["Anaesthetic Gases"];
 
 /// The SDU's own spend rows (kg CO2e per £ by procurement group), one block per kind of
 /// organisation; categorised by `name`.
@@ -314,7 +325,21 @@ fn build_with(file: &str, bytes: &[u8], table: LinkTable<'_>) -> Result<Vec<(Fac
                         "zero or more, or -1 (not to be used)",
                     ));
                 }
-                (Some(v), String::new())
+                if TONNE_CATEGORIES.contains(&r.category.as_str()) {
+                    let kg = v
+                        .checked_mul(Decimal::ONE_THOUSAND)
+                        .ok_or_else(|| Error::overflow(at, "tonnes to kg"))?
+                        .normalize();
+                    (
+                        Some(kg),
+                        format!(
+                            "source value {raw} t CO2e per {} (this category is in tonnes; x 1000 to kg)",
+                            r.unit.name.trim_end_matches('s')
+                        ),
+                    )
+                } else {
+                    (Some(v), String::new())
+                }
             };
             if !r.comments.is_empty() {
                 if !note.is_empty() {
@@ -337,6 +362,7 @@ fn build_with(file: &str, bytes: &[u8], table: LinkTable<'_>) -> Result<Vec<(Fac
                 outside: Vec::new(),
                 note,
                 line: r.line,
+                gwp: None,
             });
         }
         let links = add_links(file, &rows, &mut factors, table)?;
@@ -375,6 +401,9 @@ fn read(file: &str, bytes: &[u8]) -> Result<Vec<SduRow>> {
         }
     }
     let mut used = HashSet::new();
+    // Categories with a derived-total (N/A) row, so a twin total elsewhere in the file is
+    // read the same way rather than as a usable scope 1 factor.
+    let mut total_categories: HashSet<String> = HashSet::new();
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(csv_err)?;
@@ -393,8 +422,15 @@ fn read(file: &str, bytes: &[u8]) -> Result<Vec<SduRow>> {
                 "kWh, kWH, £, pkm, km, litre(s), tonnes or cubic metres",
             )
         })?;
-        let scope = Scope::parse(get(3))
+        let mut scope = Scope::parse(get(3))
             .ok_or_else(|| Error::bad_value(at(3), "scope", get(3), "1, 2, 3, N/A or Outside"))?;
+        if scope == Scope::Total {
+            total_categories.insert(category.to_ascii_lowercase());
+        } else if name.to_ascii_lowercase().ends_with(" total")
+            && total_categories.contains(&category.to_ascii_lowercase())
+        {
+            scope = Scope::Total;
+        }
         let ghg_category = match scope {
             Scope::Three => Some(self::category(category, name).ok_or_else(|| {
                 Error::bad_value(
@@ -507,6 +543,12 @@ fn header(fy: &str, file: &str, sha: &str, rows: usize) -> SetHeader {
              Procurement categories L (Fuel Light Power & Water) and X (Transportation) read -1 in every \
              year; taken as a marker that the category is not to be used (energy, water and transport \
              are counted from activity data), not as a negative factor: published = false. £ factors are per GBP at the prices of the year (no price year is given)."
+                .to_string(),
+            "Anaesthetic gases: the file gives these five rows in tonnes CO2e per litre (every other row \
+             is kg); ghg multiplies them by 1,000 (desflurane 3.7211 t = 3,721.1 kg per litre of liquid, \
+             1.465 kg/L x GWP 2540). Per litre of liquid agent for desflurane, isoflurane and \
+             sevoflurane; per litre of gas for nitrous oxide and Entonox. The source figure is in each \
+             factor's note."
                 .to_string(),
             "Upstream links: only factors the file pairs with their WTT, T&D or distribution-loss rows \
              (table in src/factors/import/sdu.rs)."
@@ -624,6 +666,33 @@ mod tests {
     }
 
     #[test]
+    fn anaesthetic_gases_are_tonnes_in_the_file_and_kg_in_the_set() {
+        let text = format!(
+            "{}Anaesthetic Gases,Desflurane,litre,1,{},SDU carbon work on anaesthetic gases,,\n\
+             Anaesthetic Gases,Nitrous oxide,litre,1,{},,,\n",
+            csv(),
+            vec!["3.7211"; 14].join(","),
+            vec!["0.000559"; 14].join(",")
+        );
+        let sets = build_with("c.csv", text.as_bytes(), &[]).unwrap();
+        let set = &sets[9].0;
+        let des = set.get("anaesthetic-gases/desflurane").unwrap();
+        // 1.465 kg/L x GWP 2540 = 3721.1 kg CO2e per litre of liquid desflurane.
+        assert_eq!(des.kg_co2e.unwrap().to_string(), "3721.1");
+        assert_eq!(des.scope, Scope::One);
+        assert_eq!(
+            des.note,
+            "source value 3.7211 t CO2e per litre (this category is in tonnes; x 1000 to kg); \
+             SDU carbon work on anaesthetic gases"
+        );
+        let n2o = set.get("anaesthetic-gases/nitrous-oxide").unwrap();
+        assert_eq!(n2o.kg_co2e.unwrap().to_string(), "0.559");
+        // Every other row stays as the file gives it, in kg.
+        let elec = set.get("electricity-generated/electricity-uk").unwrap();
+        assert_eq!(elec.kg_co2e.unwrap().to_string(), "0.23314");
+    }
+
+    #[test]
     fn a_scope_3_row_the_table_does_not_know_stops_the_import() {
         let text = format!(
             "{}Teleporting,Per jump,km,3,{},,,\n",
@@ -640,5 +709,26 @@ mod tests {
         // The same row in scope 1 needs no category.
         let text = text.replace("Per jump,km,3,", "Per jump,km,1,");
         assert!(build_with("c.csv", text.as_bytes(), &[]).is_ok());
+    }
+
+    #[test]
+    fn a_twin_of_a_derived_total_is_a_derived_total_too() {
+        let vals = |v: &str| vec![v; 14].join(",");
+        let text = format!(
+            "{}Electricity from Grid,Electricity from Grid total,kWh,1,{},,,\n\
+             Mains Water,Mains water total,cubic metres,3,{},,,\n",
+            csv(),
+            vals("0.28813"),
+            vals("0.344")
+        );
+        let rows = read("c.csv", text.as_bytes()).unwrap();
+        // It reads 1 in the file but gives the figures of its twin `Electricity UK total`
+        // (N/A); a total in a category with no N/A row (mains water) keeps the file's scope.
+        assert_eq!(
+            rows[8].key,
+            "electricity-from-grid/electricity-from-grid-total"
+        );
+        assert_eq!(rows[8].scope, Scope::Total);
+        assert_eq!(rows[9].scope, Scope::Three);
     }
 }

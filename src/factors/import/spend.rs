@@ -208,6 +208,7 @@ pub fn sic_set(
             outside: Vec::new(),
             note: String::new(),
             line: r.line,
+            gwp: None,
         })
         .collect::<Vec<_>>();
     let header = SetHeader {
@@ -319,6 +320,7 @@ pub fn epa_set(file: &str, bytes: &[u8]) -> Result<FactorSet> {
                 get(7)
             ),
             line,
+            gwp: None,
         });
     }
     let header = SetHeader {
