@@ -6,6 +6,8 @@
 //! 3. [`engine`]: each row times its resolved factor, plus upstream lines, into ledger lines, in parallel.
 //! 4. [`inventory`]: ledger lines summed by scope, category, site, period, activity and gas; exact merge.
 //! 5. [`report`]: an inventory to bytes (table, CSV, JSON); [`audit`] makes every figure traceable.
+//! 6. [`trajectory`]: targets, business as usual, interventions, budgets, abatement costs and the
+//!    year-on-year bridge between runs.
 #![warn(missing_docs)]
 #![deny(clippy::float_arithmetic, clippy::cast_precision_loss)]
 
@@ -17,9 +19,11 @@ pub mod engine;
 pub mod error;
 pub mod factors;
 pub mod inventory;
+pub mod nhs;
 pub mod num;
 pub mod report;
 pub mod supply;
+pub mod trajectory;
 pub mod units;
 
 pub use error::{Error, ErrorKind, Position, Result};

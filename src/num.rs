@@ -16,6 +16,8 @@ pub enum NumError {
     OutOfRange,
     /// More decimal places than a 96-bit decimal holds exactly (28).
     TooPrecise,
+    /// Reads as two different numbers (`1,234` where the comma may be a decimal mark).
+    Ambiguous,
 }
 
 impl NumError {
@@ -26,6 +28,11 @@ impl NumError {
             NumError::Invalid => "a decimal number such as 1204.5 or 9.6552e-05",
             NumError::OutOfRange => "a number smaller than 79,228,162,514,264,337,593,543,950,335",
             NumError::TooPrecise => "a number with at most 28 decimal places and 28 digits in all",
+            NumError::Ambiguous => {
+                "a number that reads one way only: this file separates fields with `;`, so its \
+                 decimal mark is the comma (100,5 is 100.5 and 1.234,5 is 1234.5), and 1,234 or \
+                 1.234 could be either a thousand or one; write 1234 or 1,234 as 1234 or 1.234,0"
+            }
         }
     }
 }

@@ -119,6 +119,13 @@ fn every_shipped_set_validates_and_counts_its_source_rows() {
     assert!(catalog.entries().len() >= 26);
     for e in catalog.entries() {
         let set = catalog.load(&e.id).unwrap_or_else(|err| panic!("{err}"));
+        if e.id == "nhs-clinical" {
+            // Compiled from five files (a factor per agent and unit, per product, per class):
+            // no one source's row count to match, so none is claimed.
+            assert_eq!(set.header.source_rows, None);
+            assert_eq!(set.factors.len(), 41);
+            continue;
+        }
         assert_eq!(
             set.header.source_rows,
             Some(set.factors.len() as u64),
@@ -371,6 +378,8 @@ fn import_all_reproduces_the_shipped_files_byte_for_byte() {
     let factors = root().join("factors");
     let mut expected: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     expected.push("aliases.toml".into());
+    // Hand-written, like the aliases: the NHS category of each factor.
+    expected.push("tables/nhs_categories.toml".into());
     expected.sort();
     let mut on_disk = Vec::new();
     walk(&factors, &factors, &mut on_disk);

@@ -1,10 +1,14 @@
 //! Reading activity CSVs as raw records, in fixed-size chunks, hashing every byte on the way
 //! so the audit manifest can name exactly what was read.
 
-use super::Columns;
+use super::workbook::{self, is_workbook, split_sheet};
+use super::{shorten, Columns, Layout, LAYOUTS_WANTED};
 use crate::factors::hex_digest;
+use crate::inventory::Reject;
 use crate::{Error, Position, Result};
+use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, Read};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -58,6 +62,8 @@ pub struct FileInfo {
     pub preamble_lines: u64,
     /// Records read after the header (rows and blank lines).
     pub records: u64,
+    /// Wide-layout rows with no figure in any activity column.
+    pub rows_without_figures: u64,
 }
 
 /// A run of records from one file.
@@ -72,6 +78,8 @@ pub struct Chunk {
     /// Record buffers; the first `len` hold this chunk's records, each with its position.
     buf: Vec<csv::ByteRecord>,
     len: usize,
+    /// Rows the reader itself refused (an unterminated quote), in line order.
+    pub rejects: Vec<Reject>,
 }
 
 impl Chunk {
@@ -101,16 +109,49 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
-/// Reads a file whose lines end in a bare carriage return (old Mac exports) as if they ended
-/// in line feeds, so records and line numbers come out right.
-struct CrToLf<R>(R);
+/// Reads a bare carriage return (old Mac exports, or one stray CR inside a CRLF file) as a
+/// line feed, so no two rows are ever read as one; a CR before a LF is left for the field
+/// trim. A read ending in CR looks one byte ahead, kept for the next read.
+struct BareCrToLf<R> {
+    inner: R,
+    ahead: Option<u8>,
+}
 
-impl<R: Read> Read for CrToLf<R> {
+impl<R: Read> Read for BareCrToLf<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.0.read(buf)?;
-        for b in &mut buf[..n] {
-            if *b == b'\r' {
-                *b = b'\n';
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let mut n = 0;
+        if let Some(b) = self.ahead.take() {
+            buf[0] = b;
+            n = 1;
+        }
+        n += self.inner.read(&mut buf[n..])?;
+        if n == 0 {
+            return Ok(0);
+        }
+        if !buf[..n].contains(&b'\r') {
+            return Ok(n);
+        }
+        for i in 0..n - 1 {
+            if buf[i] == b'\r' && buf[i + 1] != b'\n' {
+                buf[i] = b'\n';
+            }
+        }
+        if buf[n - 1] == b'\r' {
+            let mut next = [0u8; 1];
+            let got = loop {
+                match self.inner.read(&mut next) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    other => break other?,
+                }
+            };
+            if got == 1 {
+                self.ahead = Some(next[0]);
+            }
+            if !(got == 1 && next[0] == b'\n') {
+                buf[n - 1] = b'\n';
             }
         }
         Ok(n)
@@ -118,6 +159,27 @@ impl<R: Read> Read for CrToLf<R> {
 }
 
 type Reader = csv::Reader<Box<dyn Read + Send>>;
+
+/// Where a file's records come from: a CSV parser, or a sheet already read.
+enum Records {
+    Csv(Reader),
+    Sheet(std::vec::IntoIter<csv::ByteRecord>),
+}
+
+impl Records {
+    fn read(&mut self, rec: &mut csv::ByteRecord, name: &str) -> Result<bool> {
+        match self {
+            Records::Csv(r) => r.read_byte_record(rec).map_err(|e| csv_error(name, e)),
+            Records::Sheet(rows) => Ok(match rows.next() {
+                Some(r) => {
+                    *rec = r;
+                    true
+                }
+                None => false,
+            }),
+        }
+    }
+}
 
 /// How far down a file the header row is looked for.
 const HEADER_SEARCH_LINES: u64 = 20;
@@ -141,39 +203,43 @@ fn split_line(line: &[u8], delim: u8) -> Vec<String> {
     fields
 }
 
-/// How the first bytes of a file are laid out: its delimiter, and whether its lines end in
-/// bare carriage returns. The delimiter is the one that makes a line within the first
-/// [`HEADER_SEARCH_LINES`] a header naming an activity column (a title above the header may
-/// contain anything); failing that, the most frequent of `,`, `;`, tab and `|` on line 1.
-fn sniff(head: &[u8]) -> (u8, bool) {
-    let cr_only = head.contains(&b'\r') && !head.contains(&b'\n');
-    let eol = if cr_only { b'\r' } else { b'\n' };
+/// A file's delimiter: the one that makes a line within the first [`HEADER_SEARCH_LINES`] a
+/// header naming an activity column (a title above the header may contain anything); failing
+/// that, the most frequent of `,`, `;`, tab and `|` on line 1. Lines may end in LF, CRLF or CR.
+fn sniff(head: &[u8]) -> u8 {
     let cands = [b',', b';', b'\t', b'|'];
-    for line in head.split(|&b| b == eol).take(HEADER_SEARCH_LINES as usize) {
+    let lines = || {
+        head.split(|&b| b == b'\n' || b == b'\r')
+            .filter(|l| !l.is_empty())
+    };
+    for line in lines().take(HEADER_SEARCH_LINES as usize) {
         for &d in &cands {
             let fields = split_line(line, d);
             let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
-            if fields.len() > 1 && Columns::names_activity(&refs) {
-                return (d, cr_only);
+            let c = Columns::from_header(&refs);
+            if fields.len() > 1 && (c.activity.is_some() || !c.wide.is_empty()) {
+                return d;
             }
         }
     }
-    let first = head.split(|&b| b == eol).next().unwrap_or(head);
-    let best = cands
+    let first = lines().next().unwrap_or(head);
+    cands
         .iter()
         .copied()
         .max_by_key(|&d| (split_line(first, d).len(), usize::from(d == b',')))
-        .unwrap_or(b',');
-    (best, cr_only)
+        .unwrap_or(b',')
 }
 
-/// The file being read: its index, reader, name, columns and running hash.
+/// The file being read: its index, records, name, columns and running hash, and records
+/// made from a raw one (a wide row's cells, the rows a runaway quote had swallowed).
 struct OpenFile {
     index: usize,
-    reader: Reader,
+    reader: Records,
     name: Arc<str>,
     columns: Arc<Columns>,
     hash: HashState,
+    delimiter: u8,
+    pending: VecDeque<csv::ByteRecord>,
 }
 
 /// Reads inputs one after another and hands out chunks of records, in file order.
@@ -184,11 +250,97 @@ pub struct ChunkReader {
     current: Option<OpenFile>,
     next_input: usize,
     spare: Vec<Vec<csv::ByteRecord>>,
+    layout: Layout,
+    /// Reading a file ahead to net its credit notes: no netting within.
+    prescan: bool,
+}
+
+/// A CSV reader with the project's settings over any bytes.
+fn csv_reader(source: Box<dyn Read + Send>, delimiter: u8) -> Reader {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        // csv counts lines wrongly for CRLF files when \r ends records; ending records at
+        // \n alone keeps line numbers right, and the stray \r is trimmed with the field.
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(source)
+}
+
+/// Reads to the end, mapping errors to the file.
+fn read_all(mut r: impl Read, name: &str) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    r.read_to_end(&mut bytes).map_err(|e| Error::io(name, e))?;
+    Ok(bytes)
+}
+
+/// UTF-16 text (with a byte-order mark, or ASCII with every other byte NUL) to UTF-8, or
+/// `None` when it is not UTF-16.
+fn utf16_encoding(head: &[u8]) -> Option<bool> {
+    if head.starts_with(&[0xFF, 0xFE]) {
+        return Some(true);
+    }
+    if head.starts_with(&[0xFE, 0xFF]) {
+        return Some(false);
+    }
+    let pairs = head.len() / 2;
+    if pairs >= 4 {
+        let odd_nul = head
+            .chunks_exact(2)
+            .filter(|p| p[1] == 0 && p[0] != 0)
+            .count();
+        let even_nul = head
+            .chunks_exact(2)
+            .filter(|p| p[0] == 0 && p[1] != 0)
+            .count();
+        if odd_nul * 10 >= pairs * 9 {
+            return Some(true);
+        }
+        if even_nul * 10 >= pairs * 9 {
+            return Some(false);
+        }
+    }
+    None
+}
+
+fn decode_utf16(bytes: &[u8], little: bool, name: &str) -> Result<Vec<u8>> {
+    let encoding = if little { "UTF-16 LE" } else { "UTF-16 BE" };
+    let units = bytes.chunks(2).map(|p| {
+        let (a, b) = (p[0], p.get(1).copied().unwrap_or(0));
+        if little {
+            u16::from_le_bytes([a, b])
+        } else {
+            u16::from_be_bytes([a, b])
+        }
+    });
+    let mut out = String::with_capacity(bytes.len() / 2);
+    for (i, c) in char::decode_utf16(units).enumerate() {
+        match c {
+            Ok(c) => out.push(c),
+            Err(_) => {
+                return Err(Error::malformed(
+                    Position::new(name, 0, 0),
+                    format!(
+                        "the file is {encoding} text but byte {} is not valid {encoding}; save it \
+                         as CSV UTF-8 from your spreadsheet",
+                        i * 2
+                    ),
+                ))
+            }
+        }
+    }
+    let text = out.strip_prefix('\u{feff}').unwrap_or(&out);
+    Ok(text.as_bytes().to_vec())
 }
 
 impl ChunkReader {
     /// A reader over the inputs, in the order given.
     pub fn new(inputs: Vec<Input>) -> Self {
+        ChunkReader::with_layout(inputs, Layout::default())
+    }
+
+    /// A reader over the inputs with the user's column and wide-layout choices.
+    pub fn with_layout(inputs: Vec<Input>, layout: Layout) -> Self {
         let files = inputs
             .iter()
             .map(|i| FileInfo {
@@ -202,6 +354,8 @@ impl ChunkReader {
             current: None,
             next_input: 0,
             spare: Vec::new(),
+            layout,
+            prescan: false,
         }
     }
 
@@ -212,81 +366,163 @@ impl ChunkReader {
         }
     }
 
-    fn open_next(&mut self) -> Result<bool> {
-        let Some(input) = self.inputs.get(self.next_input) else {
-            return Ok(false);
+    /// Opens an input as records: a workbook's sheet, or CSV text in any of the encodings
+    /// spreadsheets save. Returns the name to show (`book.xlsx#Sheet1` for a sheet), the
+    /// records and the delimiter.
+    fn open_records(input: &Input, state: &HashState) -> Result<(String, Records, u8)> {
+        let display = input.display_name();
+        let sheet_records = |file: &str, bytes: &[u8], sheet: Option<&str>| {
+            workbook::read_sheet(file, bytes, sheet).map(|s| {
+                (
+                    format!("{file}#{}", s.name),
+                    Records::Sheet(s.records.into_iter()),
+                    b',',
+                )
+            })
         };
-        let idx = self.next_input;
-        self.next_input += 1;
-        let name = input.display_name();
-        let state: HashState = Arc::new(Mutex::new((Sha256::new(), 0)));
+        if let Input::Path(p) = input {
+            let (file, sheet) = split_sheet(p);
+            if is_workbook(&file) {
+                let name = file.display().to_string();
+                let f = std::fs::File::open(&file).map_err(|e| Error::io(&file, e))?;
+                let bytes = read_all(
+                    Hashing {
+                        inner: f,
+                        state: state.clone(),
+                    },
+                    &name,
+                )?;
+                return sheet_records(&name, &bytes, sheet.as_deref());
+            }
+        }
         let source = Hashing {
             inner: input.open()?,
             state: state.clone(),
         };
         let mut buffered = std::io::BufReader::with_capacity(1 << 16, source);
-        let (delimiter, cr_only) = sniff(buffered.fill_buf().map_err(|e| Error::io(&name, e))?);
-        let reader: Box<dyn Read + Send> = if cr_only {
-            Box::new(CrToLf(buffered))
-        } else {
-            Box::new(buffered)
+        let head = buffered
+            .fill_buf()
+            .map_err(|e| Error::io(&display, e))?
+            .to_vec();
+        if let Some(what) = workbook::looks_like(&head) {
+            // A workbook saved under another name is read as one; anything else is refused.
+            if head.starts_with(b"PK") || head.starts_with(&[0xD0, 0xCF]) {
+                let bytes = read_all(buffered, &display)?;
+                if let Ok(found) = sheet_records(&display, &bytes, None) {
+                    return Ok(found);
+                }
+            }
+            return Err(Error::malformed(
+                Position::new(&display, 0, 0),
+                format!(
+                    "this looks like {what}, not a CSV file or a workbook; open it and save or \
+                     export the table as CSV (UTF-8) or .xlsx"
+                ),
+            ));
+        }
+        if let Some(little) = utf16_encoding(&head) {
+            let bytes = read_all(buffered, &display)?;
+            let text = decode_utf16(&bytes, little, &display)?;
+            let delimiter = sniff(&text[..text.len().min(1 << 16)]);
+            let source: Box<dyn Read + Send> = Box::new(BareCrToLf {
+                inner: std::io::Cursor::new(text),
+                ahead: None,
+            });
+            return Ok((
+                display,
+                Records::Csv(csv_reader(source, delimiter)),
+                delimiter,
+            ));
+        }
+        let delimiter = sniff(&head);
+        let source: Box<dyn Read + Send> = Box::new(BareCrToLf {
+            inner: buffered,
+            ahead: None,
+        });
+        Ok((
+            display,
+            Records::Csv(csv_reader(source, delimiter)),
+            delimiter,
+        ))
+    }
+
+    fn open_next(&mut self) -> Result<bool> {
+        let Some(input) = self.inputs.get(self.next_input).cloned() else {
+            return Ok(false);
         };
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            // csv counts lines wrongly for CRLF files when \r ends records; ending records at
-            // \n alone keeps line numbers right, and the stray \r is trimmed with the field.
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(reader);
+        let idx = self.next_input;
+        self.next_input += 1;
+        let state: HashState = Arc::new(Mutex::new((Sha256::new(), 0)));
+        let (name, mut rdr, delimiter) = Self::open_records(&input, &state)?;
+        self.files[idx].name = name.clone();
         // The header is the first record naming the required columns; spreadsheets often put
         // a title or notes above it. Lines above it are reported, not read as rows.
         let mut header = csv::ByteRecord::new();
         let mut first: Option<(Vec<String>, &'static str, u64)> = None;
+        let no_layout = |first: Option<(Vec<String>, &'static str, u64)>| match first {
+            Some((names, what, line)) => Error::malformed(
+                Position::new(&name, line, 0),
+                format!(
+                    "the header {:?} lacks {what}, and no other layout fits: columns found: {}. \
+                     Wanted {LAYOUTS_WANTED}",
+                    names.join(","),
+                    names.join(", ")
+                ),
+            ),
+            None => Error::malformed(
+                Position::new(&name, 1, 0),
+                format!(
+                    "the file is empty; expected a header row such as activity,quantity,unit: \
+                     {LAYOUTS_WANTED}"
+                ),
+            ),
+        };
         let columns = loop {
-            let got = rdr
-                .read_byte_record(&mut header)
-                .map_err(|e| csv_error(&name, e))?;
-            if !got {
-                return Err(match first {
-                    Some((names, what, line)) => Error::malformed(
-                        Position::new(&name, line, 0),
-                        format!("the header {:?} lacks {what}", names.join(",")),
-                    ),
-                    None => Error::malformed(
-                        Position::new(&name, 1, 0),
-                        "the file is empty; expected a header row such as activity,quantity,unit",
-                    ),
-                });
+            if !rdr.read(&mut header, &name)? {
+                return Err(no_layout(first));
             }
             let names: Vec<String> = header
                 .iter()
-                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .map(|f| shorten(String::from_utf8_lossy(f).trim()).into_owned())
                 .collect();
             let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-            let columns = Columns::from_header(&refs);
+            let mut columns = Columns::with_layout(&refs, &self.layout);
+            columns.decimal_comma = delimiter == b';';
             let line = header.position().map_or(1, |p| p.line());
             match columns.missing() {
                 None => {
+                    if !columns.duplicates.is_empty() {
+                        return Err(Error::malformed(
+                            Position::new(&name, line, 0),
+                            format!(
+                                "the header names a column twice: {} (two columns for one field \
+                                 would leave one unread); rename or delete one, or say which to \
+                                 read with --column FIELD=HEADER",
+                                columns.duplicates.join(", ")
+                            ),
+                        ));
+                    }
                     if line > 1 {
                         self.files[idx].preamble_lines = line - 1;
                     }
                     break columns;
                 }
                 Some(what) => {
-                    if first.is_none() {
-                        first = Some((names, what, line));
+                    let non_empty: Vec<String> =
+                        names.iter().filter(|n| !n.is_empty()).cloned().collect();
+                    if first.is_none() && !non_empty.is_empty() {
+                        first = Some((non_empty, what, line));
                     }
                     if line >= HEADER_SEARCH_LINES {
-                        let (names, what, line) = first.unwrap_or_default();
-                        return Err(Error::malformed(
-                            Position::new(&name, line, 0),
-                            format!("the header {:?} lacks {what}", names.join(",")),
-                        ));
+                        return Err(no_layout(first));
                     }
                 }
             }
         };
+        let mut columns = columns;
+        if columns.amount.is_some() && !self.prescan && input != Input::Stdin {
+            columns.credit_rejects = net_credit_notes(&input, &self.layout)?;
+        }
         self.files[idx].columns = columns.clone();
         self.current = Some(OpenFile {
             index: idx,
@@ -294,6 +530,8 @@ impl ChunkReader {
             name: Arc::from(name.as_str()),
             columns: Arc::new(columns),
             hash: state,
+            delimiter,
+            pending: VecDeque::new(),
         });
         Ok(true)
     }
@@ -308,25 +546,47 @@ impl ChunkReader {
                 continue;
             };
             let (file, name_arc, columns) = (open.index, open.name.clone(), open.columns.clone());
-            let rdr = &mut open.reader;
             // Record buffers are reused from chunk to chunk: no allocation per row.
             let mut buf = self.spare.pop().unwrap_or_default();
             let mut len = 0;
-            let name = &self.files[file].name;
+            let mut rejects = Vec::new();
+            let mut raw = 0u64;
+            let mut eof = false;
             while len < CHUNK_ROWS {
+                if let Some(r) = open.pending.pop_front() {
+                    if len == buf.len() {
+                        buf.push(r);
+                    } else {
+                        buf[len] = r;
+                    }
+                    len += 1;
+                    continue;
+                }
                 if len == buf.len() {
                     buf.push(csv::ByteRecord::new());
                 }
-                if !rdr
-                    .read_byte_record(&mut buf[len])
-                    .map_err(|e| csv_error(name, e))?
-                {
+                if !open.reader.read(&mut buf[len], &name_arc)? {
+                    eof = true;
                     break;
                 }
-                len += 1;
+                raw += 1;
+                if columns.wide.is_empty() && !buf[len].as_slice().contains(&b'\n') {
+                    len += 1;
+                    continue;
+                }
+                let rec = std::mem::take(&mut buf[len]);
+                let empty_wide = expand(
+                    rec,
+                    &columns,
+                    open.delimiter,
+                    &name_arc,
+                    &mut open.pending,
+                    &mut rejects,
+                );
+                self.files[file].rows_without_figures += empty_wide;
             }
-            self.files[file].records += len as u64;
-            if len < CHUNK_ROWS {
+            self.files[file].records += raw;
+            if eof {
                 // End of this file: finish its hash.
                 if let Some(OpenFile {
                     reader,
@@ -347,18 +607,179 @@ impl ChunkReader {
                     info.bytes = bytes;
                 }
             }
-            if len > 0 {
+            if len > 0 || !rejects.is_empty() {
                 return Ok(Some(Chunk {
                     file,
                     name: name_arc,
                     columns,
                     buf,
                     len,
+                    rejects,
                 }));
             }
             self.spare.push(buf);
         }
     }
+}
+
+/// Spend rows netted by supplier, category (activity) and period: the lines of every group
+/// whose credit notes (negative amounts) bring it below zero, each with the reason naming
+/// the group's lines. Reads the file once ahead (standard input cannot be read twice).
+fn net_credit_notes(input: &Input, layout: &Layout) -> Result<BTreeMap<u64, String>> {
+    type Group = (Decimal, Vec<(u64, Decimal)>, bool);
+    let mut ahead = ChunkReader::with_layout(vec![input.clone()], layout.clone());
+    ahead.prescan = true;
+    let mut groups: BTreeMap<(String, String, String), Group> = BTreeMap::new();
+    while let Some(chunk) = ahead.next_chunk()? {
+        let c = &chunk.columns;
+        let text = |rec: &csv::ByteRecord, col: Option<usize>| -> String {
+            col.and_then(|i| rec.get(i))
+                .map(|f| String::from_utf8_lossy(f).trim().to_string())
+                .unwrap_or_default()
+        };
+        for rec in chunk.records() {
+            if !text(rec, c.quantity).is_empty() {
+                continue;
+            }
+            let amount = text(rec, c.amount);
+            let parsed = if c.decimal_comma {
+                super::parse_amount_decimal_comma(&amount)
+            } else {
+                super::parse_amount(&amount)
+            };
+            let Ok((v, _)) = parsed else { continue };
+            let period = text(rec, c.period);
+            let period = super::Period::parse(&period).map_or(period, |p| p.to_string());
+            let key = (text(rec, c.supplier), text(rec, c.activity), period);
+            let g = groups
+                .entry(key)
+                .or_insert((Decimal::ZERO, Vec::new(), false));
+            g.0 = g.0.checked_add(v).unwrap_or(g.0);
+            g.1.push((rec.position().map_or(0, |p| p.line()), v));
+            g.2 |= v.is_sign_negative() && !v.is_zero();
+        }
+    }
+    let mut out = BTreeMap::new();
+    for ((supplier, activity, period), (net, lines, credit)) in groups {
+        if !credit || !net.is_sign_negative() || net.is_zero() {
+            continue;
+        }
+        let list: Vec<String> = lines
+            .iter()
+            .map(|(l, v)| format!("line {l} ({})", crate::num::exact_string(*v)))
+            .collect();
+        let reason = format!(
+            "credit notes exceed the invoices they net against: supplier {supplier:?}, \
+             {activity:?}, period {period:?}: {} net to {}; a credit note is netted against \
+             invoices of the same supplier, category and period: check its period and supplier",
+            list.join(" and "),
+            crate::num::exact_string(net)
+        );
+        for (l, _) in lines {
+            out.insert(l, reason.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// A raw record to the records the engine reads: a runaway quote's record is refused and
+/// the lines it swallowed are read again as rows; a wide row becomes one record per non-empty
+/// activity cell (the header's fields, then activity, quantity, unit and the cell's column).
+/// Returns 1 for a wide row with no figure in any activity column, else 0.
+fn expand(
+    rec: csv::ByteRecord,
+    cols: &Columns,
+    delimiter: u8,
+    name: &str,
+    pending: &mut VecDeque<csv::ByteRecord>,
+    rejects: &mut Vec<Reject>,
+) -> u64 {
+    let mut empty = 0;
+    let mut work = VecDeque::from([rec]);
+    while let Some(r) = work.pop_front() {
+        if let Some((col, head, rest)) = runaway_quote(&r, delimiter, cols.width) {
+            let line = r.position().map_or(0, |p| p.line());
+            rejects.push(Reject {
+                file: name.to_string(),
+                line,
+                column: col as u64 + 1,
+                value: shorten(&head).into_owned(),
+                reason: "a quote opened in this field is never closed, so the rows below would \
+                         be read into it; close the quote (\"like this\") or remove it"
+                    .to_string(),
+            });
+            let mut again = csv_reader(Box::new(std::io::Cursor::new(rest)), delimiter);
+            let mut recovered = Vec::new();
+            let mut rr = csv::ByteRecord::new();
+            while let Ok(true) = again.read_byte_record(&mut rr) {
+                let mut pos = rr.position().cloned().unwrap_or_else(csv::Position::new);
+                pos.set_line(line + pos.line());
+                rr.set_position(Some(pos));
+                recovered.push(std::mem::take(&mut rr));
+            }
+            for x in recovered.into_iter().rev() {
+                work.push_front(x);
+            }
+            continue;
+        }
+        if cols.wide.is_empty() {
+            pending.push_back(r);
+            continue;
+        }
+        if r.iter().all(|f| f.trim_ascii().is_empty()) {
+            pending.push_back(r); // a blank line, counted as one
+            continue;
+        }
+        let mut any = false;
+        for w in &cols.wide {
+            let cell = r.get(w.column).unwrap_or(b"");
+            if cell.trim_ascii().is_empty() {
+                continue;
+            }
+            any = true;
+            let mut out = csv::ByteRecord::new();
+            for i in 0..cols.width {
+                out.push_field(r.get(i).unwrap_or(b""));
+            }
+            out.push_field(w.activity.as_bytes());
+            out.push_field(cell);
+            out.push_field(w.unit.as_bytes());
+            out.push_field(w.column.to_string().as_bytes());
+            for f in r.iter().skip(cols.width) {
+                out.push_field(f);
+            }
+            out.set_position(r.position().cloned());
+            pending.push_back(out);
+        }
+        if !any {
+            empty += 1;
+        }
+    }
+    empty
+}
+
+/// A field holding a line break whose next line is a whole row (as many delimiters as the
+/// header): a quote opened and never closed. Returns the field's column, its text up to the
+/// break, and the swallowed text to read again.
+fn runaway_quote(
+    r: &csv::ByteRecord,
+    delimiter: u8,
+    width: usize,
+) -> Option<(usize, String, Vec<u8>)> {
+    let (col, field) = r.iter().enumerate().find(|(_, f)| f.contains(&b'\n'))?;
+    let cut = field.iter().position(|&b| b == b'\n')?;
+    let mut rest = field[cut + 1..].to_vec();
+    for f in r.iter().skip(col + 1) {
+        rest.push(delimiter);
+        rest.extend_from_slice(f);
+    }
+    let next_line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+    let delims = next_line.iter().filter(|&&b| b == delimiter).count();
+    if width < 2 || delims + 1 < width {
+        return None;
+    }
+    let head = String::from_utf8_lossy(field[..cut].trim_ascii()).into_owned();
+    Some((col, head, rest))
 }
 
 fn csv_error(name: &str, e: csv::Error) -> Error {

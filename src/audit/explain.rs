@@ -84,6 +84,9 @@ pub struct FactorSource {
     pub file: String,
     /// Line of the factor's `[[factor]]` header.
     pub line: u64,
+    /// When the run's `--gwp` recomputed the factor: how (the gas, the GWP in the file and
+    /// the one the run used), since the ledger's value then differs from the file's.
+    pub gwp: Option<String>,
 }
 
 /// One ledger line, explained.
@@ -182,12 +185,16 @@ pub fn rolls_into(l: &LedgerLine, inventory: &Value) -> Vec<Total> {
             }
             ptrs.push(("scope 3".into(), "/totals_kg_co2e/scope_3".into()));
         }
+        "nhs-only" => ptrs.push((
+            "NHS footprints only, outside the GHG Protocol scopes".into(),
+            "/nhs_footprint_kg_co2e/outside_ghg_protocol".into(),
+        )),
         _ => ptrs.push((
             "outside of scopes".into(),
             "/totals_kg_co2e/outside_of_scopes".into(),
         )),
     }
-    if l.scope != "outside" {
+    if l.scope != "outside" && l.scope != "nhs-only" {
         let site = l.site.replace('~', "~0").replace('/', "~1");
         ptrs.push((
             format!("site {:?} total (location-based)", l.site),
@@ -276,7 +283,7 @@ pub fn explain(
     let mut totals: Vec<Total> = Vec::new();
     for c in &chains {
         let l = &c.line;
-        if l.scope != "outside" {
+        if l.scope != "outside" && l.scope != "nhs-only" {
             kg.add(l.kg_co2e).ok_or_else(ov)?;
             kg_market.add(l.kg_co2e_market).ok_or_else(ov)?;
         }
@@ -439,7 +446,10 @@ fn chain_json(c: &Chain) -> Value {
             "label": l.factor_label,
             "value": exact_string(l.factor_value),
             "unit": format!("kg CO2e per {}", l.converted_unit),
-            "source": c.source.as_ref().map(|s| json!({"file": s.file, "line": s.line})),
+            "source": c.source.as_ref().map(|s| match &s.gwp {
+                Some(g) => json!({"file": s.file, "line": s.line, "gwp": g}),
+                None => json!({"file": s.file, "line": s.line}),
+            }),
         }),
     );
     m.insert("kg_co2e".into(), json!(exact_string(l.kg_co2e)));
@@ -462,6 +472,9 @@ fn chain_json(c: &Chain) -> Value {
     m.insert("ref".into(), json!(l.reference));
     m.insert("supplier".into(), json!(l.supplier));
     m.insert("quality".into(), json!(l.quality));
+    m.insert("reporting_year".into(), json!(l.reporting_year));
+    m.insert("nhs_category".into(), json!(l.nhs_category));
+    m.insert("nhs_footprint".into(), json!(l.nhs_footprint));
     Value::Object(m)
 }
 
@@ -594,6 +607,9 @@ pub fn render_text(e: &Explanation, limit: usize) -> String {
         }
         if let Some(s) = &c.source {
             let _ = writeln!(out, "             defined at {}:{}", s.file, s.line);
+            if let Some(g) = &s.gwp {
+                let _ = writeln!(out, "             {g}");
+            }
         }
         let _ = writeln!(out, "  result     {} kg CO2e", formula(c));
         match c.recomputed {
@@ -640,6 +656,18 @@ pub fn render_text(e: &Explanation, limit: usize) -> String {
                 format!(", period {}", l.period)
             }
         );
+        if !l.nhs_category.is_empty() {
+            let _ = writeln!(
+                out,
+                "  NHS        {}{}",
+                l.nhs_category,
+                if l.nhs_footprint.is_empty() {
+                    ", in neither NHS footprint".to_string()
+                } else {
+                    format!(", NHS {}", l.nhs_footprint)
+                }
+            );
+        }
     }
     if shown < e.chains.len() {
         let _ = writeln!(

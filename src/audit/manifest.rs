@@ -103,6 +103,9 @@ pub struct FileEntry {
 pub struct RunOptions {
     /// `--aliases FILE`.
     pub aliases: Option<String>,
+    /// `--column FIELD=HEADER` choices, in order (keys stay in sorted order).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
     /// `--deflator` (`cpi`, `gdp`).
     pub deflator: String,
     /// `--factors`: a set id or a path to a `.toml` file; `None` for the edition by period.
@@ -119,7 +122,7 @@ pub struct RunOptions {
     /// `--residual-mix` (a value, or `SET:KEY`), if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub residual_mix: Option<String>,
-    /// `--spend-factors`, in order.
+    /// `--fallback-factors` (formerly `--spend-factors`), in order.
     pub spend_factors: Vec<String>,
     /// `--suppliers FILE` (the supplier register), if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,9 +130,15 @@ pub struct RunOptions {
     /// `--upstream-share`, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upstream_share: Option<String>,
+    /// `--wide HEADER=ACTIVITY:UNIT` choices, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wide: Vec<String>,
     /// `--gwp` (`ar4`, `ar5`, `ar6`), if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gwp: Option<String>,
+    /// `--year` (`2024/25`, `2024`), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<String>,
 }
 
 impl RunOptions {
@@ -145,7 +154,13 @@ impl RunOptions {
         } else {
             self.spend_factors.join(",")
         };
-        a.extend(["--spend-factors".to_string(), spend]);
+        a.extend(["--fallback-factors".to_string(), spend]);
+        for c in &self.columns {
+            a.push(format!("--column={c}"));
+        }
+        for w in &self.wide {
+            a.push(format!("--wide={w}"));
+        }
         if let Some(p) = &self.aliases {
             a.extend(["--aliases".to_string(), p.clone()]);
         }
@@ -158,6 +173,9 @@ impl RunOptions {
         }
         if let Some(g) = &self.gwp {
             a.extend(["--gwp".to_string(), g.clone()]);
+        }
+        if let Some(y) = &self.year {
+            a.extend(["--year".to_string(), y.clone()]);
         }
         for d in &self.factors_dirs {
             a.push(format!("--factors-dir={d}"));
@@ -350,7 +368,7 @@ mod tests {
                 "inventory",
                 "--factors",
                 "sets/mini.toml",
-                "--spend-factors",
+                "--fallback-factors",
                 "none",
                 "--deflator",
                 "cpi",

@@ -85,6 +85,9 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
             &|p| path_text(p),
         )
     };
+    if args.compute.spend_factors_old.is_some() {
+        crate::say!("warning: {}", super::inventory::SPEND_FACTORS_RENAMED);
+    }
     let sides = [side(&args.factors), side(&args.against)];
     if args.inputs.is_empty() {
         crate::say!(
@@ -94,8 +97,9 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
     let mut runs = Vec::new();
     for o in &sides {
         let prepared = prepare(&inventory_args(o)?, &catalog)?;
-        let out = engine::run(
+        let out = engine::run_with(
             prepared.inputs.clone(),
+            &prepared.layout,
             &prepared.resolver,
             Sinks::default(),
         )?;

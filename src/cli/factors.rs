@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+mod aliases;
 mod import;
 
 /// Subcommands of `ghg factors`.
@@ -48,6 +49,10 @@ pub enum FactorsCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// The everyday activity names `inventory` understands (`Gas`, `Grey fleet`, `Clinical
+    /// waste` ...), the factor each stands for and why; with WORDS, the key each takes in every
+    /// DESNZ edition and NHS SDU set.
+    Aliases(aliases::AliasesArgs),
     /// Generate factor sets from publisher files: a DESNZ flat file, or every shipped file.
     #[command(subcommand)]
     Import(import::ImportCommand),
@@ -84,6 +89,7 @@ pub fn run(cmd: &FactorsCommand, global: &GlobalArgs) -> Result<Outcome> {
             format,
         } => diff(global, from, to, *threshold, *format),
         FactorsCommand::Import(cmd) => import::run(cmd, global),
+        FactorsCommand::Aliases(args) => aliases::run(args, global),
     }
 }
 
@@ -207,11 +213,26 @@ fn describe_set(set: &FactorSet, out: &mut String) {
     let _ = writeln!(out, "  file         {} (sha256 {})", set.origin, set.sha256);
 }
 
+/// A unit after "per": one of it (`per litre`, `per tonne`, `per item`).
+fn per_one(unit: &str) -> &str {
+    match unit {
+        "litres" => "litre",
+        "tonnes" => "tonne",
+        "items" => "item",
+        "miles" => "mile",
+        "UK gallons" => "UK gallon",
+        "cubic metres" => "cubic metre",
+        "therms" => "therm",
+        u => u,
+    }
+}
+
 /// A factor as `ghg factors show` prints it.
 pub fn describe_factor(set: &FactorSet, f: &Factor, out: &mut String) {
+    let unit = per_one(f.unit.name);
     let value = match f.kg_co2e {
-        Some(v) => format!("{} kg CO2e per {}", exact_string(v), f.unit.name),
-        None => format!("no value published (per {})", f.unit.name),
+        Some(v) => format!("{} kg CO2e per {unit}", exact_string(v)),
+        None => format!("no value published (per {unit})"),
     };
     let _ = writeln!(out, "{} {}", f.key, value);
     let _ = writeln!(out, "  set       {} ({})", set.id(), set.header.title);

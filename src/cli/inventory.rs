@@ -3,7 +3,7 @@
 use super::output::stdout;
 use super::run_dir::{OutputFile, RunDir};
 use super::{GlobalArgs, Outcome};
-use crate::activity::Input;
+use crate::activity::{Input, Layout, ReportingYear};
 use crate::engine::{self, Edition, PriceIndex, Resolver, Sinks, LEDGER_HEADER};
 use crate::factors::{Catalog, FactorSet};
 use crate::inventory::Reject;
@@ -18,11 +18,17 @@ use std::sync::Arc;
 /// Compute a GHG Protocol scope 1, 2 (location and market) and 3 inventory from activity CSVs.
 #[derive(Debug, Clone, clap::Args)]
 pub struct InventoryArgs {
-    /// Activity CSV files, or `-` for standard input [default: the shipped example NHS trust].
+    /// Activity files (CSV, .xlsx, .xlsm, .xls, .ods; `book.xlsx#Sheet` for a sheet), or `-`
+    /// for standard input [default: the shipped example NHS trust].
     pub inputs: Vec<PathBuf>,
-    /// Factor set for activity rows [default: the DESNZ edition of each row's period].
+    /// Factor set for activity rows [default: the DESNZ edition of each row's reporting year].
     #[arg(long)]
     pub factors: Option<String>,
+    /// Reporting year: `2024/25` (NHS financial year, April to March) or `2024` (calendar).
+    /// Rows dated outside it are rejected; rows without a period belong to it. Without it,
+    /// each row's own year counts, months and dates read as NHS financial years.
+    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
+    pub year: Option<ReportingYear>,
     /// Options that decide the figures.
     #[command(flatten)]
     pub compute: ComputeArgs,
@@ -46,14 +52,30 @@ pub struct InventoryArgs {
 /// The options that decide the figures, shared by `inventory` and `compare`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ComputeArgs {
-    /// Factor sets searched after the activity set, in order: the clinical set (anaesthetic
-    /// gases, inhalers), then the spend sets; `none` for none.
+    /// Sets searched, in order, for rows the main set (--factors, or the DESNZ edition of the
+    /// row's period) has no factor for: the clinical set (anaesthetic gases, inhalers), spend
+    /// sets, supplier or SDU sets; `none` for none. A row may also name its set in a
+    /// `factor_set` column or as SET:KEY in `activity`, from the sets of the run.
     #[arg(
-        long = "spend-factors",
+        long = "fallback-factors",
         value_delimiter = ',',
-        default_value = "nhs-clinical,defra-sic-2022,epa-sc-1.3"
+        default_value = "nhs-clinical,defra-sic-2022,epa-sc-1.3",
+        value_name = "SETS"
     )]
     pub spend_factors: Vec<String>,
+    /// Old name of --fallback-factors, still read (with a warning).
+    #[arg(long = "spend-factors", value_delimiter = ',', hide = true)]
+    pub spend_factors_old: Option<Vec<String>>,
+    /// Name the column that holds a field, as FIELD=HEADER (repeatable): `--column
+    /// activity=Type --column quantity=Consumption`. Fields: activity, quantity, unit, site,
+    /// site_name, period, ref, supplier, amount, currency, price_year, market_factor, factor_set.
+    #[arg(long = "column", value_name = "FIELD=HEADER")]
+    pub columns: Vec<String>,
+    /// A wide layout's column: its header, the activity and the unit its cells are in
+    /// (repeatable): `--wide 'Electricity (MWh)=electricity:MWh'`. Headers with a known unit
+    /// in brackets (`Gas (kWh)`) need no mapping.
+    #[arg(long = "wide", value_name = "HEADER=ACTIVITY:UNIT")]
+    pub wide: Vec<String>,
     /// A TOML file of extra aliases, in the format of factors/aliases.toml (`[[alias]]` tables
     /// with `name` and `key`); its names take precedence over the shipped ones.
     #[arg(long)]
@@ -95,6 +117,19 @@ pub struct ComputeArgs {
     /// name each basis used.
     #[arg(long, value_name = "ar4|ar5|ar6", value_parser = parse_gwp_basis)]
     pub gwp: Option<crate::factors::gwp::Basis>,
+}
+
+/// The warning for the old name of `--fallback-factors`.
+pub const SPEND_FACTORS_RENAMED: &str =
+    "--spend-factors is now --fallback-factors (sets searched, in order, after the main one); the old name still works";
+
+impl ComputeArgs {
+    /// The fallback sets, in order, under their new or old option name.
+    pub fn fallback_sets(&self) -> &[String] {
+        self.spend_factors_old
+            .as_deref()
+            .unwrap_or(&self.spend_factors)
+    }
 }
 
 /// `ar4`, `AR5`, ... to a GWP basis.
@@ -152,6 +187,8 @@ pub struct Prepared {
     pub supply: Option<Arc<Supply>>,
     /// The local area, with `--local-area`.
     pub local_area: Option<LocalArea>,
+    /// How the input files are laid out (`--column`, `--wide`).
+    pub layout: Layout,
     /// With `--gwp`: by set id, the note naming the GWP bases its figures rest on.
     pub gwp_notes: Vec<(String, String)>,
 }
@@ -184,15 +221,17 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
                 return Err(Error::usage("no DESNZ factor set found; pass --factors"));
             }
             notes.push(
-                "factor set chosen per row: the DESNZ edition of the year the row's period starts in \
-                 (newest edition for rows without a period or past it)"
+                "factor set chosen per reporting year (DESNZ's rule: one set per reporting year, that of \
+                 the calendar year holding the greater part of it); rows without a period or past the \
+                 newest edition take the newest"
                     .to_string(),
             );
             Edition::ByPeriod(idx)
         }
     };
     let mut spend = Vec::new();
-    for name in &args.compute.spend_factors {
+    let layout = Layout::parse(&args.compute.columns, &args.compute.wide)?;
+    for name in args.compute.fallback_sets() {
         if name.is_empty() || name == "none" {
             continue;
         }
@@ -274,7 +313,16 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         upstream: !args.compute.no_upstream,
         residual_mix,
         supply: supply.clone(),
+        year: args.year,
+        nhs: crate::nhs::NhsMapping::shipped()?,
     };
+    if let Some(y) = args.year {
+        notes.push(format!(
+            "reporting year {y} ({}) given with --year: rows dated outside it are rejected, rows \
+             without a period are counted in it",
+            y.describe()
+        ));
+    }
     let inputs = if args.inputs.is_empty() {
         let ex = example_inputs();
         if ex.is_empty() {
@@ -300,6 +348,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         notes,
         supply,
         local_area,
+        layout,
         gwp_notes,
     })
 }
@@ -452,6 +501,9 @@ pub fn load_deflators(gbp: Deflator) -> Result<BTreeMap<String, PriceIndex>> {
 pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let catalog = global.catalog()?;
     let prepared = prepare(args, &catalog)?;
+    if args.compute.spend_factors_old.is_some() {
+        crate::say!("warning: {SPEND_FACTORS_RENAMED}");
+    }
     if args.inputs.is_empty() {
         crate::say!(
             "no input files given: running the shipped example NHS trust (examples/nhs-trust/)"
@@ -491,7 +543,28 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             ledger: ledger_w.take(),
             rejects: Some(&mut reject_fn),
         };
-        pool.install(|| engine::run(prepared.inputs.clone(), &prepared.resolver, sinks))?
+        let run = pool.install(|| {
+            engine::run_with(
+                prepared.inputs.clone(),
+                &prepared.layout,
+                &prepared.resolver,
+                sinks,
+            )
+        });
+        match (run, run_dir.as_ref()) {
+            // The ledger is streamed into the run directory while the engine runs.
+            (Err(e), Some(r)) => match e.kind() {
+                crate::ErrorKind::Io { path, source } if path == Path::new("ledger.csv") => {
+                    let path = r.target().join("ledger.csv");
+                    return Err(r.failed(
+                        &path,
+                        std::io::Error::new(source.kind(), source.to_string()),
+                    ));
+                }
+                _ => return Err(e),
+            },
+            (run, _) => run?,
+        }
     };
     let inv = &result.inventory;
     let mut notes = prepared.notes.clone();
@@ -500,9 +573,9 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             let mut later: Vec<String> = inv
                 .groups
                 .keys()
-                .filter_map(|k| k.period)
-                .filter(|p| p.start_year() > newest)
-                .map(|p| p.to_string())
+                .filter_map(|k| k.reporting_year)
+                .filter(|y| y.edition_year() > newest)
+                .map(|y| y.to_string())
                 .collect();
             later.sort();
             later.dedup();
@@ -516,6 +589,38 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             }
         }
     }
+    // Location-based scope 2 takes the grid average; a supplier's tariff (a supplier-specific
+    // set, a zero-carbon tariff) belongs in market_factor, or it silently replaces the grid.
+    let mut not_grid: Vec<String> = inv
+        .groups
+        .keys()
+        .filter(|k| k.class == crate::inventory::ScopeClass::Two && k.upstream_of.is_none())
+        .filter(|k| {
+            let set = prepared.resolver.sets.iter().find(|s| s.id() == &*k.set);
+            let supplier =
+                set.is_some_and(|s| s.quality() == crate::factors::DataQuality::SupplierSpecific);
+            let zero = set
+                .and_then(|s| s.get(&k.factor))
+                .and_then(|f| f.kg_co2e)
+                .is_some_and(|v| v.is_zero());
+            supplier || zero
+        })
+        .map(|k| format!("{}:{}", k.set, k.factor))
+        .collect();
+    not_grid.sort();
+    not_grid.dedup();
+    if !not_grid.is_empty() {
+        let n = format!(
+            "location-based scope 2 is priced by {}, not a grid-average factor (DESNZ or SDU UK \
+             electricity); give a supplier's or tariff's factor in a market_factor column, where \
+             it prices market-based scope 2",
+            not_grid.join(", ")
+        );
+        crate::say!("warning: {n}");
+        notes.push(n);
+    }
+    notes.extend(edition_notes(inv, &prepared.resolver));
+    notes.extend(crate::report::nhs::NhsFigures::of(inv)?.notes());
     if inv.rows.spend_undated > 0 {
         let n = format!(
             "{} spend row(s) had neither price_year nor period: taken to be in the factor's price year",
@@ -528,6 +633,14 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         for w in f.columns.warnings() {
             crate::say!("warning: {}: {w}", f.name);
             notes.push(format!("{}: {w}", f.name));
+        }
+        if f.rows_without_figures > 0 {
+            let n = format!(
+                "{}: {} row(s) have no figure in any activity column (read as nothing used)",
+                f.name, f.rows_without_figures
+            );
+            crate::say!("warning: {n}");
+            notes.push(n);
         }
         if f.records == 0 {
             crate::say!("warning: {}: a header but no data rows", f.name);
@@ -656,6 +769,50 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
 
 /// The anchor metrics `--suppliers` writes beside the inventory, for `ghg report procurement`.
 pub const PROCUREMENT_FILE: &str = "procurement.json";
+/// `--year`: `2024/25` or `2024`.
+fn parse_year(text: &str) -> std::result::Result<ReportingYear, String> {
+    ReportingYear::parse(text).ok_or_else(|| {
+        format!("{text:?} is not a reporting year; expected an NHS financial year such as 2024/25 or a calendar year such as 2024")
+    })
+}
+
+/// One note per reporting year priced by DESNZ edition: which set and why.
+fn edition_notes(inv: &crate::inventory::Inventory, resolver: &Resolver) -> Vec<String> {
+    let Edition::ByPeriod(by_year) = &resolver.edition else {
+        return Vec::new();
+    };
+    let mut seen: BTreeMap<Option<ReportingYear>, Vec<&str>> = BTreeMap::new();
+    for k in inv.groups.keys() {
+        let sets = seen.entry(k.reporting_year).or_default();
+        // Only the DESNZ editions are chosen by year; other sets are searched after them.
+        let desnz = by_year.values().any(|&i| {
+            resolver
+                .sets
+                .get(usize::from(i))
+                .is_some_and(|s| s.id() == &*k.set)
+        });
+        if desnz && !sets.contains(&&*k.set) {
+            sets.push(&k.set);
+        }
+    }
+    let mut out = Vec::new();
+    for (year, sets) in seen {
+        if sets.is_empty() {
+            continue;
+        }
+        let sets = sets.join(", ");
+        out.push(match year {
+            Some(y) => format!(
+                "reporting year {y} ({}) priced with {sets}: one DESNZ set per reporting year, that \
+                 of the calendar year holding the greater part of it ({})",
+                y.describe(),
+                y.edition_months()
+            ),
+            None => format!("rows without a period priced with {sets}, the newest DESNZ edition"),
+        });
+    }
+    out
+}
 
 /// More worker threads than this only costs memory and start-up time (the work is split in
 /// chunks of rows, and results never depend on the count); `-j 100000` would spend minutes

@@ -3,12 +3,14 @@
 
 use super::amounts::{classify, deflation, line_amounts, market_based, Deflation};
 use super::cells::{
-    check_width, field, read_market_factor, read_period, read_quantity, reject, Quantity, RowReject,
+    check_width, field, read_cost, read_market_factor, read_nhs_category, read_period,
+    read_quantity, reject, Quantity, RowReject,
 };
 use super::resolve::{Blame, FactorRef, ResolveError, Resolved, Resolver, NO_SET};
-use crate::activity::{Columns, Period};
+use crate::activity::{Columns, Period, ReportingYear};
 use crate::factors::Scope;
 use crate::inventory::{GroupKey, Inventory, MarketBasis, Quality, Reject, ScopeClass, Totals};
+use crate::nhs::NhsCategory;
 use crate::num::exact_string;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
@@ -47,6 +49,12 @@ pub const LEDGER_HEADER: &[&str] = &[
     "tier",
     "method",
     "supplier_id",
+    "site_name",
+    "reporting_year",
+    "nhs_category",
+    "nhs_footprint",
+    "cost",
+    "cost_currency",
 ];
 
 /// What one chunk produced.
@@ -65,6 +73,8 @@ struct LocalKey {
     class: ScopeClass,
     site: u32,
     period: Option<Period>,
+    year: Option<ReportingYear>,
+    nhs: NhsCategory,
     factor: FactorRef,
     upstream_of: Option<FactorRef>,
     quality: Quality,
@@ -112,6 +122,7 @@ pub(super) struct Line {
     /// Quantity added to the group, in the factor's unit: `converted`, except for lines priced
     /// from a supplier, where the row's quantity counts once, as the spend factor sees it.
     pub(super) group_qty: Decimal,
+    pub(super) nhs: NhsCategory,
 }
 
 impl Work<'_> {
@@ -147,6 +158,10 @@ impl Work<'_> {
     fn row(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<(), RowReject> {
         let c = self.cols;
         check_width(rec, c)?;
+        if let Some(reason) = c.credit_rejects.get(&line) {
+            let amount = field(rec, c.amount)?;
+            return Err(reject(c.amount, amount, reason.clone()));
+        }
         let activity = field(rec, c.activity)?;
         if activity.is_empty() {
             return Err(reject(
@@ -156,16 +171,38 @@ impl Work<'_> {
             ));
         }
         let (period, period_text) = read_period(rec, c)?;
+        let year = self
+            .resolver
+            .reporting_year(period)
+            .map_err(|reason| reject(c.period, period_text, reason))?;
         let Quantity {
             qty,
             col: qty_col,
             unit: unit_text,
             unit_col,
         } = read_quantity(rec, c)?;
+        let cost = read_cost(rec, c, qty_col, qty, unit_text)?;
+        // A row may name its set (`factor_set`); else the run's choice for its reporting year.
         // A period no DESNZ edition covers can still price a spend row: try the spend sets.
-        let (set, no_edition) = match self.resolver.activity_set(period) {
-            Ok(s) => (s, None),
-            Err(reason) => (NO_SET, Some(reason)),
+        let set_text = field(rec, c.factor_set)?;
+        let (set, no_edition) = if !set_text.is_empty() {
+            let i = self.resolver.set_index(set_text).ok_or_else(|| {
+                reject(
+                    c.factor_set,
+                    set_text,
+                    format!(
+                        "no factor set {set_text:?} in this run; add it with --fallback-factors \
+                         {set_text} (the run has {})",
+                        self.resolver.set_ids().join(", ")
+                    ),
+                )
+            })?;
+            (i, None)
+        } else {
+            match self.resolver.activity_set(year) {
+                Ok(s) => (s, None),
+                Err(reason) => (NO_SET, Some(reason)),
+            }
         };
         let site_text = field(rec, c.site)?;
         let reference = field(rec, c.reference)?;
@@ -188,7 +225,15 @@ impl Work<'_> {
         let defl = deflation(rec, c, period, resolved, resolver)?;
         let undated = defl.undated;
         let market_factor = read_market_factor(rec, c, pf, resolved)?;
-        let class = classify(pf, pset, c, activity)?;
+        let nhs = read_nhs_category(rec, c)?.unwrap_or(resolved.nhs);
+        // Patient and visitor travel and inhaler use count for the NHS only: outside the
+        // organisation's GHG Protocol scopes, so outside its totals.
+        let nhs_only = nhs.outside_ghg_scopes();
+        let class = match classify(pf, pset, c, activity)? {
+            ScopeClass::Outside => ScopeClass::Outside,
+            _ if nhs_only => ScopeClass::NhsOnly,
+            class => class,
+        };
         let quality = pset.quality();
         let overflow = || {
             reject(
@@ -221,6 +266,7 @@ impl Work<'_> {
                 crate::supply::METHOD_ACTIVITY
             },
             supplier: None,
+            nhs,
         });
         // A spend row whose supplier is in the register: its line priced from the supplier's
         // own figures, by tier (src/supply/mod.rs).
@@ -239,14 +285,21 @@ impl Work<'_> {
             let uf = resolver.factor(u.factor);
             let (kg, converted, gases) =
                 line_amounts(qty, u, &uf.gases, &defl).ok_or_else(overflow)?;
+            let (class, up_nhs) = if uf.scope == Scope::Outside {
+                (ScopeClass::Outside, nhs)
+            } else if nhs_only {
+                (ScopeClass::NhsOnly, nhs)
+            } else if up_category == 3 {
+                // Well-to-tank and T&D of the energy the organisation uses: an NHS Carbon
+                // Footprint category of its own.
+                (ScopeClass::Three(3), NhsCategory::EnergyWttTd)
+            } else {
+                (ScopeClass::Three(up_category), nhs)
+            };
             lines.push(Line {
                 factor: u.factor,
                 value: u.value,
-                class: if uf.scope == Scope::Outside {
-                    ScopeClass::Outside
-                } else {
-                    ScopeClass::Three(up_category)
-                },
+                class,
                 upstream_of: Some(resolved.primary.factor),
                 kg,
                 kg_market: kg,
@@ -256,13 +309,15 @@ impl Work<'_> {
                 group_qty: converted,
                 method: crate::supply::METHOD_ACTIVITY,
                 supplier: None,
+                nhs: up_nhs,
             });
         }
-        self.add_to_groups(&lines, site, period, tier)
+        self.add_to_groups(&lines, site, period, year, tier)
             .ok_or_else(overflow)?;
         if is_spend {
             let mut kg_row = Decimal::ZERO;
-            for l in lines.iter().filter(|l| l.class != ScopeClass::Outside) {
+            let in_scopes = |c: ScopeClass| !matches!(c, ScopeClass::Outside | ScopeClass::NhsOnly);
+            for l in lines.iter().filter(|l| in_scopes(l.class)) {
                 kg_row = kg_row.checked_add(l.kg).ok_or_else(overflow)?;
             }
             let who = sp.matched.ok_or(supplier);
@@ -277,7 +332,9 @@ impl Work<'_> {
                 qty,
                 unit: unit_text,
                 site: site_text,
+                site_name: field(rec, c.site_name)?,
                 period,
+                year,
                 reference,
                 supplier,
                 quality,
@@ -286,6 +343,7 @@ impl Work<'_> {
                 tier,
                 supplier_deflation: sp.deflation.as_ref(),
                 supplier_index: sp.matched,
+                cost,
             };
             self.write_ledger(&lines, &row)
                 .map_err(|e| reject(None, "", format!("ledger: {e}")))?;
@@ -303,6 +361,7 @@ impl Work<'_> {
         lines: &[Line],
         site: u32,
         period: Option<Period>,
+        year: Option<ReportingYear>,
         quality: Quality,
     ) -> Option<()> {
         for l in lines {
@@ -310,6 +369,8 @@ impl Work<'_> {
                 class: l.class,
                 site,
                 period,
+                year,
+                nhs: l.nhs,
                 factor: l.factor,
                 upstream_of: l.upstream_of,
                 quality,
@@ -341,6 +402,10 @@ impl Work<'_> {
         let line_s = row.line.to_string();
         let qty_s = exact_string(row.qty);
         let period_s = row.period.map(|p| p.to_string()).unwrap_or_default();
+        let year_s = row.year.map(|y| y.to_string()).unwrap_or_default();
+        let (cost_s, cost_currency) = row
+            .cost
+            .map_or((String::new(), ""), |(v, cur)| (exact_string(v), cur));
         let market_value_s = row.market_value.map(exact_string).unwrap_or_default();
         let row_defl = deflation_text(row.deflation);
         let supplier_defl = row.supplier_deflation.map(deflation_text);
@@ -393,7 +458,10 @@ impl Work<'_> {
                 .supplier_index
                 .and_then(|i| supply?.register.get(i))
                 .map_or("", |s| s.id.as_str());
-            let record: [&str; 30] = [
+            let footprint = l.class.nhs_footprint(l.nhs).map_or("", |f| f.as_str());
+            // The cost goes on the row's own line only, so that summing the column counts it once.
+            let primary = l.upstream_of.is_none();
+            let record: [&str; 36] = [
                 self.file,
                 &line_s,
                 row.activity,
@@ -428,6 +496,12 @@ impl Work<'_> {
                 row.tier.as_str(),
                 l.method,
                 supplier_id,
+                row.site_name,
+                &year_s,
+                l.nhs.as_str(),
+                footprint,
+                if primary { &cost_s } else { "" },
+                if primary { cost_currency } else { "" },
             ];
             w.write_record(record)?;
         }
@@ -456,7 +530,9 @@ struct LedgerRow<'a> {
     qty: Decimal,
     unit: &'a str,
     site: &'a str,
+    site_name: &'a str,
     period: Option<Period>,
+    year: Option<ReportingYear>,
     reference: &'a str,
     supplier: &'a str,
     quality: Quality,
@@ -468,6 +544,7 @@ struct LedgerRow<'a> {
     supplier_deflation: Option<&'a Deflation<'a>>,
     /// The register supplier the row names, if any.
     supplier_index: Option<u32>,
+    cost: Option<(Decimal, &'a str)>,
 }
 
 /// Applies the resolver to every record of a chunk.
@@ -516,8 +593,8 @@ pub fn apply_chunk(
             Err(r) => rejects.push(Reject {
                 file: file.to_string(),
                 line,
-                column: r.column.map_or(0, |c| c as u64 + 1),
-                value: r.value,
+                column: r.column.map_or(0, |c| source_column(rec, cols, c)),
+                value: crate::activity::shorten(&r.value).into_owned(),
                 reason: r.reason,
             }),
         }
@@ -535,6 +612,8 @@ pub fn apply_chunk(
             class: k.class,
             site: w.site_names[k.site as usize].clone(),
             period: k.period,
+            reporting_year: k.year,
+            nhs_category: k.nhs,
             set: Arc::from(resolver.set(k.factor).id()),
             factor: Arc::from(f.key.as_str()),
             upstream_of: k
@@ -558,7 +637,23 @@ pub fn apply_chunk(
     }
 }
 
-/// A record's fields decoded from Windows-1252 into UTF-8, position kept.
+/// The column (from 1) a field came from: a wide layout's added fields (activity, quantity,
+/// unit) are the cell whose header and value they were read from.
+fn source_column(rec: &csv::ByteRecord, cols: &Columns, field: usize) -> u64 {
+    if cols.synthetic > 0 && field >= cols.width && field < cols.width + cols.synthetic {
+        let origin = rec
+            .get(cols.width + 3)
+            .and_then(|f| std::str::from_utf8(f).ok())
+            .and_then(|s| s.parse::<u64>().ok());
+        if let Some(c) = origin {
+            return c + 1;
+        }
+    }
+    field as u64 + 1
+}
+
+/// A record's fields decoded from Windows-1252 into UTF-8, position kept; fields that are
+/// valid UTF-8 already are kept as they are (one Latin-1 byte must not re-decode its row).
 fn windows_1252(rec: &csv::ByteRecord) -> csv::ByteRecord {
     // 0x80-0x9F differ from Latin-1; the rest of the upper half maps to U+00A0..U+00FF.
     const HIGH: [char; 32] = [
@@ -568,6 +663,10 @@ fn windows_1252(rec: &csv::ByteRecord) -> csv::ByteRecord {
     ];
     let mut out = csv::ByteRecord::new();
     for field in rec.iter() {
+        if std::str::from_utf8(field).is_ok() {
+            out.push_field(field);
+            continue;
+        }
         let text: String = field
             .iter()
             .map(|&b| match b {

@@ -2,9 +2,11 @@
 //! field, the value and what was expected.
 
 use super::resolve::Resolved;
-use crate::activity::{parse_amount, Columns, Period};
+use crate::activity::{parse_amount, parse_amount_decimal_comma, Columns, Period};
 use crate::factors::{Factor, Scope};
+use crate::nhs::NhsCategory;
 use crate::num::parse_decimal;
+use crate::units::Dimension;
 use rust_decimal::Decimal;
 
 pub(super) struct RowReject {
@@ -39,7 +41,7 @@ pub(super) fn check_width(rec: &csv::ByteRecord, c: &Columns) -> Result<(), RowR
     match rec
         .iter()
         .enumerate()
-        .skip(c.width)
+        .skip(c.width + c.synthetic)
         .find(|(_, f)| !f.trim_ascii().is_empty())
     {
         None => Ok(()),
@@ -69,7 +71,7 @@ pub(super) fn read_period<'r>(
         reject(
             c.period,
             text,
-            "not a period; expected 2024, 2024-05, 2024-05-31 or 2024/25",
+            "not a period; expected 2024, 2024-05, 2024-05-31, 2024/25, Q1 2024/25 or an Excel date",
         )
     })?;
     Ok((Some(p), text))
@@ -93,6 +95,11 @@ pub(super) fn read_quantity<'r>(
 ) -> Result<Quantity<'r>, RowReject> {
     let qty_text = field(rec, c.quantity)?;
     let amount_text = field(rec, c.amount)?;
+    let parse_amount = if c.decimal_comma {
+        parse_amount_decimal_comma
+    } else {
+        parse_amount
+    };
     let (qty, col, unit, unit_col) = if !qty_text.is_empty() || amount_text.is_empty() {
         let (q, sign) = parse_amount(qty_text).map_err(|e| {
             let what = if qty_text.is_empty() {
@@ -133,7 +140,29 @@ pub(super) fn read_quantity<'r>(
         } else {
             (sign.unwrap_or("GBP"), c.amount)
         };
-        (q, c.amount, unit, unit_col)
+        // `amount` is money: a currency column saying kWh is a mistake, never energy.
+        if let Some(u) = crate::units::parse_unit(unit) {
+            if !matches!(u.dimension, Dimension::Gbp | Dimension::Usd) {
+                return Err(reject(
+                    unit_col,
+                    unit,
+                    format!(
+                        "amount is money, but its currency {unit:?} is a unit of {}, not money; put \
+             {amount_text} {unit} in the quantity and unit columns, or give a currency \
+             (GBP, USD)",
+                        u.dimension.base_name()
+                    ),
+                ));
+            }
+        }
+        // A negative amount is a credit note, netted against its invoices (the reader has
+        // refused any that net below zero).
+        return Ok(Quantity {
+            qty: q,
+            col: c.amount,
+            unit,
+            unit_col,
+        });
     };
     if qty.is_sign_negative() && !qty.is_zero() {
         return Err(reject(
@@ -179,4 +208,61 @@ pub(super) fn read_market_factor(
         return Err(reject(c.market_factor, text, "negative market_factor"));
     }
     Ok(Some(m))
+}
+
+/// The row's `nhs_category`, if it gives one, overriding its factor's default.
+pub(super) fn read_nhs_category(
+    rec: &csv::ByteRecord,
+    c: &Columns,
+) -> Result<Option<NhsCategory>, RowReject> {
+    let text = field(rec, c.nhs_category)?;
+    if text.is_empty() {
+        return Ok(None);
+    }
+    NhsCategory::parse(text).map(Some).ok_or_else(|| {
+        reject(
+            c.nhs_category,
+            text,
+            format!(
+                "unknown nhs_category; expected one of {} (or leave it empty for the default)",
+                NhsCategory::valid_list()
+            ),
+        )
+    })
+}
+
+/// What the row cost: its `amount` when it also gives a quantity (an energy or water bill), or
+/// the quantity itself for a spend row; with its currency. Reported beside the figures, never
+/// used in them.
+pub(super) fn read_cost<'r>(
+    rec: &'r csv::ByteRecord,
+    c: &Columns,
+    qty_col: Option<usize>,
+    qty: Decimal,
+    unit: &'r str,
+) -> Result<Option<(Decimal, &'r str)>, RowReject> {
+    if qty_col.is_some() && qty_col == c.amount {
+        return Ok(Some((qty, unit)));
+    }
+    let text = field(rec, c.amount)?;
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let (v, sign) = parse_amount(text).map_err(|e| {
+        reject(
+            c.amount,
+            text,
+            format!(
+                "amount (the row's cost) is not a number; expected {}",
+                e.describe()
+            ),
+        )
+    })?;
+    let currency = field(rec, c.currency)?;
+    let currency = if currency.is_empty() {
+        sign.unwrap_or("GBP")
+    } else {
+        currency
+    };
+    Ok(Some((v, currency)))
 }

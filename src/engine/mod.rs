@@ -13,7 +13,7 @@ pub use apply::{apply_chunk, ChunkOutput, LEDGER_HEADER};
 pub use resolve::{Edition, FactorRef, PriceIndex, Resolved, Resolver};
 
 use crate::activity::read::FileInfo;
-use crate::activity::{Chunk, ChunkReader, Input};
+use crate::activity::{Chunk, ChunkReader, Input, Layout};
 use crate::inventory::{Inventory, Reject};
 use crate::{Error, Result};
 use rayon::prelude::*;
@@ -50,9 +50,19 @@ pub struct RunOutput {
 const KEPT_REJECTS: usize = 50;
 
 /// Reads every input and applies the resolver to every row.
-pub fn run(inputs: Vec<Input>, resolver: &Resolver, mut sinks: Sinks<'_>) -> Result<RunOutput> {
+pub fn run(inputs: Vec<Input>, resolver: &Resolver, sinks: Sinks<'_>) -> Result<RunOutput> {
+    run_with(inputs, &Layout::default(), resolver, sinks)
+}
+
+/// [`run`] with the user's layout choices (`--column`, `--wide`).
+pub fn run_with(
+    inputs: Vec<Input>,
+    layout: &Layout,
+    resolver: &Resolver,
+    mut sinks: Sinks<'_>,
+) -> Result<RunOutput> {
     let want_ledger = sinks.ledger.is_some();
-    let mut reader = ChunkReader::new(inputs);
+    let mut reader = ChunkReader::with_layout(inputs, layout.clone());
     let mut out = RunOutput::default();
     // The reader runs ahead on its own thread, a bounded number of chunks ahead.
     let (tx, rx) = mpsc::sync_channel::<Result<Chunk>>(BATCH_CHUNKS);
@@ -102,7 +112,10 @@ pub fn run(inputs: Vec<Input>, resolver: &Resolver, mut sinks: Sinks<'_>) -> Res
             }
             let outputs: Vec<ChunkOutput> = batch
                 .par_iter()
-                .map(|c| apply_chunk(c.records(), &c.columns, &c.name, resolver, want_ledger))
+                .map(|c| {
+                    let o = apply_chunk(c.records(), &c.columns, &c.name, resolver, want_ledger);
+                    with_reader_rejects(o, &c.rejects)
+                })
                 .collect();
             for o in outputs {
                 if failure.is_some() {
@@ -130,6 +143,19 @@ pub fn run(inputs: Vec<Input>, resolver: &Resolver, mut sinks: Sinks<'_>) -> Res
     })?;
     out.files = files;
     Ok(out)
+}
+
+/// Rows the reader refused (a runaway quote) join the chunk's rejects, in line order.
+fn with_reader_rejects(mut o: ChunkOutput, rejects: &[Reject]) -> ChunkOutput {
+    if rejects.is_empty() {
+        return o;
+    }
+    let n = rejects.len() as u64;
+    o.inventory.rows.read += n;
+    o.inventory.rows.rejected += n;
+    o.rejects.extend(rejects.iter().cloned());
+    o.rejects.sort_by_key(|r| r.line);
+    o
 }
 
 fn fold(out: &mut RunOutput, o: ChunkOutput, sinks: &mut Sinks<'_>) -> Result<()> {

@@ -2,8 +2,9 @@
 //! into the factor's unit, and the upstream factors that go with it. Resolved once per distinct
 //! (activity, unit, edition), not per row.
 
-use crate::activity::Period;
+use crate::activity::{Period, ReportingYear};
 use crate::factors::{Factor, FactorSet, Scope, SetKind};
+use crate::nhs::{NhsCategory, NhsMapping};
 use crate::units::{conversion, parse_unit, Conversion, Dimension, Unit};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -23,8 +24,10 @@ pub struct FactorRef {
 pub enum Edition {
     /// One set for every row (`--factors desnz-2025`).
     Fixed(u16),
-    /// The DESNZ edition of each row's period start year; rows without a period, or with a
-    /// year past the newest edition, use the newest; years before the oldest are rejected.
+    /// The DESNZ edition of each row's reporting year (the calendar year holding the greater
+    /// part of it, so every row of FY 2024/25 takes desnz-2024); rows without a period, or
+    /// with a year past the newest edition, use the newest; years before the oldest are
+    /// rejected.
     ByPeriod(BTreeMap<u16, u16>),
 }
 
@@ -46,7 +49,7 @@ pub struct Resolver {
     pub sets: Vec<Arc<FactorSet>>,
     /// Activity set choice.
     pub edition: Edition,
-    /// Sets searched after the activity set, in order, by index into `sets` (`--spend-factors`:
+    /// Sets searched after the activity set, in order, by index into `sets` (`--fallback-factors`:
     /// by default the clinical set, then the spend sets).
     pub spend: Vec<u16>,
     /// Alias (as normalised by `factors::tables::normalise_name`) to the factor keys it may
@@ -61,6 +64,11 @@ pub struct Resolver {
     pub residual_mix: Option<Decimal>,
     /// The supplier register and hybrid-method settings, when spend is priced by supplier.
     pub supply: Option<Arc<crate::supply::Supply>>,
+    /// `--year`: the one reporting year of the run; rows dated outside it are rejected, rows
+    /// without a period belong to it. `None`: each row's own (NHS financial years by default).
+    pub year: Option<ReportingYear>,
+    /// Default NHS category of each factor (`factors/tables/nhs_categories.toml`).
+    pub nhs: NhsMapping,
 }
 
 /// The key a set may give its residual-mix factor (kg CO2e per kWh).
@@ -118,6 +126,8 @@ pub struct Resolved {
     pub price_year: Option<u16>,
     /// For scope 2 electricity: the residual-mix factor (kg CO2e per kWh), if any.
     pub residual_mix: Option<Decimal>,
+    /// The primary factor's default NHS category.
+    pub nhs: NhsCategory,
 }
 
 impl Resolver {
@@ -133,11 +143,27 @@ impl Resolver {
             upstream: true,
             residual_mix: None,
             supply: None,
+            year: None,
+            nhs: NhsMapping::default(),
         }
     }
 
-    /// The set index for a row's period, or why none applies.
-    pub fn activity_set(&self, period: Option<Period>) -> Result<u16, String> {
+    /// The reporting year of a row with this period, or why the row is outside `--year`.
+    pub fn reporting_year(&self, period: Option<Period>) -> Result<Option<ReportingYear>, String> {
+        match (self.year, period) {
+            (None, p) => Ok(p.map(ReportingYear::of)),
+            (Some(y), None) => Ok(Some(y)),
+            (Some(y), Some(p)) if y.contains(p) => Ok(Some(y)),
+            (Some(y), Some(p)) => Err(format!(
+                "dated {p}, outside the reporting year {y} ({}) given with --year; \
+                 correct the date, or run that year with its own --year",
+                y.describe()
+            )),
+        }
+    }
+
+    /// The set index for a row's reporting year, or why none applies.
+    pub fn activity_set(&self, year: Option<ReportingYear>) -> Result<u16, String> {
         match &self.edition {
             Edition::Fixed(i) => Ok(*i),
             Edition::ByPeriod(by_year) => {
@@ -146,10 +172,10 @@ impl Resolver {
                     .next_back()
                     .map(|(_, i)| *i)
                     .ok_or_else(|| "no DESNZ factor set is available".to_string())?;
-                let Some(p) = period else {
+                let Some(p) = year else {
                     return Ok(newest);
                 };
-                let y = p.start_year();
+                let y = p.edition_year();
                 if let Some(i) = by_year.get(&y) {
                     return Ok(*i);
                 }
@@ -163,10 +189,20 @@ impl Resolver {
         }
     }
 
-    /// Looks up an activity in the row's set, then in the spend sets; aliases first. Where an
-    /// alias names several factors (desflurane per kg, per litre, per bottle), the row's unit
-    /// picks: the first in the unit itself, else the first it converts to, else the first.
+    /// Looks up an activity in the row's set, then in the spend sets; aliases first; `SET:KEY`
+    /// names a set of this run and a key in it. Where an alias names several factors
+    /// (desflurane per kg, per litre, per bottle; gas per kWh or m3), the row's unit picks: the
+    /// first in the unit itself, else the first it converts to, else the first.
     pub fn find(&self, set: u16, activity: &str, unit: Option<&Unit>) -> Option<FactorRef> {
+        if let Some((set_id, key)) = activity.split_once(':') {
+            if let Some(s) = self.sets.iter().position(|s| s.id() == set_id.trim()) {
+                let i = self.sets[s].index_of(key.trim())?;
+                return Some(FactorRef {
+                    set: s as u16,
+                    index: i as u32,
+                });
+            }
+        }
         let alias = self
             .aliases
             .get(&crate::factors::tables::normalise_name(activity));
@@ -200,6 +236,25 @@ impl Resolver {
         lookup(set).or_else(|| self.spend.iter().find_map(|&s| lookup(s)))
     }
 
+    /// The index of the set with this id among the run's sets.
+    pub fn set_index(&self, id: &str) -> Option<u16> {
+        self.sets
+            .iter()
+            .position(|s| s.id() == id.trim())
+            .map(|i| i as u16)
+    }
+
+    /// The ids of the run's sets, each once, in order.
+    pub fn set_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = Vec::new();
+        for s in &self.sets {
+            if !ids.contains(&s.id()) {
+                ids.push(s.id());
+            }
+        }
+        ids
+    }
+
     /// The factor behind a reference.
     pub fn factor(&self, r: FactorRef) -> &Factor {
         &self.sets[r.set as usize].factors[r.index as usize]
@@ -219,38 +274,18 @@ impl Resolver {
     ) -> Result<Resolved, ResolveError> {
         let row_unit = parse_unit(unit_text);
         let Some(fref) = self.find(set, activity, row_unit.as_ref()) else {
-            let set_name = self.sets.get(set as usize).map_or("", |s| s.id());
-            // An alias whose keys resolve nowhere: the alias table needs fixing, not the row
-            // (suggesting the alias's own name back would send the user in a circle).
-            if let Some(keys) = self
-                .aliases
-                .get(&crate::factors::tables::normalise_name(activity))
-            {
-                return Err(blame(
-                    Blame::Activity,
-                    format!(
-                    "alias {activity:?} stands for {}, and {set_name}{} has no factor with that \
-                     key; correct the alias's key, or price the row with a set that has it",
-                    keys.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(" or "),
-                    if self.spend.is_empty() { "" } else { " or the spend sets" },
-                ),
-                ));
-            }
-            let hint = self.suggest(set, activity);
-            return Err(blame(Blame::Activity, format!(
-                "unknown activity {activity:?}: not a factor key, publisher ID or alias in {set_name}{}{}",
-                if self.spend.is_empty() { "" } else { " or the spend sets" },
-                if hint.is_empty() { String::new() } else { format!("; did you mean {}?", hint.join(", ")) }
-            )));
+            return Err(blame(Blame::Activity, self.unknown_activity(set, activity)));
         };
         let f = self.factor(fref);
         let fs = self.set(fref);
         let value = usable_value(fs, f).map_err(|r| blame(Blame::Activity, r))?;
         let unit = row_unit.ok_or_else(|| {
-            blame(
-                Blame::Unit,
-                format!("unknown unit {unit_text:?}; expected a unit such as kWh, litres, km, tonnes or GBP"),
-            )
+            let reason = if unit_text.trim().eq_ignore_ascii_case("ml") {
+                format!("unit {unit_text:?} is ambiguous; write mL for millilitres or \"million litres\"")
+            } else {
+                format!("unknown unit {unit_text:?}; expected a unit such as kWh, litres, km, tonnes or GBP")
+            };
+            blame(Blame::Unit, reason)
         })?;
         let conv = conversion(&unit, &f.unit)
             .map_err(|e| blame(Blame::Unit, format!("{e} ({} {})", fs.id(), f.key)))?;
@@ -304,36 +339,278 @@ impl Resolver {
             to_kwh,
             price_year,
             residual_mix,
+            nhs: self.nhs.category(fs.id(), f),
         })
     }
 }
 
 impl Resolver {
-    /// Up to three aliases or keys close to a mistyped activity.
+    /// The reason an activity no set of the run has is rejected: what it is not, what it may
+    /// be (aliases spelled alike and a label search of the set in use), and how to find a key
+    /// and how to map one's own names.
+    fn unknown_activity(&self, set: u16, full: &str) -> String {
+        // A cell of any length is named by its first characters only.
+        let shown = crate::activity::shorten(full);
+        let activity: &str = &shown;
+        let set_name = self
+            .sets
+            .get(set as usize)
+            .map_or("the row's set", |s| s.id());
+        let or_spend = if self.spend.is_empty() {
+            ""
+        } else {
+            " or the fallback sets"
+        };
+        let how = format!(
+            "find a key with `ghg factors show {set_name} WORDS`, or map your own names with \
+             --aliases FILE ([[alias]] tables with name and key)"
+        );
+        let norm = crate::factors::tables::normalise_name(full);
+        if let Some(keys) = self.aliases.get(&norm) {
+            // An alias whose keys this set lacks: the publisher has no such factor, or the
+            // alias table needs fixing; suggesting the alias back would send the user in a circle.
+            return format!(
+                "alias {activity:?} stands for {}, and {set_name}{or_spend} has no factor with \
+                 that key; correct the alias's key, or price the row with a set that has it \
+                 (`ghg factors aliases {norm}` shows the shipped sets that have it; choose one \
+                 with --factors or --fallback-factors)",
+                keys.iter()
+                    .map(|k| format!("{k:?}"))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            );
+        }
+        if let Some((set_id, key)) = activity.split_once(':') {
+            let set_id = set_id.trim();
+            if self.sets.iter().any(|s| s.id() == set_id) {
+                return format!(
+                    "no factor {:?} in {set_id}; {}",
+                    key.trim(),
+                    how.replace(set_name, set_id)
+                );
+            }
+            if !set_id.is_empty() && !set_id.contains(' ') {
+                return format!(
+                    "{activity:?} names the set {set_id:?}, which this run does not use; add it \
+                     with --fallback-factors {set_id} (`ghg factors list` lists the sets)"
+                );
+            }
+        }
+        let hint = self.suggest(set, full);
+        format!(
+            "unknown activity {activity:?}: not a factor key, publisher ID or alias in \
+             {set_name}{or_spend}{}; {how}",
+            if hint.is_empty() {
+                String::new()
+            } else {
+                format!("; did you mean {}?", hint.join(", "))
+            }
+        )
+    }
+
+    /// Up to three aliases spelled like the activity or sharing a word with it, then up to
+    /// three factors of the set whose labels hold its words. The label search runs once per
+    /// distinct name and set, however many rows repeat it.
     fn suggest(&self, set: u16, activity: &str) -> Vec<String> {
         // Edit distance costs length squared: nothing near a key is this long anyway.
         if activity.chars().count() > 100 {
             return Vec::new();
         }
-        let a = activity.to_lowercase();
-        let mut scored: Vec<(usize, String)> = self
+        let norm = crate::factors::tables::normalise_name(activity);
+        let words = search_words(&norm);
+        let mut aliases: Vec<(usize, usize, &str)> = self
             .aliases
             .keys()
-            .map(|k| (edit_distance(&a, k), format!("{k:?}")))
-            .filter(|(d, _)| *d <= 2.max(a.len() / 4))
+            .filter_map(|name| {
+                let shared = words
+                    .iter()
+                    .filter(|w| name.split(' ').any(|n| n == w.as_str()))
+                    .count();
+                // Short names are one slip from many others: one edit only.
+                let near = if norm.len() <= 5 {
+                    1
+                } else {
+                    (norm.len() / 4).min(3)
+                };
+                let d = if norm.len().abs_diff(name.len()) <= near {
+                    edit_distance(&norm, name)
+                } else {
+                    usize::MAX
+                };
+                (shared > 0 || (d <= near && d < norm.len())).then_some((
+                    usize::MAX - shared,
+                    d,
+                    name.as_str(),
+                ))
+            })
+            .collect();
+        aliases.sort_unstable();
+        let mut out: Vec<String> = aliases
+            .iter()
+            .take(3)
+            .map(|(_, _, name)| {
+                let fs = self.sets.get(set as usize);
+                let keys = self
+                    .aliases
+                    .get(*name)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let hit = keys
+                    .iter()
+                    .find_map(|k| fs.and_then(|s| s.get(k)))
+                    .map(|f| format!("{} {}", f.key, f.label()));
+                let what = hit.unwrap_or_else(|| keys.first().cloned().unwrap_or_default());
+                format!("{name:?} ({what})")
+            })
             .collect();
         if let Some(fs) = self.sets.get(set as usize) {
-            scored.extend(
-                fs.factors
-                    .iter()
-                    .map(|f| (edit_distance(activity, &f.key), format!("{:?}", f.key)))
-                    .filter(|(d, _)| *d <= 2),
-            );
+            for hit in label_search(fs, &words) {
+                let key = hit.split(' ').next().unwrap_or_default();
+                if !out.iter().any(|o| o.contains(&format!("({key} "))) {
+                    out.push(hit);
+                }
+            }
         }
-        scored.sort();
-        scored.dedup_by(|x, y| x.1 == y.1);
-        scored.into_iter().take(3).map(|(_, s)| s).collect()
+        out
     }
+}
+
+/// Words of a name worth searching labels for: three letters or more, not filler.
+fn search_words(norm: &str) -> Vec<String> {
+    const FILLER: &[&str] = &["the", "and", "for", "with", "from", "total", "usage", "use"];
+    let mut words: Vec<String> = norm
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3 && !FILLER.contains(w))
+        .map(str::to_string)
+        .collect();
+    words.dedup();
+    words
+}
+
+/// Memo of label searches by set (its file's digest) and words; bounded so a column of
+/// distinct junk cannot grow it without end.
+type SearchMemo = std::sync::Mutex<HashMap<(String, Vec<String>), Vec<String>>>;
+
+fn search_memo() -> &'static SearchMemo {
+    static MEMO: std::sync::OnceLock<SearchMemo> = std::sync::OnceLock::new();
+    MEMO.get_or_init(Default::default)
+}
+
+/// The words of a set's labels, each with the published factors whose label holds it: built
+/// once per set, so a label search looks words up instead of reading every label.
+struct LabelIndex {
+    words: HashMap<String, Vec<u32>>,
+    /// The words by first letter and length, for near spellings.
+    shapes: HashMap<(char, usize), Vec<String>>,
+    label_len: Vec<usize>,
+}
+
+fn label_index(fs: &FactorSet) -> Arc<LabelIndex> {
+    type Indexes = std::sync::Mutex<HashMap<String, Arc<LabelIndex>>>;
+    static INDEXES: std::sync::OnceLock<Indexes> = std::sync::OnceLock::new();
+    let all = INDEXES.get_or_init(Default::default);
+    if let Some(hit) = all.lock().ok().and_then(|m| m.get(&fs.sha256).cloned()) {
+        return hit;
+    }
+    let mut words: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut label_len = Vec::with_capacity(fs.factors.len());
+    for (i, f) in fs.factors.iter().enumerate() {
+        let label = f.label().to_lowercase();
+        label_len.push(label.len());
+        if f.scope == Scope::Total || f.value().is_none() {
+            continue;
+        }
+        for w in label.split(|c: char| !c.is_alphanumeric()) {
+            if w.is_empty() {
+                continue;
+            }
+            let list = words.entry(w.to_string()).or_default();
+            if list.last() != Some(&(i as u32)) {
+                list.push(i as u32);
+            }
+        }
+    }
+    let mut shapes: HashMap<(char, usize), Vec<String>> = HashMap::new();
+    for w in words.keys() {
+        if let Some(c) = w.chars().next() {
+            shapes.entry((c, w.len())).or_default().push(w.clone());
+        }
+    }
+    let index = Arc::new(LabelIndex {
+        words,
+        shapes,
+        label_len,
+    });
+    if let Ok(mut m) = all.lock() {
+        m.insert(fs.sha256.clone(), index.clone());
+    }
+    index
+}
+
+/// Up to three published factors of `fs` whose labels hold the most of `words` (a word
+/// within one edit counts, for words of five letters or more), shortest label first, as
+/// `key (label, per unit)`.
+fn label_search(fs: &FactorSet, words: &[String]) -> Vec<String> {
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let memo_key = (fs.sha256.clone(), words.to_vec());
+    if let Some(hit) = search_memo()
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&memo_key).cloned())
+    {
+        return hit;
+    }
+    let index = label_index(fs);
+    let mut score: HashMap<u32, usize> = HashMap::new();
+    for w in words {
+        if let Some(list) = index.words.get(w) {
+            for &i in list {
+                *score.entry(i).or_default() += 2;
+            }
+            continue;
+        }
+        if w.len() < 5 {
+            continue;
+        }
+        let Some(first) = w.chars().next() else {
+            continue;
+        };
+        let mut near: Vec<u32> = (w.len() - 1..=w.len() + 1)
+            .filter_map(|len| index.shapes.get(&(first, len)))
+            .flatten()
+            .filter(|l| edit_distance(w, l) <= 1)
+            .filter_map(|l| index.words.get(l))
+            .flatten()
+            .copied()
+            .collect();
+        near.sort_unstable();
+        near.dedup();
+        for i in near {
+            *score.entry(i).or_default() += 1;
+        }
+    }
+    let mut scored: Vec<(usize, usize, u32)> = score
+        .into_iter()
+        .map(|(i, s)| (usize::MAX - s, index.label_len[i as usize], i))
+        .collect();
+    scored.sort_unstable();
+    let found: Vec<String> = scored
+        .iter()
+        .take(3)
+        .map(|&(_, _, i)| {
+            let f = &fs.factors[i as usize];
+            format!("{} ({}, per {})", f.key, f.label(), f.unit.name)
+        })
+        .collect();
+    if let Ok(mut m) = search_memo().lock() {
+        if m.len() >= 10_000 {
+            m.clear();
+        }
+        m.insert(memo_key, found.clone());
+    }
+    found
 }
 
 /// Levenshtein distance, for suggestions only.

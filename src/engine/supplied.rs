@@ -73,6 +73,7 @@ pub(super) fn reprice<'a>(
     // Supplier figures are not split by gas: the whole line is `not_split_by_gas`.
     let (kg, converted, gases) = line_amounts(qty, &own, &[], &to).ok_or_else(overflow)?;
     let class = first.class;
+    let nhs = first.nhs;
     let group_qty = first.converted;
     *first = Line {
         factor: resolved.primary.factor,
@@ -85,6 +86,7 @@ pub(super) fn reprice<'a>(
         converted,
         gases,
         group_qty,
+        nhs,
         method: if hybrid {
             METHOD_HYBRID_OWN
         } else {
@@ -116,6 +118,7 @@ pub(super) fn reprice<'a>(
             converted,
             gases,
             group_qty: Decimal::ZERO,
+            nhs,
             method: METHOD_HYBRID_UPSTREAM,
             supplier: None,
         });

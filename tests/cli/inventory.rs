@@ -11,7 +11,7 @@ fn inventory_json(s: &Session, files: &[&str], extra: &[&str]) -> crate::util::R
     args.extend_from_slice(&[
         "--factors",
         &set,
-        "--spend-factors",
+        "--fallback-factors",
         "none",
         "--format",
         "json",
@@ -153,7 +153,7 @@ fn output_is_the_same_for_any_row_order_file_split_and_thread_count() {
                 "all.csv",
                 "--factors",
                 &set,
-                "--spend-factors",
+                "--fallback-factors",
                 "none",
                 "--format",
                 "json",
@@ -307,7 +307,7 @@ fn reads_standard_input() {
             "-",
             "--factors",
             &set,
-            "--spend-factors",
+            "--fallback-factors",
             "none",
             "--format",
             "json",
@@ -367,7 +367,7 @@ fn table_and_csv_formats() {
         "a.csv",
         "--factors",
         &set,
-        "--spend-factors",
+        "--fallback-factors",
         "none",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -390,7 +390,7 @@ fn table_and_csv_formats() {
         "a.csv",
         "--factors",
         &set,
-        "--spend-factors",
+        "--fallback-factors",
         "none",
         "--format",
         "csv",
@@ -443,15 +443,16 @@ fn without_factors_each_row_uses_the_edition_of_its_period() {
     ]);
     assert_eq!(run.code, 1, "the 2012 row has no edition");
     let j = run.json();
-    // 1000 x 0.41205 (2016) + 1000 x 0.20705 (2024) + 1000 x 0.177 (2025, newest)
-    assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "796.1");
+    // 1000 x 0.41205 (2016) + 1000 x 0.207074288590604 (2024-03 is in FY 2023/24: desnz-2023)
+    // + 1000 x 0.177 (2025, newest)
+    assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "796.124288590604");
     let sets: Vec<&str> = j["factor_sets"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["id"].as_str().unwrap())
         .collect();
-    assert_eq!(sets, ["desnz-2016", "desnz-2024", "desnz-2025"]);
+    assert_eq!(sets, ["desnz-2016", "desnz-2023", "desnz-2025"]);
     assert!(s
         .read("o/rejects.csv")
         .contains("no DESNZ edition covers 2012"));
@@ -604,10 +605,10 @@ fn review_findings_on_messy_files() {
     let j = inventory_json(&s, &["cr.csv"], &["--no-upstream"]).json();
     assert_eq!(j["rows"]["read"], 2);
     assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "88.677");
-    // Columns not understood, or given twice, are named on stderr and in the notes.
+    // Columns not understood are named on stderr and in the notes.
     s.write(
         "cols.csv",
-        "activity,quantity,unit,notes,quantity\n7_400_4000_5,1,kWh,hello,9\n",
+        "activity,quantity,unit,notes\n7_400_4000_5,1,kWh,hello\n",
     );
     let run = inventory_json(&s, &["cols.csv"], &[]);
     assert_eq!(run.code, 0);
@@ -616,13 +617,28 @@ fn review_findings_on_messy_files() {
         "{}",
         run.stderr
     );
+    let notes = run.json()["notes"].clone();
+    let about_file = notes
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n.as_str().unwrap().starts_with("cols.csv"))
+        .count();
+    assert_eq!(about_file, 1, "{notes}");
+    // A column given twice cannot be read: which is meant? Exit 2, naming it.
+    s.write(
+        "twice.csv",
+        "activity,quantity,unit,notes,quantity\n7_400_4000_5,1,kWh,hello,9\n",
+    );
+    let run = inventory_json(&s, &["twice.csv"], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr
-            .contains("given twice, only the first read: quantity"),
+        run.stderr.contains(
+            "error: twice.csv:1: the header names a column twice: quantity (two columns for one field would leave one unread)"
+        ),
         "{}",
         run.stderr
     );
-    assert_eq!(run.json()["notes"].as_array().unwrap().len(), 2);
     // A title line with a semicolon above a comma header.
     s.write(
         "t.csv",
@@ -673,7 +689,7 @@ fn nhs_sdu_2016_17_prices_water_waste_energy_and_travel_by_category() {
         "sdu.csv",
         "--factors",
         "nhs-sdu-2016-17",
-        "--spend-factors",
+        "--fallback-factors",
         "none",
         "--format",
         "json",

@@ -3,11 +3,15 @@
 mod util;
 
 mod clinical;
+mod eric;
 mod factors;
+mod input;
 mod inventory;
 
 mod audit;
 mod corpus;
 mod kill;
+mod nhs;
 mod robust;
 mod supply;
+mod trajectory;

@@ -9,7 +9,7 @@
 use super::desnz::{self, DesnzInput, LinkReport};
 use super::desnz_match::{render_matching, MatchReport};
 use super::desnz_read::{read_csv, read_workbook, DesnzRow};
-use super::{clinical, deflators, preamble, render_checked, sdu, spend, Generated};
+use super::{clinical, deflators, preamble, projections, render_checked, sdu, spend, Generated};
 use crate::factors::model::FactorSet;
 use crate::factors::sha256_hex;
 use crate::{Error, Result};
@@ -232,5 +232,24 @@ pub fn import_all(
         path: deflators::PATH.into(),
         bytes: table.into_bytes(),
     });
+
+    // Projections for `ghg trajectory`.
+    for (csv, path, render) in [
+        (
+            projections::GRID_CSV,
+            projections::GRID_PATH,
+            projections::render_grid as fn(&[u8]) -> Result<String>,
+        ),
+        (
+            projections::VALUES_CSV,
+            projections::VALUES_PATH,
+            projections::render_values,
+        ),
+    ] {
+        files.push(Generated {
+            path: path.into(),
+            bytes: render(&read(csv)?)?.into_bytes(),
+        });
+    }
     Ok((files, summary))
 }

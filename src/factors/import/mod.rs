@@ -14,6 +14,7 @@
 //! - [`sdu`], [`spend`]: the NHS SDU factors; the Defra SIC and US EPA spend factors.
 //! - [`clinical`]: anaesthetic gases and inhalers (`nhs-clinical`) and the GWP table.
 //! - [`deflators`]: price-index CSVs to `factors/tables/deflators.toml`.
+//! - [`projections`]: the Green Book grid series and carbon values to `factors/tables/`.
 //! - [`all`]: every shipped file at once, as `ghg factors import all` writes them.
 
 pub mod all;
@@ -22,6 +23,7 @@ pub mod deflators;
 pub mod desnz;
 pub mod desnz_match;
 pub mod desnz_read;
+pub mod projections;
 pub mod sdu;
 pub mod spend;
 
