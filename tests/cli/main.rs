@@ -13,4 +13,5 @@ mod corpus;
 mod kill;
 mod nhs;
 mod robust;
+mod supply;
 mod trajectory;
