@@ -171,6 +171,47 @@ fn rows_and_notes(dir: &Path) -> Result<(RowCounts, Vec<String>)> {
     Ok((rows, notes))
 }
 
+/// Spend in GBP by tier, summed exactly over the parts' inventory.json `by_tier` (the
+/// ledger does not carry it: a line's cost is not its tier's spend when it is not in GBP).
+fn tier_spend(runs: &[PathBuf]) -> Result<crate::supply::SupplyTotals> {
+    let mut out = crate::supply::SupplyTotals::default();
+    for dir in runs {
+        let path = dir.join("inventory.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            Error::malformed(
+                crate::Position::new(
+                    path.display().to_string(),
+                    e.line() as u64,
+                    e.column() as u64,
+                ),
+                format!("not an inventory.json: {e}"),
+            )
+        })?;
+        for q in crate::supply::metrics::TIERS {
+            let Some(s) = v["by_tier"][q.as_str()]["spend_gbp"].as_str() else {
+                continue;
+            };
+            let spend = crate::num::parse_decimal(s).map_err(|_| {
+                Error::malformed(
+                    crate::Position::new(path.display().to_string(), 0, 0),
+                    format!("by_tier.{}.spend_gbp {s:?} is not a number", q.as_str()),
+                )
+            })?;
+            if spend.is_zero() {
+                continue;
+            }
+            out.tiers
+                .entry(q)
+                .or_default()
+                .spend_gbp
+                .add(spend)
+                .ok_or_else(|| Error::overflow(crate::Position::default(), "a tier's spend"))?;
+        }
+    }
+    Ok(out)
+}
+
 /// Notes that depend on the whole run's figures, recomputed after the merge.
 fn is_figure_note(n: &str) -> bool {
     n.contains("spend row(s) had neither price_year nor period")
@@ -261,6 +302,7 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs) -> Result<Outcome> {
     let inv = Inventory {
         groups: merge_groups(parts)?,
         rows,
+        supply: tier_spend(&args.runs)?,
     };
     // Notes as one run writes them: the run-wide ones (common to every part), then those that
     // depend on the figures, then each input's, in part order.

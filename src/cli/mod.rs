@@ -100,7 +100,8 @@ pub enum Command {
     #[command(subcommand)]
     Import(import::ImportCommand),
     /// Reports from inventory runs: `ghg report nhs RUN_DIR...` (Greener NHS summary and
-    /// annual-report tables, as table, CSV, JSON or XLSX).
+    /// annual-report tables, as table, CSV, JSON or XLSX) and `ghg report procurement RUN_DIR`
+    /// (supply chain and anchor metrics of a run with --suppliers).
     #[command(subcommand)]
     Report(report::ReportCommand),
     /// Combine runs over disjoint inputs (by site, month or file) into the inventory one run

@@ -48,6 +48,9 @@ pub const LEDGER_HEADER: &[&str] = &[
     "deflator",
     "deflator_from",
     "deflator_to",
+    "tier",
+    "method",
+    "supplier_id",
     "site_name",
     "reporting_year",
     "nhs_category",
@@ -106,6 +109,8 @@ pub struct Work<'a> {
     rows: RowCounts,
     /// The fast path's interned keys and running sums.
     pub(super) fast: Fast,
+    /// Spend rows by supplier and tier.
+    supply: crate::supply::SupplyTotals,
 }
 
 /// One line about to be added: a row's primary factor or one of its upstream factors.
@@ -119,6 +124,14 @@ pub(super) struct Line {
     pub(super) market: MarketBasis,
     pub(super) converted: Decimal,
     pub(super) gases: [Decimal; 4],
+    /// How the line was computed (the ledger's `method`).
+    pub(super) method: &'static str,
+    /// Priced from this register supplier's own figures, moved to its reporting year by the
+    /// row's supplier deflation rather than the spend factor's.
+    pub(super) supplier: Option<u32>,
+    /// Quantity added to the group, in the factor's unit: `converted`, except for lines priced
+    /// from a supplier, where the row's quantity counts once, as the spend factor sees it.
+    pub(super) group_qty: Decimal,
     pub(super) nhs: NhsCategory,
 }
 
@@ -261,8 +274,21 @@ impl Work<'_> {
             market,
             converted,
             gases,
+            group_qty: converted,
+            method: if resolved.price_year.is_some() {
+                crate::supply::METHOD_SPEND
+            } else {
+                crate::supply::METHOD_ACTIVITY
+            },
+            supplier: None,
             nhs,
         });
+        // A spend row whose supplier is in the register: its line priced from the supplier's
+        // own figures, by tier (src/supply/mod.rs).
+        let sp = super::supplied::reprice(&mut lines, resolver, resolved, supplier, qty, &defl, c)?;
+        let tier = sp.tier.unwrap_or(quality);
+        let is_spend = resolved.price_year.is_some();
+        let currency = resolved.unit.dimension.base_name();
         // Upstream of fuel and energy the organisation uses itself (scopes 1 and 2) is
         // category 3; upstream of a scope 3 activity (business travel's fuel, freight's fuel)
         // belongs to that activity's own category, as the GHG Protocol files it.
@@ -295,11 +321,25 @@ impl Work<'_> {
                 market: MarketBasis::NotApplicable,
                 converted,
                 gases,
+                group_qty: converted,
+                method: crate::supply::METHOD_ACTIVITY,
+                supplier: None,
                 nhs: up_nhs,
             });
         }
-        self.add_to_groups(&lines, site, period, year, quality)
+        self.add_to_groups(&lines, site, period, year, tier)
             .ok_or_else(overflow)?;
+        if is_spend {
+            let mut kg_row = Decimal::ZERO;
+            let in_scopes = |c: ScopeClass| !matches!(c, ScopeClass::Outside | ScopeClass::NhsOnly);
+            for l in lines.iter().filter(|l| in_scopes(l.class)) {
+                kg_row = kg_row.checked_add(l.kg).ok_or_else(overflow)?;
+            }
+            let who = sp.matched.ok_or(supplier);
+            self.supply
+                .add(who, tier, qty, currency == "GBP", kg_row)
+                .ok_or_else(overflow)?;
+        }
         if self.ledger.is_some() {
             let row = LedgerRow {
                 file,
@@ -316,6 +356,9 @@ impl Work<'_> {
                 quality,
                 market_value,
                 deflation: &defl,
+                tier,
+                supplier_deflation: sp.deflation.as_ref(),
+                supplier_index: sp.matched,
                 cost,
             };
             self.write_ledger(&lines, &row)
@@ -360,7 +403,7 @@ impl Work<'_> {
                     s.add(v)?;
                 }
             }
-            t.quantity.add(l.converted)?;
+            t.quantity.add(l.group_qty)?;
             t.lines += 1;
         }
         Some(())
@@ -380,23 +423,38 @@ impl Work<'_> {
             .cost
             .map_or((String::new(), ""), |(v, cur)| (exact_string(v), cur));
         let market_value_s = row.market_value.map(exact_string).unwrap_or_default();
-        let (series, price_year_s, defl_from_s, defl_to_s) = match row.deflation.applied {
-            Some((id, year)) => (
-                id,
-                year.to_string(),
-                exact_string(row.deflation.den),
-                exact_string(row.deflation.num),
-            ),
-            None => ("", String::new(), String::new(), String::new()),
-        };
+        let row_defl = deflation_text(row.deflation);
+        let supplier_defl = row.supplier_deflation.map(deflation_text);
+        let supply = resolver.supply.as_deref();
         for l in lines {
             let f = resolver.factor(l.factor);
             let s = resolver.set(l.factor);
-            // Per-factor text is made once per chunk, not once per line.
-            let (value_s, label_s) = self
-                .factor_text
-                .entry(l.factor)
-                .or_insert_with(|| (exact_string(l.value), f.label()));
+            let (series, price_year_s, defl_from_s, defl_to_s) = match (&supplier_defl, l.supplier)
+            {
+                (Some(d), Some(_)) => d,
+                _ => &row_defl,
+            };
+            let own = l.supplier.and_then(|i| supply?.register.get(i));
+            let (set_id, key): (&str, &str) = match own {
+                Some(sup) => (crate::supply::SUPPLIER_SET, &sup.id),
+                None => (s.id(), &f.key),
+            };
+            // Per-factor text is made once per chunk, not once per line; a line whose value
+            // is not the factor's (a supplier's intensity, a hybrid's upstream share) has its own.
+            let own_text: (String, String);
+            let (value_s, label_s) = if own.is_some() || l.value != f.kg_co2e.unwrap_or(l.value) {
+                own_text = (
+                    exact_string(l.value),
+                    own.map_or_else(|| f.label(), crate::supply::Supplier::label),
+                );
+                (&own_text.0, &own_text.1)
+            } else {
+                let (v, lb) = self
+                    .factor_text
+                    .entry(l.factor)
+                    .or_insert_with(|| (exact_string(l.value), f.label()));
+                (&*v, &*lb)
+            };
             let kg_s = exact_string(l.kg);
             let kg_market_s = if l.kg_market == l.kg {
                 kg_s.clone()
@@ -412,17 +470,21 @@ impl Work<'_> {
                 .category()
                 .map(|c| c.to_string())
                 .unwrap_or_default();
+            let supplier_id = row
+                .supplier_index
+                .and_then(|i| supply?.register.get(i))
+                .map_or("", |s| s.id.as_str());
             let footprint = l.class.nhs_footprint(l.nhs).map_or("", |f| f.as_str());
             // The cost goes on the row's own line only, so that summing the column counts it once.
             let primary = l.upstream_of.is_none();
-            let record: [&str; 33] = [
+            let record: [&str; 36] = [
                 row.file,
                 &line_s,
                 row.activity,
                 &qty_s,
                 row.unit,
-                s.id(),
-                &f.key,
+                set_id,
+                key,
                 value_s,
                 &exact_string(l.converted),
                 &kg_s,
@@ -443,10 +505,13 @@ impl Work<'_> {
                 } else {
                     ""
                 },
-                &price_year_s,
+                price_year_s,
                 series,
-                &defl_from_s,
-                &defl_to_s,
+                defl_from_s,
+                defl_to_s,
+                row.tier.as_str(),
+                l.method,
+                supplier_id,
                 row.site_name,
                 &year_s,
                 l.nhs.as_str(),
@@ -457,6 +522,20 @@ impl Work<'_> {
             w.write_record(record)?;
         }
         Ok(())
+    }
+}
+
+/// The ledger's deflation columns: series, price year, index of the price year, index of
+/// the year moved to.
+fn deflation_text<'d>(d: &Deflation<'d>) -> (&'d str, String, String, String) {
+    match d.applied {
+        Some((id, year)) => (
+            id,
+            year.to_string(),
+            exact_string(d.den),
+            exact_string(d.num),
+        ),
+        None => ("", String::new(), String::new(), String::new()),
     }
 }
 
@@ -476,6 +555,12 @@ struct LedgerRow<'a> {
     quality: Quality,
     market_value: Option<Decimal>,
     deflation: &'a Deflation<'a>,
+    /// The row's tier (the set's data quality unless a supplier's figures priced it).
+    tier: Quality,
+    /// How the spend moved to the supplier's reporting year, for lines priced by the supplier.
+    supplier_deflation: Option<&'a Deflation<'a>>,
+    /// The register supplier the row names, if any.
+    supplier_index: Option<u32>,
     cost: Option<(Decimal, &'a str)>,
 }
 
@@ -495,6 +580,7 @@ impl<'a> Work<'a> {
             factor_text: HashMap::default(),
             rows: RowCounts::default(),
             fast: Fast::default(),
+            supply: crate::supply::SupplyTotals::default(),
         }
     }
 
@@ -566,8 +652,9 @@ impl<'a> Work<'a> {
         }
     }
 
-    /// The worker's row counts and groups, named and sorted by key; `None` on overflow.
-    pub fn finish(mut self) -> Option<(RowCounts, Vec<(GroupKey, Totals)>)> {
+    /// The worker's row counts, groups (named and sorted by key) and spend by supplier and
+    /// tier; `None` on overflow.
+    pub fn finish(mut self) -> Option<super::Partial> {
         self.flush_fast()?;
         let resolver = self.resolver;
         let groups: Vec<(GroupKey, Totals)> = self
@@ -601,7 +688,7 @@ impl<'a> Work<'a> {
             .into_iter()
             .filter_map(|i| slots[i as usize].take())
             .collect();
-        Some((self.rows, sorted))
+        Some((self.rows, sorted, self.supply))
     }
 }
 

@@ -12,6 +12,7 @@ mod cells;
 mod fast;
 pub mod replay;
 pub mod resolve;
+mod supplied;
 
 pub use apply::{BlockOutput, Work, LEDGER_HEADER};
 pub use resolve::{Edition, FactorRef, LazySet, PriceIndex, Resolved, Resolver};
@@ -48,7 +49,11 @@ pub struct RunOutput {
 }
 
 /// A worker's row counts and sorted groups.
-type Partial = (crate::inventory::RowCounts, Vec<(GroupKey, Totals)>);
+pub(crate) type Partial = (
+    crate::inventory::RowCounts,
+    Vec<(GroupKey, Totals)>,
+    crate::supply::SupplyTotals,
+);
 
 /// Rejects kept in memory for display.
 const KEPT_REJECTS: usize = 50;
@@ -195,7 +200,7 @@ pub fn run_on(
     }
     let mut parts = Vec::with_capacity(partials.len());
     for p in partials {
-        let (rows, groups) = p
+        let (rows, groups, supply) = p
             .ok_or_else(|| Error::usage("internal error: a worker thread panicked"))?
             .ok_or_else(|| Error::overflow(crate::Position::default(), "the inventory total"))?;
         let r = &mut out.inventory.rows;
@@ -204,6 +209,10 @@ pub fn run_on(
         r.rejected += rows.rejected;
         r.blank += rows.blank;
         r.spend_undated += rows.spend_undated;
+        out.inventory
+            .supply
+            .merge(supply)
+            .ok_or_else(|| Error::overflow(crate::Position::default(), "the supply totals"))?;
         parts.push(groups);
     }
     out.inventory.groups = merge_sorted(parts)

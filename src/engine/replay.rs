@@ -7,7 +7,7 @@ use super::apply::{Line, Work};
 use super::resolve::{Applied, FactorRef, Resolver};
 use crate::activity::{Period, ReportingYear};
 use crate::audit::ledger::LedgerLine;
-use crate::inventory::{GroupKey, MarketBasis, RowCounts, ScopeClass, Totals};
+use crate::inventory::{GroupKey, MarketBasis, ScopeClass, Totals};
 use crate::nhs::NhsCategory;
 use crate::units::{conversion, parse_unit};
 use crate::{Error, Position, Result};
@@ -31,6 +31,13 @@ impl<'a> Replay<'a> {
     pub fn add(&mut self, name: &str, l: &LedgerLine) -> Result<()> {
         let resolver = self.work.resolver;
         let here = |what: String| Error::malformed(Position::new(name, l.ledger_line, 0), what);
+        if l.factor_set == crate::supply::SUPPLIER_SET {
+            return Err(here(format!(
+                "line priced from supplier {:?}'s own figures (--suppliers): ghg merge does not \
+                 replay supplier-priced lines yet; run these inputs as one run",
+                l.factor_key
+            )));
+        }
         let set = resolver
             .sets
             .iter()
@@ -79,6 +86,7 @@ impl<'a> Replay<'a> {
         let unit = parse_unit(&l.unit).ok_or_else(|| here(format!("unknown unit {:?}", l.unit)))?;
         let conv = conversion(&unit, &f.unit).map_err(|e| here(e.to_string()))?;
         let defl = Deflation {
+            row_year: None,
             num: l.deflator_to.unwrap_or(Decimal::ONE),
             den: l.deflator_from.unwrap_or(Decimal::ONE),
             applied: None,
@@ -126,6 +134,9 @@ impl<'a> Replay<'a> {
             market,
             converted,
             gases,
+            method: crate::supply::METHOD_ACTIVITY,
+            supplier: None,
+            group_qty: converted,
             nhs,
         };
         let quality = fs.quality();
@@ -138,7 +149,7 @@ impl<'a> Replay<'a> {
     pub fn finish(self) -> Result<Vec<(GroupKey, Totals)>> {
         self.work
             .finish()
-            .map(|(_, g): (RowCounts, _)| g)
+            .map(|(_, g, _): super::Partial| g)
             .ok_or_else(|| Error::overflow(Position::default(), "the inventory total"))
     }
 }

@@ -5,3 +5,4 @@ pub mod diff;
 pub mod greener_nhs;
 pub mod inventory;
 pub mod nhs;
+pub mod procurement;

@@ -15,4 +15,5 @@ mod kill;
 mod merge;
 mod nhs;
 mod robust;
+mod supply;
 mod trajectory;
