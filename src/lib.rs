@@ -19,6 +19,7 @@ pub mod engine;
 pub mod error;
 pub mod factors;
 pub mod inventory;
+pub mod nhs;
 pub mod num;
 pub mod report;
 pub mod trajectory;

@@ -9,7 +9,7 @@ pub mod period;
 pub mod read;
 pub mod workbook;
 
-pub use period::Period;
+pub use period::{Period, ReportingYear};
 pub use read::{Chunk, ChunkReader, Input};
 
 use crate::num::{parse_decimal, NumError};
@@ -31,6 +31,7 @@ pub const FIELDS: &[&str] = &[
     "price_year",
     "market_factor",
     "factor_set",
+    "nhs_category",
 ];
 
 /// A wide-layout column: its header stands for an activity and a unit, its cells are
@@ -127,6 +128,8 @@ pub struct Columns {
     pub market_factor: Option<usize>,
     /// The factor set a row is priced from, overriding the run's choice.
     pub factor_set: Option<usize>,
+    /// NHS category overriding the default of the row's factor.
+    pub nhs_category: Option<usize>,
     /// Header names not understood, kept to warn about them.
     pub ignored: Vec<String>,
     /// Header names given twice (an error when reading a file).
@@ -172,6 +175,7 @@ fn field_of(name: &str) -> Option<&'static str> {
         "price_year" => "price_year",
         "market_factor" => "market_factor",
         "factor_set" | "set" => "factor_set",
+        "nhs_category" => "nhs_category",
         _ => return None,
     })
 }
@@ -204,6 +208,7 @@ impl Columns {
             "price_year" => &mut self.price_year,
             "market_factor" => &mut self.market_factor,
             "factor_set" => &mut self.factor_set,
+            "nhs_category" => &mut self.nhs_category,
             _ => return None,
         })
     }

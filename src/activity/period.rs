@@ -176,6 +176,96 @@ fn civil_from_days(z: i64) -> (i64, u8, u8) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// The year a report covers: an NHS financial year (April to March) or a calendar year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReportingYear {
+    /// An NHS financial year, April to March, by the year it starts in (`2024/25` is 2024).
+    Financial(u16),
+    /// A calendar year, January to December.
+    Calendar(u16),
+}
+
+impl ReportingYear {
+    /// Parses `--year`: `2024/25` (also `2024-25`, `2024/2025`, `FY2024/25`) is an NHS
+    /// financial year, `2024` a calendar year.
+    pub fn parse(text: &str) -> Option<ReportingYear> {
+        match Period::parse(text)? {
+            Period::FinancialYear(y) => Some(ReportingYear::Financial(y)),
+            Period::Year(y) => Some(ReportingYear::Calendar(y)),
+            _ => None,
+        }
+    }
+
+    /// The reporting year a period belongs to when no `--year` is given: NHS financial years
+    /// are the default reading of months and dates (2025-02 is in 2024/25); a period written
+    /// as a calendar year stays one.
+    pub fn of(p: Period) -> ReportingYear {
+        match p {
+            Period::Year(y) => ReportingYear::Calendar(y),
+            Period::FinancialYear(y) => ReportingYear::Financial(y),
+            Period::Month(y, m) | Period::Day(y, m, _) => {
+                ReportingYear::Financial(if m >= 4 { y } else { y - 1 })
+            }
+            Period::Quarter(y, _) => ReportingYear::Financial(y),
+        }
+    }
+
+    /// True when the whole of `p` lies within this year.
+    pub fn contains(self, p: Period) -> bool {
+        match (self, p) {
+            (ReportingYear::Calendar(y), Period::Year(py)) => y == py,
+            (ReportingYear::Calendar(y), Period::Month(py, _) | Period::Day(py, _, _)) => y == py,
+            (ReportingYear::Calendar(_), Period::FinancialYear(_)) => false,
+            // A quarter lies within one calendar year: Q4 2024/25 is January to March 2025.
+            (ReportingYear::Calendar(y), Period::Quarter(..)) => p.start_year() == y,
+            (ReportingYear::Financial(y), Period::Quarter(py, _)) => y == py,
+            (ReportingYear::Financial(y), Period::FinancialYear(py)) => y == py,
+            (ReportingYear::Financial(_), Period::Year(_)) => false,
+            (ReportingYear::Financial(y), Period::Month(..) | Period::Day(..)) => {
+                ReportingYear::of(p) == ReportingYear::Financial(y)
+            }
+        }
+    }
+
+    /// The calendar year holding the greater part of the period, whose DESNZ edition prices
+    /// all of it (DESNZ's rule): a financial year has nine of its twelve months in the year
+    /// it starts, so 2024/25 takes 2024.
+    pub fn edition_year(self) -> u16 {
+        match self {
+            ReportingYear::Financial(y) | ReportingYear::Calendar(y) => y,
+        }
+    }
+
+    /// What the year spans, in words: `NHS financial year April 2024 to March 2025`.
+    pub fn describe(self) -> String {
+        match self {
+            ReportingYear::Financial(y) => {
+                format!("NHS financial year April {y} to March {}", y + 1)
+            }
+            ReportingYear::Calendar(y) => format!("calendar year January to December {y}"),
+        }
+    }
+
+    /// Which months of the period fall in [`ReportingYear::edition_year`], in words.
+    pub fn edition_months(self) -> String {
+        match self {
+            ReportingYear::Financial(y) => {
+                format!("April to December {y}, nine of its twelve months")
+            }
+            ReportingYear::Calendar(y) => format!("all of {y}"),
+        }
+    }
+}
+
+impl fmt::Display for ReportingYear {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            ReportingYear::Financial(y) => write!(f, "{}", Period::FinancialYear(y)),
+            ReportingYear::Calendar(y) => write!(f, "{y}"),
+        }
+    }
+}
+
 fn month_number(name: &str) -> Option<u8> {
     const NAMES: [&str; 12] = [
         "january",
@@ -272,6 +362,25 @@ mod tests {
         assert_eq!(Period::parse("45383"), Some(Period::Day(2024, 4, 1)));
         assert_eq!(Period::parse("61"), None);
         assert_eq!(Period::parse("00061"), Some(Period::Day(1900, 3, 1)));
+    }
+
+    #[test]
+    fn reporting_years() {
+        use ReportingYear::*;
+        assert_eq!(ReportingYear::parse("2024/25"), Some(Financial(2024)));
+        assert_eq!(ReportingYear::parse("2024"), Some(Calendar(2024)));
+        assert_eq!(ReportingYear::parse("2024-05"), None);
+        assert_eq!(ReportingYear::of(Period::Month(2025, 2)), Financial(2024));
+        assert_eq!(ReportingYear::of(Period::Month(2025, 4)), Financial(2025));
+        assert_eq!(ReportingYear::of(Period::Day(2024, 3, 31)), Financial(2023));
+        assert_eq!(ReportingYear::of(Period::Year(2024)), Calendar(2024));
+        assert!(Financial(2024).contains(Period::Month(2025, 3)));
+        assert!(!Financial(2024).contains(Period::Month(2025, 4)));
+        assert!(!Financial(2024).contains(Period::Year(2024)));
+        assert!(Calendar(2024).contains(Period::Day(2024, 12, 31)));
+        assert!(!Calendar(2024).contains(Period::FinancialYear(2024)));
+        assert_eq!(Financial(2024).edition_year(), 2024);
+        assert_eq!(Financial(2099).to_string(), "2099/00");
     }
 
     #[test]

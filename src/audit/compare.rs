@@ -153,7 +153,10 @@ pub fn compare(
     let contributions = |inv: &Inventory| -> Result<BTreeMap<String, Decimal>> {
         let mut sums: BTreeMap<String, crate::inventory::ExactSum> = BTreeMap::new();
         for (k, t) in &inv.groups {
-            if k.class == crate::inventory::ScopeClass::Outside {
+            if matches!(
+                k.class,
+                crate::inventory::ScopeClass::Outside | crate::inventory::ScopeClass::NhsOnly
+            ) {
                 continue;
             }
             sums.entry(k.factor.to_string())
@@ -429,6 +432,8 @@ mod tests {
                 class: *class,
                 site: Arc::from("A"),
                 period: None,
+                reporting_year: None,
+                nhs_category: crate::nhs::NhsCategory::OutsideNhsFootprints,
                 set: Arc::from(set),
                 factor: Arc::from(*key),
                 upstream_of: None,

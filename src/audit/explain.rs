@@ -182,12 +182,16 @@ pub fn rolls_into(l: &LedgerLine, inventory: &Value) -> Vec<Total> {
             }
             ptrs.push(("scope 3".into(), "/totals_kg_co2e/scope_3".into()));
         }
+        "nhs-only" => ptrs.push((
+            "NHS footprints only, outside the GHG Protocol scopes".into(),
+            "/nhs_footprint_kg_co2e/outside_ghg_protocol".into(),
+        )),
         _ => ptrs.push((
             "outside of scopes".into(),
             "/totals_kg_co2e/outside_of_scopes".into(),
         )),
     }
-    if l.scope != "outside" {
+    if l.scope != "outside" && l.scope != "nhs-only" {
         let site = l.site.replace('~', "~0").replace('/', "~1");
         ptrs.push((
             format!("site {:?} total (location-based)", l.site),
@@ -276,7 +280,7 @@ pub fn explain(
     let mut totals: Vec<Total> = Vec::new();
     for c in &chains {
         let l = &c.line;
-        if l.scope != "outside" {
+        if l.scope != "outside" && l.scope != "nhs-only" {
             kg.add(l.kg_co2e).ok_or_else(ov)?;
             kg_market.add(l.kg_co2e_market).ok_or_else(ov)?;
         }
@@ -462,6 +466,9 @@ fn chain_json(c: &Chain) -> Value {
     m.insert("ref".into(), json!(l.reference));
     m.insert("supplier".into(), json!(l.supplier));
     m.insert("quality".into(), json!(l.quality));
+    m.insert("reporting_year".into(), json!(l.reporting_year));
+    m.insert("nhs_category".into(), json!(l.nhs_category));
+    m.insert("nhs_footprint".into(), json!(l.nhs_footprint));
     Value::Object(m)
 }
 
@@ -640,6 +647,18 @@ pub fn render_text(e: &Explanation, limit: usize) -> String {
                 format!(", period {}", l.period)
             }
         );
+        if !l.nhs_category.is_empty() {
+            let _ = writeln!(
+                out,
+                "  NHS        {}{}",
+                l.nhs_category,
+                if l.nhs_footprint.is_empty() {
+                    ", in neither NHS footprint".to_string()
+                } else {
+                    format!(", NHS {}", l.nhs_footprint)
+                }
+            );
+        }
     }
     if shown < e.chains.len() {
         let _ = writeln!(

@@ -66,6 +66,16 @@ pub struct LedgerLine {
     pub deflator_from: Option<Decimal>,
     /// ...and in the factor's price year (the multiplier).
     pub deflator_to: Option<Decimal>,
+    /// Reporting year (`2024/25`, `2024`); empty in ledgers written before it was recorded.
+    pub reporting_year: String,
+    /// NHS category; empty in older ledgers.
+    pub nhs_category: String,
+    /// NHS footprint (`carbon-footprint`, `footprint-plus`, or empty).
+    pub nhs_footprint: String,
+    /// What the row cost, on its primary line, if the activity file said.
+    pub cost: Option<Decimal>,
+    /// The cost's currency.
+    pub cost_currency: String,
 }
 
 /// Reads `ledger.csv`; `name` names it in errors.
@@ -174,6 +184,11 @@ pub fn read_ledger(name: &str, bytes: &[u8]) -> Result<Vec<LedgerLine>> {
             deflator: get("deflator").to_string(),
             deflator_from: opt_num("deflator_from")?,
             deflator_to: opt_num("deflator_to")?,
+            reporting_year: get("reporting_year").to_string(),
+            nhs_category: get("nhs_category").to_string(),
+            nhs_footprint: get("nhs_footprint").to_string(),
+            cost: opt_num("cost")?,
+            cost_currency: get("cost_currency").to_string(),
         });
     }
     Ok(out)

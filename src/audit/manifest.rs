@@ -127,6 +127,9 @@ pub struct RunOptions {
     /// `--gwp` (`ar4`, `ar5`, `ar6`), if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gwp: Option<String>,
+    /// `--year` (`2024/25`, `2024`), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<String>,
 }
 
 impl RunOptions {
@@ -161,6 +164,9 @@ impl RunOptions {
         }
         if let Some(g) = &self.gwp {
             a.extend(["--gwp".to_string(), g.clone()]);
+        }
+        if let Some(y) = &self.year {
+            a.extend(["--year".to_string(), y.clone()]);
         }
         for d in &self.factors_dirs {
             a.push(format!("--factors-dir={d}"));

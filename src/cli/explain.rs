@@ -30,8 +30,8 @@ pub struct ExplainArgs {
     /// Lines of this site.
     #[arg(long)]
     pub site: Option<String>,
-    /// Lines of this scope: 1, 2, 3 or outside.
-    #[arg(long, value_parser = ["1", "2", "3", "outside"])]
+    /// Lines of this scope: 1, 2, 3, outside or nhs-only.
+    #[arg(long, value_parser = ["1", "2", "3", "outside", "nhs-only"])]
     pub scope: Option<String>,
     /// Lines of this scope 3 category (1-15).
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=15))]

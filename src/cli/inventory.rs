@@ -3,7 +3,7 @@
 use super::output::stdout;
 use super::run_dir::{OutputFile, RunDir};
 use super::{GlobalArgs, Outcome};
-use crate::activity::{Input, Layout};
+use crate::activity::{Input, Layout, ReportingYear};
 use crate::engine::{self, Edition, PriceIndex, Resolver, Sinks, LEDGER_HEADER};
 use crate::factors::{Catalog, FactorSet};
 use crate::inventory::Reject;
@@ -20,9 +20,14 @@ pub struct InventoryArgs {
     /// Activity files (CSV, .xlsx, .xlsm, .xls, .ods; `book.xlsx#Sheet` for a sheet), or `-`
     /// for standard input [default: the shipped example NHS trust].
     pub inputs: Vec<PathBuf>,
-    /// Factor set for activity rows [default: the DESNZ edition of each row's period].
+    /// Factor set for activity rows [default: the DESNZ edition of each row's reporting year].
     #[arg(long)]
     pub factors: Option<String>,
+    /// Reporting year: `2024/25` (NHS financial year, April to March) or `2024` (calendar).
+    /// Rows dated outside it are rejected; rows without a period belong to it. Without it,
+    /// each row's own year counts, months and dates read as NHS financial years.
+    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
+    pub year: Option<ReportingYear>,
     /// Options that decide the figures.
     #[command(flatten)]
     pub compute: ComputeArgs,
@@ -187,8 +192,9 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
                 return Err(Error::usage("no DESNZ factor set found; pass --factors"));
             }
             notes.push(
-                "factor set chosen per row: the DESNZ edition of the year the row's period starts in \
-                 (newest edition for rows without a period or past it)"
+                "factor set chosen per reporting year (DESNZ's rule: one set per reporting year, that of \
+                 the calendar year holding the greater part of it); rows without a period or past the \
+                 newest edition take the newest"
                     .to_string(),
             );
             Edition::ByPeriod(idx)
@@ -251,7 +257,16 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         deflators,
         upstream: !args.compute.no_upstream,
         residual_mix,
+        year: args.year,
+        nhs: crate::nhs::NhsMapping::shipped()?,
     };
+    if let Some(y) = args.year {
+        notes.push(format!(
+            "reporting year {y} ({}) given with --year: rows dated outside it are rejected, rows \
+             without a period are counted in it",
+            y.describe()
+        ));
+    }
     let inputs = if args.inputs.is_empty() {
         let ex = example_inputs();
         if ex.is_empty() {
@@ -452,9 +467,9 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             let mut later: Vec<String> = inv
                 .groups
                 .keys()
-                .filter_map(|k| k.period)
-                .filter(|p| p.start_year() > newest)
-                .map(|p| p.to_string())
+                .filter_map(|k| k.reporting_year)
+                .filter(|y| y.edition_year() > newest)
+                .map(|y| y.to_string())
                 .collect();
             later.sort();
             later.dedup();
@@ -498,6 +513,8 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         crate::say!("warning: {n}");
         notes.push(n);
     }
+    notes.extend(edition_notes(inv, &prepared.resolver));
+    notes.extend(crate::report::nhs::NhsFigures::of(inv)?.notes());
     if inv.rows.spend_undated > 0 {
         let n = format!(
             "{} spend row(s) had neither price_year nor period: taken to be in the factor's price year",
@@ -607,6 +624,51 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         return Ok(Outcome::Findings);
     }
     Ok(Outcome::Clean)
+}
+
+/// `--year`: `2024/25` or `2024`.
+fn parse_year(text: &str) -> std::result::Result<ReportingYear, String> {
+    ReportingYear::parse(text).ok_or_else(|| {
+        format!("{text:?} is not a reporting year; expected an NHS financial year such as 2024/25 or a calendar year such as 2024")
+    })
+}
+
+/// One note per reporting year priced by DESNZ edition: which set and why.
+fn edition_notes(inv: &crate::inventory::Inventory, resolver: &Resolver) -> Vec<String> {
+    let Edition::ByPeriod(by_year) = &resolver.edition else {
+        return Vec::new();
+    };
+    let mut seen: BTreeMap<Option<ReportingYear>, Vec<&str>> = BTreeMap::new();
+    for k in inv.groups.keys() {
+        let sets = seen.entry(k.reporting_year).or_default();
+        // Only the DESNZ editions are chosen by year; other sets are searched after them.
+        let desnz = by_year.values().any(|&i| {
+            resolver
+                .sets
+                .get(usize::from(i))
+                .is_some_and(|s| s.id() == &*k.set)
+        });
+        if desnz && !sets.contains(&&*k.set) {
+            sets.push(&k.set);
+        }
+    }
+    let mut out = Vec::new();
+    for (year, sets) in seen {
+        if sets.is_empty() {
+            continue;
+        }
+        let sets = sets.join(", ");
+        out.push(match year {
+            Some(y) => format!(
+                "reporting year {y} ({}) priced with {sets}: one DESNZ set per reporting year, that \
+                 of the calendar year holding the greater part of it ({})",
+                y.describe(),
+                y.edition_months()
+            ),
+            None => format!("rows without a period priced with {sets}, the newest DESNZ edition"),
+        });
+    }
+    out
 }
 
 /// More worker threads than this only costs memory and start-up time (the work is split in

@@ -78,7 +78,7 @@ pub fn run_options(
             recorded(Path::new(f), cwd)
         }
     });
-    options(
+    let mut o = options(
         &args.compute,
         factors,
         args.inputs.iter().map(|p| path_text(p)).collect(),
@@ -88,7 +88,9 @@ pub fn run_options(
             .map(|d| recorded(d, cwd))
             .collect(),
         &|p| recorded(p, cwd),
-    )
+    );
+    o.year = args.year.map(|y| y.to_string());
+    o
 }
 
 /// Run options from the shared computing options; `path` records a path the way the caller
@@ -110,6 +112,7 @@ pub fn options(
         residual_mix: compute.residual_mix.clone(),
         columns: compute.columns.clone(),
         wide: compute.wide.clone(),
+        year: None,
         gwp: compute.gwp.map(|b| b.as_str().to_ascii_lowercase()),
         spend_factors: compute
             .fallback_sets()

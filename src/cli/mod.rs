@@ -12,6 +12,7 @@ pub mod import;
 pub mod inventory;
 pub mod manifest;
 pub mod output;
+pub mod report;
 pub mod run_dir;
 pub mod trajectory;
 pub mod verify;
@@ -72,10 +73,12 @@ pub enum Command {
     /// Columns (any order, any case): activity (a factor key such as 1_100_1004_6, a DESNZ ID,
     /// SET:KEY, or a name such as "Gas" or "Grey fleet": ghg factors aliases), quantity and
     /// unit (kWh, MWh, GJ, therms, litres, m3, kg, tonnes, km, miles, passenger.km, GBP ...);
-    /// optional site, period (2024, 2024-05,
-    /// 2024-05-31, 2024/25, Q1 2024/25), ref, supplier, site_name, factor_set, market_factor
-    /// (kg CO2e per kWh, contractual); for spend rows amount ((£1,200.00) and credit notes
-    /// netted), currency and price_year instead of quantity and unit.
+    /// optional site, period (2024, 2024-05, 2024-05-31, 2024/25, Q1 2024/25), ref, supplier,
+    /// site_name, factor_set, market_factor (kg CO2e per kWh, contractual); for spend rows
+    /// amount ((£1,200.00) and credit notes netted), currency and price_year instead of quantity
+    /// and unit; beside a quantity, amount is the row's cost (reported, not used in the
+    /// figures); nhs_category overrides the row's default NHS category. Months and dates are NHS
+    /// financial years.
     ///
     /// Every row is used or rejected with its reason; any reject makes the exit code 1 unless
     /// --allow-rejects. Exit 2 when the run cannot start (unreadable file, invalid factor set).
@@ -95,6 +98,10 @@ pub enum Command {
     /// Turn published returns into activity CSVs: `ghg import eric FILE --org CODE`.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Reports from inventory runs: `ghg report nhs RUN_DIR...` (Greener NHS summary and
+    /// annual-report tables, as table, CSV, JSON or XLSX).
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 /// The outcome of a subcommand that ran.
@@ -117,6 +124,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Trajectory(args) => trajectory::run(args, &cli.global),
         Command::Bridge(args) => bridge::run(args),
         Command::Import(cmd) => import::run(cmd),
+        Command::Report(cmd) => report::run(cmd),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

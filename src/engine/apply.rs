@@ -3,12 +3,14 @@
 
 use super::amounts::{classify, deflation, line_amounts, market_based, Deflation};
 use super::cells::{
-    check_width, field, read_market_factor, read_period, read_quantity, reject, Quantity, RowReject,
+    check_width, field, read_cost, read_market_factor, read_nhs_category, read_period,
+    read_quantity, reject, Quantity, RowReject,
 };
 use super::resolve::{Blame, FactorRef, ResolveError, Resolved, Resolver, NO_SET};
-use crate::activity::{Columns, Period};
+use crate::activity::{Columns, Period, ReportingYear};
 use crate::factors::Scope;
 use crate::inventory::{GroupKey, Inventory, MarketBasis, Quality, Reject, ScopeClass, Totals};
+use crate::nhs::NhsCategory;
 use crate::num::exact_string;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
@@ -45,6 +47,11 @@ pub const LEDGER_HEADER: &[&str] = &[
     "deflator_from",
     "deflator_to",
     "site_name",
+    "reporting_year",
+    "nhs_category",
+    "nhs_footprint",
+    "cost",
+    "cost_currency",
 ];
 
 /// What one chunk produced.
@@ -63,6 +70,8 @@ struct LocalKey {
     class: ScopeClass,
     site: u32,
     period: Option<Period>,
+    year: Option<ReportingYear>,
+    nhs: NhsCategory,
     factor: FactorRef,
     upstream_of: Option<FactorRef>,
     quality: Quality,
@@ -100,6 +109,7 @@ struct Line {
     market: MarketBasis,
     converted: Decimal,
     gases: [Decimal; 4],
+    nhs: NhsCategory,
 }
 
 impl Work<'_> {
@@ -148,12 +158,17 @@ impl Work<'_> {
             ));
         }
         let (period, period_text) = read_period(rec, c)?;
+        let year = self
+            .resolver
+            .reporting_year(period)
+            .map_err(|reason| reject(c.period, period_text, reason))?;
         let Quantity {
             qty,
             col: qty_col,
             unit: unit_text,
             unit_col,
         } = read_quantity(rec, c)?;
+        let cost = read_cost(rec, c, qty_col, qty, unit_text)?;
         // A row may name its set (`factor_set`); else the run's choice for its period. A
         // period no DESNZ edition covers can still price a spend row: try the spend sets.
         let set_text = field(rec, c.factor_set)?;
@@ -171,7 +186,7 @@ impl Work<'_> {
             })?;
             (i, None)
         } else {
-            match self.resolver.activity_set(period) {
+            match self.resolver.activity_set(year) {
                 Ok(s) => (s, None),
                 Err(reason) => (NO_SET, Some(reason)),
             }
@@ -197,7 +212,15 @@ impl Work<'_> {
         let defl = deflation(rec, c, period, resolved, resolver)?;
         let undated = defl.undated;
         let market_factor = read_market_factor(rec, c, pf, resolved)?;
-        let class = classify(pf, pset, c, activity)?;
+        let nhs = read_nhs_category(rec, c)?.unwrap_or(resolved.nhs);
+        // Patient and visitor travel and inhaler use count for the NHS only: outside the
+        // organisation's GHG Protocol scopes, so outside its totals.
+        let nhs_only = nhs.outside_ghg_scopes();
+        let class = match classify(pf, pset, c, activity)? {
+            ScopeClass::Outside => ScopeClass::Outside,
+            _ if nhs_only => ScopeClass::NhsOnly,
+            class => class,
+        };
         let quality = pset.quality();
         let overflow = || {
             reject(
@@ -223,6 +246,7 @@ impl Work<'_> {
             market,
             converted,
             gases,
+            nhs,
         });
         // Upstream of fuel and energy the organisation uses itself (scopes 1 and 2) is
         // category 3; upstream of a scope 3 activity (business travel's fuel, freight's fuel)
@@ -235,23 +259,31 @@ impl Work<'_> {
             let uf = resolver.factor(u.factor);
             let (kg, converted, gases) =
                 line_amounts(qty, u, &uf.gases, &defl).ok_or_else(overflow)?;
+            let (class, up_nhs) = if uf.scope == Scope::Outside {
+                (ScopeClass::Outside, nhs)
+            } else if nhs_only {
+                (ScopeClass::NhsOnly, nhs)
+            } else if up_category == 3 {
+                // Well-to-tank and T&D of the energy the organisation uses: an NHS Carbon
+                // Footprint category of its own.
+                (ScopeClass::Three(3), NhsCategory::EnergyWttTd)
+            } else {
+                (ScopeClass::Three(up_category), nhs)
+            };
             lines.push(Line {
                 factor: u.factor,
                 value: u.value,
-                class: if uf.scope == Scope::Outside {
-                    ScopeClass::Outside
-                } else {
-                    ScopeClass::Three(up_category)
-                },
+                class,
                 upstream_of: Some(resolved.primary.factor),
                 kg,
                 kg_market: kg,
                 market: MarketBasis::NotApplicable,
                 converted,
                 gases,
+                nhs: up_nhs,
             });
         }
-        self.add_to_groups(&lines, site, period, quality)
+        self.add_to_groups(&lines, site, period, year, quality)
             .ok_or_else(overflow)?;
         if self.ledger.is_some() {
             let row = LedgerRow {
@@ -262,11 +294,13 @@ impl Work<'_> {
                 site: site_text,
                 site_name: field(rec, c.site_name)?,
                 period,
+                year,
                 reference,
                 supplier,
                 quality,
                 market_value,
                 deflation: &defl,
+                cost,
             };
             self.write_ledger(&lines, &row)
                 .map_err(|e| reject(None, "", format!("ledger: {e}")))?;
@@ -284,6 +318,7 @@ impl Work<'_> {
         lines: &[Line],
         site: u32,
         period: Option<Period>,
+        year: Option<ReportingYear>,
         quality: Quality,
     ) -> Option<()> {
         for l in lines {
@@ -291,6 +326,8 @@ impl Work<'_> {
                 class: l.class,
                 site,
                 period,
+                year,
+                nhs: l.nhs,
                 factor: l.factor,
                 upstream_of: l.upstream_of,
                 quality,
@@ -322,6 +359,10 @@ impl Work<'_> {
         let line_s = row.line.to_string();
         let qty_s = exact_string(row.qty);
         let period_s = row.period.map(|p| p.to_string()).unwrap_or_default();
+        let year_s = row.year.map(|y| y.to_string()).unwrap_or_default();
+        let (cost_s, cost_currency) = row
+            .cost
+            .map_or((String::new(), ""), |(v, cur)| (exact_string(v), cur));
         let market_value_s = row.market_value.map(exact_string).unwrap_or_default();
         let (series, price_year_s, defl_from_s, defl_to_s) = match row.deflation.applied {
             Some((id, year)) => (
@@ -355,7 +396,10 @@ impl Work<'_> {
                 .category()
                 .map(|c| c.to_string())
                 .unwrap_or_default();
-            let record: [&str; 28] = [
+            let footprint = l.class.nhs_footprint(l.nhs).map_or("", |f| f.as_str());
+            // The cost goes on the row's own line only, so that summing the column counts it once.
+            let primary = l.upstream_of.is_none();
+            let record: [&str; 33] = [
                 self.file,
                 &line_s,
                 row.activity,
@@ -388,6 +432,11 @@ impl Work<'_> {
                 &defl_from_s,
                 &defl_to_s,
                 row.site_name,
+                &year_s,
+                l.nhs.as_str(),
+                footprint,
+                if primary { &cost_s } else { "" },
+                if primary { cost_currency } else { "" },
             ];
             w.write_record(record)?;
         }
@@ -404,11 +453,13 @@ struct LedgerRow<'a> {
     site: &'a str,
     site_name: &'a str,
     period: Option<Period>,
+    year: Option<ReportingYear>,
     reference: &'a str,
     supplier: &'a str,
     quality: Quality,
     market_value: Option<Decimal>,
     deflation: &'a Deflation<'a>,
+    cost: Option<(Decimal, &'a str)>,
 }
 
 /// Applies the resolver to every record of a chunk.
@@ -474,6 +525,8 @@ pub fn apply_chunk(
             class: k.class,
             site: w.site_names[k.site as usize].clone(),
             period: k.period,
+            reporting_year: k.year,
+            nhs_category: k.nhs,
             set: Arc::from(resolver.set(k.factor).id()),
             factor: Arc::from(f.key.as_str()),
             upstream_of: k

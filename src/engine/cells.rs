@@ -4,6 +4,7 @@
 use super::resolve::Resolved;
 use crate::activity::{parse_amount, parse_amount_decimal_comma, Columns, Period};
 use crate::factors::{Factor, Scope};
+use crate::nhs::NhsCategory;
 use crate::num::parse_decimal;
 use crate::units::Dimension;
 use rust_decimal::Decimal;
@@ -207,4 +208,61 @@ pub(super) fn read_market_factor(
         return Err(reject(c.market_factor, text, "negative market_factor"));
     }
     Ok(Some(m))
+}
+
+/// The row's `nhs_category`, if it gives one, overriding its factor's default.
+pub(super) fn read_nhs_category(
+    rec: &csv::ByteRecord,
+    c: &Columns,
+) -> Result<Option<NhsCategory>, RowReject> {
+    let text = field(rec, c.nhs_category)?;
+    if text.is_empty() {
+        return Ok(None);
+    }
+    NhsCategory::parse(text).map(Some).ok_or_else(|| {
+        reject(
+            c.nhs_category,
+            text,
+            format!(
+                "unknown nhs_category; expected one of {} (or leave it empty for the default)",
+                NhsCategory::valid_list()
+            ),
+        )
+    })
+}
+
+/// What the row cost: its `amount` when it also gives a quantity (an energy or water bill), or
+/// the quantity itself for a spend row; with its currency. Reported beside the figures, never
+/// used in them.
+pub(super) fn read_cost<'r>(
+    rec: &'r csv::ByteRecord,
+    c: &Columns,
+    qty_col: Option<usize>,
+    qty: Decimal,
+    unit: &'r str,
+) -> Result<Option<(Decimal, &'r str)>, RowReject> {
+    if qty_col.is_some() && qty_col == c.amount {
+        return Ok(Some((qty, unit)));
+    }
+    let text = field(rec, c.amount)?;
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let (v, sign) = parse_amount(text).map_err(|e| {
+        reject(
+            c.amount,
+            text,
+            format!(
+                "amount (the row's cost) is not a number; expected {}",
+                e.describe()
+            ),
+        )
+    })?;
+    let currency = field(rec, c.currency)?;
+    let currency = if currency.is_empty() {
+        sign.unwrap_or("GBP")
+    } else {
+        currency
+    };
+    Ok(Some((v, currency)))
 }

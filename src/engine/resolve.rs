@@ -2,8 +2,9 @@
 //! into the factor's unit, and the upstream factors that go with it. Resolved once per distinct
 //! (activity, unit, edition), not per row.
 
-use crate::activity::Period;
+use crate::activity::{Period, ReportingYear};
 use crate::factors::{Factor, FactorSet, Scope, SetKind};
+use crate::nhs::{NhsCategory, NhsMapping};
 use crate::units::{conversion, parse_unit, Conversion, Dimension, Unit};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -23,8 +24,10 @@ pub struct FactorRef {
 pub enum Edition {
     /// One set for every row (`--factors desnz-2025`).
     Fixed(u16),
-    /// The DESNZ edition of each row's period start year; rows without a period, or with a
-    /// year past the newest edition, use the newest; years before the oldest are rejected.
+    /// The DESNZ edition of each row's reporting year (the calendar year holding the greater
+    /// part of it, so every row of FY 2024/25 takes desnz-2024); rows without a period, or
+    /// with a year past the newest edition, use the newest; years before the oldest are
+    /// rejected.
     ByPeriod(BTreeMap<u16, u16>),
 }
 
@@ -59,6 +62,11 @@ pub struct Resolver {
     /// A residual-mix factor, kg CO2e per kWh, for market-based scope 2 electricity rows
     /// without a contractual factor; overrides a set's own `residual-mix` factor.
     pub residual_mix: Option<Decimal>,
+    /// `--year`: the one reporting year of the run; rows dated outside it are rejected, rows
+    /// without a period belong to it. `None`: each row's own (NHS financial years by default).
+    pub year: Option<ReportingYear>,
+    /// Default NHS category of each factor (`factors/tables/nhs_categories.toml`).
+    pub nhs: NhsMapping,
 }
 
 /// The key a set may give its residual-mix factor (kg CO2e per kWh).
@@ -116,6 +124,8 @@ pub struct Resolved {
     pub price_year: Option<u16>,
     /// For scope 2 electricity: the residual-mix factor (kg CO2e per kWh), if any.
     pub residual_mix: Option<Decimal>,
+    /// The primary factor's default NHS category.
+    pub nhs: NhsCategory,
 }
 
 impl Resolver {
@@ -130,11 +140,27 @@ impl Resolver {
             deflators: BTreeMap::new(),
             upstream: true,
             residual_mix: None,
+            year: None,
+            nhs: NhsMapping::default(),
         }
     }
 
-    /// The set index for a row's period, or why none applies.
-    pub fn activity_set(&self, period: Option<Period>) -> Result<u16, String> {
+    /// The reporting year of a row with this period, or why the row is outside `--year`.
+    pub fn reporting_year(&self, period: Option<Period>) -> Result<Option<ReportingYear>, String> {
+        match (self.year, period) {
+            (None, p) => Ok(p.map(ReportingYear::of)),
+            (Some(y), None) => Ok(Some(y)),
+            (Some(y), Some(p)) if y.contains(p) => Ok(Some(y)),
+            (Some(y), Some(p)) => Err(format!(
+                "dated {p}, outside the reporting year {y} ({}) given with --year; \
+                 correct the date, or run that year with its own --year",
+                y.describe()
+            )),
+        }
+    }
+
+    /// The set index for a row's reporting year, or why none applies.
+    pub fn activity_set(&self, year: Option<ReportingYear>) -> Result<u16, String> {
         match &self.edition {
             Edition::Fixed(i) => Ok(*i),
             Edition::ByPeriod(by_year) => {
@@ -143,10 +169,10 @@ impl Resolver {
                     .next_back()
                     .map(|(_, i)| *i)
                     .ok_or_else(|| "no DESNZ factor set is available".to_string())?;
-                let Some(p) = period else {
+                let Some(p) = year else {
                     return Ok(newest);
                 };
-                let y = p.start_year();
+                let y = p.edition_year();
                 if let Some(i) = by_year.get(&y) {
                     return Ok(*i);
                 }
@@ -308,6 +334,7 @@ impl Resolver {
             to_kwh,
             price_year,
             residual_mix,
+            nhs: self.nhs.category(fs.id(), f),
         })
     }
 }

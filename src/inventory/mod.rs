@@ -5,7 +5,8 @@
 
 pub mod sum;
 
-use crate::activity::Period;
+use crate::activity::{Period, ReportingYear};
+use crate::nhs::{NhsCategory, NhsFootprint};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -23,9 +24,21 @@ pub enum ScopeClass {
     Three(u8),
     /// Outside of scopes (biogenic CO2), reported beside the totals, never in them.
     Outside,
+    /// Outside the organisation's GHG Protocol scopes but counted in an NHS footprint
+    /// (patient and visitor travel, inhaler use): reported apart, never in the GHG totals.
+    NhsOnly,
 }
 
 impl ScopeClass {
+    /// The NHS footprint a line of this class and NHS category counts to: none for biogenic
+    /// CO2 (outside every total) or a category outside both footprints.
+    pub fn nhs_footprint(self, category: NhsCategory) -> Option<NhsFootprint> {
+        match self {
+            ScopeClass::Outside => None,
+            _ => category.footprint(),
+        }
+    }
+
     /// `1`, `2`, `3`, `outside`.
     pub fn scope_str(self) -> &'static str {
         match self {
@@ -33,6 +46,7 @@ impl ScopeClass {
             ScopeClass::Two => "2",
             ScopeClass::Three(_) => "3",
             ScopeClass::Outside => "outside",
+            ScopeClass::NhsOnly => "nhs-only",
         }
     }
 
@@ -83,6 +97,11 @@ pub struct GroupKey {
     pub site: Arc<str>,
     /// Period, if given.
     pub period: Option<Period>,
+    /// Reporting year: `--year`, or the NHS financial year (calendar year for a row dated by
+    /// year) the period falls in; `None` for rows without a period and no `--year`.
+    pub reporting_year: Option<ReportingYear>,
+    /// NHS category (its footprint follows from it, except for biogenic lines: none).
+    pub nhs_category: NhsCategory,
     /// Factor set id.
     pub set: Arc<str>,
     /// Factor key.
@@ -200,6 +219,8 @@ pub struct Headline {
     pub categories: [ExactSum; 15],
     /// Outside of scopes.
     pub outside: ExactSum,
+    /// Counted for the NHS only, outside the organisation's GHG Protocol scopes.
+    pub nhs_only: ExactSum,
 }
 
 impl Headline {
@@ -233,6 +254,7 @@ impl Headline {
                 self.categories[i].merge(&t.kg)
             }
             ScopeClass::Outside => self.outside.merge(&t.kg),
+            ScopeClass::NhsOnly => self.nhs_only.merge(&t.kg),
         }
     }
 }
@@ -288,7 +310,7 @@ impl Inventory {
     pub fn by_gas(&self) -> Option<[ExactSum; 4]> {
         let mut g = [ExactSum::ZERO; 4];
         for (k, t) in &self.groups {
-            if k.class == ScopeClass::Outside {
+            if matches!(k.class, ScopeClass::Outside | ScopeClass::NhsOnly) {
                 continue;
             }
             for (a, b) in g.iter_mut().zip(&t.gases) {

@@ -3,6 +3,7 @@
 
 use crate::inventory::{value_of, ExactSum, GroupKey, Headline, Inventory, MarketBasis, GASES};
 use crate::num::{display_grouped, exact_string};
+use crate::report::nhs::NhsFigures;
 use crate::Result;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
@@ -119,6 +120,11 @@ fn by<K: Ord + Clone>(
         .collect()
 }
 
+/// A group's reporting year as outputs name it (`2024/25`, `2024`; empty for none).
+fn reporting_year_name(k: &GroupKey) -> String {
+    k.reporting_year.map(|y| y.to_string()).unwrap_or_default()
+}
+
 /// One row of the by-activity breakdown.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct ActivityKey {
@@ -200,7 +206,30 @@ pub fn inventory_json(
     let by_period = figures_map(by(inv, |k| {
         k.period.map(|p| p.to_string()).unwrap_or_default()
     })?);
+    let by_reporting_year = figures_map(by(inv, reporting_year_name)?);
     let by_quality = figures_map(by(inv, |k| k.quality.as_str().to_string())?);
+    let nhs = NhsFigures::of(inv)?;
+    let ghg_by_nhs = by(inv, |k| k.nhs_category)?;
+    let mut by_nhs_category = Map::new();
+    for (c, n) in &nhs.by_category {
+        let mut m = Map::new();
+        m.insert("title".into(), json!(c.title()));
+        m.insert(
+            "nhs_footprint".into(),
+            json!(c.footprint().map(|f| f.as_str())),
+        );
+        m.insert("parent".into(), json!(c.parent().map(|p| p.as_str())));
+        m.insert("kg_co2e".into(), json!(exact_string(n.kg)));
+        m.insert(
+            "outside_ghg_protocol_kg_co2e".into(),
+            json!(exact_string(n.outside_ghg_protocol)),
+        );
+        m.insert("lines".into(), json!(n.lines));
+        if let Some(f) = ghg_by_nhs.get(c) {
+            m.extend(f.json());
+        }
+        by_nhs_category.insert(c.as_str().to_string(), Value::Object(m));
+    }
     let mut by_activity = Vec::new();
     for (k, r) in activities(inv, describe)? {
         by_activity.push(json!({
@@ -260,6 +289,15 @@ pub fn inventory_json(
         "by_gas_kg_co2e": by_gas,
         "by_site": by_site,
         "by_period": by_period,
+        "by_reporting_year": by_reporting_year,
+        "nhs_footprint_kg_co2e": {
+            "carbon_footprint": exact_string(nhs.carbon_footprint),
+            "footprint_plus": exact_string(nhs.footprint_plus),
+            "outside_nhs_footprints": exact_string(nhs.outside_nhs_footprints),
+            "outside_ghg_protocol": exact_string(nhs.outside_ghg_protocol),
+            "ghg_protocol_total": exact_string(nhs.ghg_protocol_total),
+        },
+        "by_nhs_category": by_nhs_category,
         "by_data_quality": by_quality,
         "by_activity": by_activity,
         "notes": facts.notes,
@@ -355,6 +393,62 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
         }
         out.push_str(&right_aligned(&table));
     }
+    let nhs = NhsFigures::of(inv)?;
+    let _ = writeln!(out, "\nNHS footprints (location-based), tCO2e");
+    let mut table = vec![[
+        "NHS category".to_string(),
+        "footprint".into(),
+        "tCO2e".into(),
+    ]];
+    for (c, n) in &nhs.by_category {
+        table.push([
+            c.title().to_string(),
+            c.footprint().map_or("neither", |f| f.as_str()).to_string(),
+            t2(n.kg),
+        ]);
+    }
+    for (name, v) in [
+        ("NHS Carbon Footprint", nhs.carbon_footprint),
+        ("NHS Carbon Footprint Plus", nhs.footprint_plus),
+        ("Outside both NHS footprints", nhs.outside_nhs_footprints),
+    ] {
+        table.push([name.to_string(), String::new(), t2(v)]);
+    }
+    if !nhs.outside_ghg_protocol.is_zero() {
+        table.push([
+            "of which outside the GHG Protocol scopes".to_string(),
+            String::new(),
+            t2(nhs.outside_ghg_protocol),
+        ]);
+    }
+    out.push_str(&right_aligned(&table));
+    let years = by(inv, reporting_year_name)?;
+    if years.len() > 1 {
+        let _ = writeln!(out, "\nBy reporting year, tCO2e");
+        let mut table = vec![[
+            "reporting year".to_string(),
+            "scope 1".into(),
+            "scope 2 (loc)".into(),
+            "scope 2 (mkt)".into(),
+            "scope 3".into(),
+            "total (loc)".into(),
+        ]];
+        for (y, f) in &years {
+            table.push([
+                if y.is_empty() {
+                    "(no period)".into()
+                } else {
+                    y.clone()
+                },
+                t2(f.scope_1),
+                t2(f.scope_2_location),
+                t2(f.scope_2_market),
+                t2(f.scope_3),
+                t2(f.total_location),
+            ]);
+        }
+        out.push_str(&right_aligned(&table));
+    }
     // Rounded parts need not add up to the rounded total; say so rather than adjust.
     let parts = [f.scope_1, f.scope_2_location, f.scope_3]
         .iter()
@@ -430,6 +524,12 @@ pub fn inventory_csv(inv: &Inventory) -> Result<String> {
     }
     for (p, f) in by(inv, |k| k.period.map(|p| p.to_string()).unwrap_or_default())? {
         put("period", &p, &f)?;
+    }
+    for (y, f) in by(inv, reporting_year_name)? {
+        put("reporting_year", &y, &f)?;
+    }
+    for (c, f) in by(inv, |k| k.nhs_category)? {
+        put("nhs_category", c.as_str(), &f)?;
     }
     for (q, f) in by(inv, |k| k.quality.as_str())? {
         put("data_quality", q, &f)?;

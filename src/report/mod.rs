@@ -2,4 +2,6 @@
 //! functions; the only place figures are rounded (for display).
 
 pub mod diff;
+pub mod greener_nhs;
 pub mod inventory;
+pub mod nhs;

@@ -443,15 +443,16 @@ fn without_factors_each_row_uses_the_edition_of_its_period() {
     ]);
     assert_eq!(run.code, 1, "the 2012 row has no edition");
     let j = run.json();
-    // 1000 x 0.41205 (2016) + 1000 x 0.20705 (2024) + 1000 x 0.177 (2025, newest)
-    assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "796.1");
+    // 1000 x 0.41205 (2016) + 1000 x 0.207074288590604 (2024-03 is in FY 2023/24: desnz-2023)
+    // + 1000 x 0.177 (2025, newest)
+    assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "796.124288590604");
     let sets: Vec<&str> = j["factor_sets"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["id"].as_str().unwrap())
         .collect();
-    assert_eq!(sets, ["desnz-2016", "desnz-2024", "desnz-2025"]);
+    assert_eq!(sets, ["desnz-2016", "desnz-2023", "desnz-2025"]);
     assert!(s
         .read("o/rejects.csv")
         .contains("no DESNZ edition covers 2012"));

@@ -11,5 +11,6 @@ mod inventory;
 mod audit;
 mod corpus;
 mod kill;
+mod nhs;
 mod robust;
 mod trajectory;

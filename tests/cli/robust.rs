@@ -94,7 +94,7 @@ fn stderr_and_stdout_into_a_reader_that_stops_after_one_line() {
         String::from_utf8_lossy(&out.stdout),
         "warning: a.csv: column(s) not used: notes (known: activity, quantity, unit, site, \
          site_name, period, ref, supplier, amount, currency, price_year, market_factor, \
-         factor_set; name yours with --column FIELD=HEADER)\n"
+         factor_set, nhs_category; name yours with --column FIELD=HEADER)\n"
     );
     // The rejected row keeps exit 1 (not 101 for a panic, not 0 for the lost messages).
     assert_eq!(s.read("code.txt").trim(), "1");
