@@ -167,7 +167,10 @@ fn report(imp: &Import, a: &EricArgs) {
     for c in s.missing.iter().take(SHOWN_MISSING) {
         crate::say!(
             "eric: missing: {}: {} {}: {:?}",
-            c.pos, c.site, c.column, c.value
+            c.pos,
+            c.site,
+            c.column,
+            c.value
         );
     }
     if s.missing.len() > SHOWN_MISSING {
@@ -185,13 +188,19 @@ fn report(imp: &Import, a: &EricArgs) {
         crate::say!(
             "warning: {}: {} {}: {} is negative: not imported (ghg inventory refuses negative \
              quantities); correct the return",
-            c.pos, c.site, c.column, c.value
+            c.pos,
+            c.site,
+            c.column,
+            c.value
         );
     }
     for (c, why) in &s.skipped {
         crate::say!(
             "warning: {}: {} {}: {} not imported: {why}",
-            c.pos, c.site, c.column, c.value
+            c.pos,
+            c.site,
+            c.column,
+            c.value
         );
     }
     for site in &s.chp_over_fuel {
@@ -230,7 +239,8 @@ fn report(imp: &Import, a: &EricArgs) {
             .map_or_else(|| "-".to_string(), |p| p.display().to_string());
         crate::say!(
             "eric: price the {} return with: ghg inventory {target} --factors {}",
-            s.period, imp.sdu_set
+            s.period,
+            imp.sdu_set
         );
     }
 }

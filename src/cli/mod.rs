@@ -124,7 +124,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Trajectory(args) => trajectory::run(args, &cli.global),
         Command::Bridge(args) => bridge::run(args),
         Command::Import(cmd) => import::run(cmd),
-        Command::Report(cmd) => report::run(cmd),
+        Command::Report(cmd) => report::run(cmd, &cli.global),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -3,5 +3,6 @@
 
 pub mod diff;
 pub mod greener_nhs;
+pub mod html;
 pub mod inventory;
 pub mod nhs;
