@@ -627,8 +627,22 @@ fn bridge(h: &mut String, p: &Page) {
     h.push_str(
         "<div class=\"wrap\"><table><tr><th>Step</th><th>tCO2e</th><th class=\"x\">kg CO2e (exact)</th></tr>\n",
     );
-    for (l, kg, _) in &steps {
-        let _ = writeln!(h, "<tr><td>{}</td>{}</tr>", esc(l), t_cell(*kg, None));
+    // Keyed as `ghg bridge --format json` names them.
+    let keys = [
+        "kg_a",
+        "activity_effect_kg",
+        "factor_effect_kg",
+        "only_in_b_kg",
+        "only_in_a_kg",
+        "kg_b",
+    ];
+    for ((l, kg, _), key) in steps.iter().zip(keys) {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td>{}</tr>",
+            esc(l),
+            t_cell(*kg, Some(&format!("bridge.{key}")))
+        );
     }
     h.push_str("</table></div>\n<h3>By scope</h3>\n");
     parts_table(h, b.by_scope.iter().map(|(s, p)| (format!("Scope {s}"), p)));

@@ -12,5 +12,6 @@ mod audit;
 mod corpus;
 mod kill;
 mod nhs;
+mod report_html;
 mod robust;
 mod trajectory;
