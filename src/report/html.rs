@@ -182,11 +182,12 @@ td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.x{color:var(--muted);font-size:.8rem}
 code{font-size:.8rem;word-break:break-all}
 figure{margin:.5rem 0 1rem}
-figure svg{width:100%;height:auto;max-width:44rem;display:block}
+figure svg{width:100%;height:auto;max-width:34rem;display:block}
+.scroll{overflow-x:auto}
 figure.wide svg{max-width:none}
 figcaption{font-size:.85rem;color:var(--muted)}
 .missing{border-left:4px solid var(--rule);padding:.3rem .8rem;color:var(--muted)}
-@media (max-width:40rem){body{padding:.6rem;font-size:15px}.card .big{font-size:1.3rem}td.x{display:none}th.x{display:none}}
+@media (max-width:40rem){body{padding:.6rem;font-size:15px}figure.wide svg{min-width:44rem}.card .big{font-size:1.3rem}td.x{display:none}th.x{display:none}}
 @media print{
 @page{size:A4;margin:14mm}
 body{max-width:none;font-size:10.5pt;padding:0}
@@ -535,8 +536,9 @@ fn trajectory(h: &mut String, p: &Page) {
                 h,
                 "<p>Plan: {}. Business as usual, the plan's path and each target by year, with \
                  the inventory runs given drawn as actuals; the gap is the plan's path less the \
-                 target.</p>\n<figure class=\"wide\">{}<figcaption>Trajectory chart drawn by ghg trajectory; \
-                 the exact figures are in the table below.</figcaption></figure>",
+                 target.</p>\n<figure class=\"wide\"><div class=\"scroll\">{}</div><figcaption>Trajectory chart drawn by \
+                 ghg trajectory (on a phone, scroll it sideways); the exact figures are in the \
+                 table below.</figcaption></figure>",
                 esc(&t.plan),
                 svg::inline(&t.svg)
             );

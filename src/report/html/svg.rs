@@ -21,7 +21,8 @@ fn px(v: Decimal) -> f64 {
 
 /// Horizontal bars: each label above its bar, the rounded figure at the bar's end.
 pub fn bars(id: &str, title: &str, desc: &str, items: &[(String, Decimal)], dp: u32) -> String {
-    let width = 520.0;
+    // Narrow, so that on a phone the text stays near its set size.
+    let width = 420.0;
     let row = 46.0;
     let top = 8.0;
     let height = top + row * items.len() as f64 + 8.0;
@@ -29,7 +30,7 @@ pub fn bars(id: &str, title: &str, desc: &str, items: &[(String, Decimal)], dp: 
         .iter()
         .map(|(_, v)| px(*v).abs())
         .fold(0.0_f64, f64::max);
-    let area = 370.0;
+    let area = 290.0;
     let mut s = String::new();
     let _ = write!(
         s,
@@ -79,7 +80,7 @@ pub fn waterfall(
     steps: &[(String, Decimal, bool)],
     dp: u32,
 ) -> String {
-    let width = 600.0;
+    let width = 480.0;
     let height = 340.0;
     let (plot_top, plot_bottom) = (50.0, 270.0);
     // Running levels, to scale the axis.
