@@ -119,6 +119,13 @@ fn every_shipped_set_validates_and_counts_its_source_rows() {
     assert!(catalog.entries().len() >= 26);
     for e in catalog.entries() {
         let set = catalog.load(&e.id).unwrap_or_else(|err| panic!("{err}"));
+        if e.id == "nhs-clinical" {
+            // Compiled from five files (a factor per agent and unit, per product, per class):
+            // no one source's row count to match, so none is claimed.
+            assert_eq!(set.header.source_rows, None);
+            assert_eq!(set.factors.len(), 41);
+            continue;
+        }
         assert_eq!(
             set.header.source_rows,
             Some(set.factors.len() as u64),

@@ -240,6 +240,22 @@ proptest! {
         }
     }
 
+    /// Any factor value, gwp_value and GWP table value through `--gwp`: a problem, an error or
+    /// a recomputed set, never a panic.
+    #[test]
+    fn gwp_values_never_panic(kg in number_value(), old in number_value(), new in number_value()) {
+        let text = format!(
+            "[set]\nid = \"g\"\npublisher = \"P\"\nedition = 2024\ntitle = \"T\"\nlicence = \"L\"\n\
+             gwp = \"AR5\"\n\n[[factor]]\nkey = \"k\"\nscope = \"1\"\nunit = \"kg\"\n\
+             kg_co2e = {kg}\ngwp_gas = \"x\"\ngwp_value = {old}\ngwp_basis = \"AR5\"\n"
+        );
+        let (set, problems) = ghg::factors::parse_set("g.toml", &text);
+        let table = format!("[[gas]]\nname = \"x\"\ncode = \"X\"\ncas = \"1\"\nar6 = {new}\nsource = \"s\"\n");
+        if let (true, Ok(t)) = (problems.is_empty(), ghg::factors::gwp::parse_gwp("t.toml", &table)) {
+            let _ = ghg::factors::gwp::with_basis(&set, ghg::factors::gwp::Basis::Ar6, &t);
+        }
+    }
+
     /// Any values in the deflator and alias tables: an error or a table, never a panic.
     #[test]
     fn deflator_and_alias_values_never_panic(

@@ -216,7 +216,7 @@ impl ReportingYear {
             (ReportingYear::Calendar(y), Period::Year(py)) => y == py,
             (ReportingYear::Calendar(y), Period::Month(py, _) | Period::Day(py, _, _)) => y == py,
             (ReportingYear::Calendar(_), Period::FinancialYear(_)) => false,
-            // A quarter lies within one calendar year: Q4 2024/25 is January to March 2025.
+            // Quarters 1-3 of 2024/25 fall in 2024, quarter 4 (January to March) in 2025.
             (ReportingYear::Calendar(y), Period::Quarter(..)) => p.start_year() == y,
             (ReportingYear::Financial(y), Period::Quarter(py, _)) => y == py,
             (ReportingYear::Financial(y), Period::FinancialYear(py)) => y == py,
@@ -381,6 +381,11 @@ mod tests {
         assert!(!Calendar(2024).contains(Period::FinancialYear(2024)));
         assert_eq!(Financial(2024).edition_year(), 2024);
         assert_eq!(Financial(2099).to_string(), "2099/00");
+        assert_eq!(ReportingYear::of(Period::Quarter(2024, 4)), Financial(2024));
+        assert!(Financial(2024).contains(Period::Quarter(2024, 4)));
+        assert!(Calendar(2025).contains(Period::Quarter(2024, 4)));
+        assert!(!Calendar(2024).contains(Period::Quarter(2024, 4)));
+        assert!(Calendar(2024).contains(Period::Quarter(2024, 2)));
     }
 
     #[test]

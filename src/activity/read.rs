@@ -463,14 +463,18 @@ impl ChunkReader {
             Some((names, what, line)) => Error::malformed(
                 Position::new(&name, line, 0),
                 format!(
-                    "no layout fits the header: columns found: {}; it lacks {what}. Wanted \
-                     {LAYOUTS_WANTED}",
+                    "the header {:?} lacks {what}, and no other layout fits: columns found: {}. \
+                     Wanted {LAYOUTS_WANTED}",
+                    names.join(","),
                     names.join(", ")
                 ),
             ),
             None => Error::malformed(
                 Position::new(&name, 1, 0),
-                format!("the file is empty; wanted {LAYOUTS_WANTED}"),
+                format!(
+                    "the file is empty; expected a header row such as activity,quantity,unit: \
+                     {LAYOUTS_WANTED}"
+                ),
             ),
         };
         let columns = loop {

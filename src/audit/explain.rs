@@ -84,6 +84,9 @@ pub struct FactorSource {
     pub file: String,
     /// Line of the factor's `[[factor]]` header.
     pub line: u64,
+    /// When the run's `--gwp` recomputed the factor: how (the gas, the GWP in the file and
+    /// the one the run used), since the ledger's value then differs from the file's.
+    pub gwp: Option<String>,
 }
 
 /// One ledger line, explained.
@@ -443,7 +446,10 @@ fn chain_json(c: &Chain) -> Value {
             "label": l.factor_label,
             "value": exact_string(l.factor_value),
             "unit": format!("kg CO2e per {}", l.converted_unit),
-            "source": c.source.as_ref().map(|s| json!({"file": s.file, "line": s.line})),
+            "source": c.source.as_ref().map(|s| match &s.gwp {
+                Some(g) => json!({"file": s.file, "line": s.line, "gwp": g}),
+                None => json!({"file": s.file, "line": s.line}),
+            }),
         }),
     );
     m.insert("kg_co2e".into(), json!(exact_string(l.kg_co2e)));
@@ -601,6 +607,9 @@ pub fn render_text(e: &Explanation, limit: usize) -> String {
         }
         if let Some(s) = &c.source {
             let _ = writeln!(out, "             defined at {}:{}", s.file, s.line);
+            if let Some(g) = &s.gwp {
+                let _ = writeln!(out, "             {g}");
+            }
         }
         let _ = writeln!(out, "  result     {} kg CO2e", formula(c));
         match c.recomputed {

@@ -81,9 +81,31 @@ fn selection(args: &ExplainArgs) -> Result<Selection> {
     })
 }
 
-/// Where each factor set's factors are defined: set id to (file name, key to line), for the
-/// sets whose file still has the hash the manifest recorded.
-fn factor_lines(dir: &Path, m: &Manifest) -> BTreeMap<String, (String, BTreeMap<String, u64>)> {
+/// Where each factor set's factors are defined: set id to (file name, key to line and, for a
+/// run with `--gwp` that recomputed the factor, how), for the sets whose file still has the
+/// hash the manifest recorded.
+type FactorLines = BTreeMap<String, (String, BTreeMap<String, (u64, Option<String>)>)>;
+
+fn factor_lines(dir: &Path, m: &Manifest) -> FactorLines {
+    let basis = m
+        .options
+        .gwp
+        .as_deref()
+        .and_then(crate::factors::gwp::Basis::parse);
+    let table = basis.and_then(|_| crate::factors::gwp::GwpTable::shipped().ok());
+    let recomputed = |f: &crate::factors::Factor| -> Option<String> {
+        let (basis, g) = (basis?, f.gwp.as_ref()?);
+        let new = table.as_ref()?.value(&g.gas, basis)?;
+        (new != g.value).then(|| {
+            format!(
+                "GWP100 recomputed by --gwp {}: {} {new} ({basis}); the file has {} ({})",
+                basis.as_str().to_ascii_lowercase(),
+                g.gas,
+                g.value,
+                g.basis
+            )
+        })
+    };
     let mut out = BTreeMap::new();
     for e in &m.factor_sets {
         let Some(id) = &e.id else { continue };
@@ -113,7 +135,7 @@ fn factor_lines(dir: &Path, m: &Manifest) -> BTreeMap<String, (String, BTreeMap<
         let lines = set
             .factors
             .iter()
-            .map(|f| (f.key.clone(), f.line))
+            .map(|f| (f.key.clone(), (f.line, recomputed(f))))
             .collect();
         out.insert(id.clone(), (e.name.clone(), lines));
     }
@@ -186,9 +208,11 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         .unwrap_or_default();
     let source = |set: &str, key: &str| -> Option<FactorSource> {
         let (file, lines) = sources.get(set)?;
+        let (line, gwp) = lines.get(key)?;
         Some(FactorSource {
             file: file.clone(),
-            line: *lines.get(key)?,
+            line: *line,
+            gwp: gwp.clone(),
         })
     };
     let e = explain(&lines, &sel, &inventory, &source)?;

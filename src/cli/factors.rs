@@ -213,11 +213,26 @@ fn describe_set(set: &FactorSet, out: &mut String) {
     let _ = writeln!(out, "  file         {} (sha256 {})", set.origin, set.sha256);
 }
 
+/// A unit after "per": one of it (`per litre`, `per tonne`, `per item`).
+fn per_one(unit: &str) -> &str {
+    match unit {
+        "litres" => "litre",
+        "tonnes" => "tonne",
+        "items" => "item",
+        "miles" => "mile",
+        "UK gallons" => "UK gallon",
+        "cubic metres" => "cubic metre",
+        "therms" => "therm",
+        u => u,
+    }
+}
+
 /// A factor as `ghg factors show` prints it.
 pub fn describe_factor(set: &FactorSet, f: &Factor, out: &mut String) {
+    let unit = per_one(f.unit.name);
     let value = match f.kg_co2e {
-        Some(v) => format!("{} kg CO2e per {}", exact_string(v), f.unit.name),
-        None => format!("no value published (per {})", f.unit.name),
+        Some(v) => format!("{} kg CO2e per {unit}", exact_string(v)),
+        None => format!("no value published (per {unit})"),
     };
     let _ = writeln!(out, "{} {}", f.key, value);
     let _ = writeln!(out, "  set       {} ({})", set.id(), set.header.title);

@@ -451,14 +451,28 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             ledger: ledger_w.take(),
             rejects: Some(&mut reject_fn),
         };
-        pool.install(|| {
+        let run = pool.install(|| {
             engine::run_with(
                 prepared.inputs.clone(),
                 &prepared.layout,
                 &prepared.resolver,
                 sinks,
             )
-        })?
+        });
+        match (run, run_dir.as_ref()) {
+            // The ledger is streamed into the run directory while the engine runs.
+            (Err(e), Some(r)) => match e.kind() {
+                crate::ErrorKind::Io { path, source } if path == Path::new("ledger.csv") => {
+                    let path = r.target().join("ledger.csv");
+                    return Err(r.failed(
+                        &path,
+                        std::io::Error::new(source.kind(), source.to_string()),
+                    ));
+                }
+                _ => return Err(e),
+            },
+            (run, _) => run?,
+        }
     };
     let inv = &result.inventory;
     let mut notes = prepared.notes.clone();

@@ -75,10 +75,10 @@ pub enum Command {
     /// unit (kWh, MWh, GJ, therms, litres, m3, kg, tonnes, km, miles, passenger.km, GBP ...);
     /// optional site, period (2024, 2024-05, 2024-05-31, 2024/25, Q1 2024/25), ref, supplier,
     /// site_name, factor_set, market_factor (kg CO2e per kWh, contractual); for spend rows
-    /// amount ((£1,200.00) and credit notes netted), currency and price_year instead of quantity
-    /// and unit; beside a quantity, amount is the row's cost (reported, not used in the
-    /// figures); nhs_category overrides the row's default NHS category. Months and dates are NHS
-    /// financial years.
+    /// amount ((£1,200.00) and credit notes netted), currency and price_year instead of
+    /// quantity and unit; beside a quantity, amount is the row's cost (reported, not used in
+    /// the figures); nhs_category overrides the row's default NHS category. Months and dates
+    /// are NHS financial years.
     ///
     /// Every row is used or rejected with its reason; any reject makes the exit code 1 unless
     /// --allow-rejects. Exit 2 when the run cannot start (unreadable file, invalid factor set).
@@ -99,7 +99,8 @@ pub enum Command {
     #[command(subcommand)]
     Import(import::ImportCommand),
     /// Reports from inventory runs: `ghg report nhs RUN_DIR...` (Greener NHS summary and
-    /// annual-report tables, as table, CSV, JSON or XLSX).
+    /// annual-report tables, as table, CSV, JSON or XLSX) and `ghg report html RUN_DIR --out FILE`
+    /// (one self-contained page for a board and an auditor).
     #[command(subcommand)]
     Report(report::ReportCommand),
 }

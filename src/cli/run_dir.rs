@@ -108,10 +108,11 @@ impl RunDir {
         &self.target
     }
 
-    /// Opens `name` for streaming into the run.
+    /// Opens `name` for streaming into the run. Errors name the file where it will be
+    /// (`DIR/ledger.csv`), not the hidden directory it is built in.
     pub fn open(&self, name: &str) -> Result<OutputFile> {
-        let path = self.tmp.join(name);
-        let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let path = self.target.join(name);
+        let file = std::fs::File::create(self.tmp.join(name)).map_err(|e| self.failed(&path, e))?;
         Ok(OutputFile {
             name: name.to_string(),
             path,
@@ -132,8 +133,8 @@ impl RunDir {
         } = f;
         let file = file
             .into_inner()
-            .map_err(|e| Error::io(&path, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io(&path, e))?;
+            .map_err(|e| self.failed(&path, e.into_error()))?;
+        file.sync_all().map_err(|e| self.failed(&path, e))?;
         self.outputs.push(FileEntry {
             bytes,
             id: None,
@@ -147,8 +148,24 @@ impl RunDir {
     /// Writes a whole file into the run.
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
         let mut f = self.open(name)?;
-        f.write_all(bytes).map_err(|e| Error::io(&f.path, e))?;
+        if let Err(e) = f.write_all(bytes) {
+            return Err(self.failed(&f.path, e));
+        }
         self.close(f)
+    }
+
+    /// A write into the run failed (a full disk, a file-size limit): say so, and that DIR
+    /// still holds what it held.
+    pub fn failed(&self, path: &Path, e: std::io::Error) -> Error {
+        let note = if self.target.exists() {
+            format!(
+                "{e}; {} still holds the previous run",
+                self.target.display()
+            )
+        } else {
+            format!("{e}; nothing was written to {}", self.target.display())
+        };
+        Error::io(path, std::io::Error::new(e.kind(), note))
     }
 
     /// The files written so far, with the SHA-256 of the bytes this run wrote (never re-read
@@ -192,6 +209,23 @@ impl RunDir {
         let _ = std::fs::remove_dir_all(&self.tmp);
         Ok(())
     }
+}
+
+/// Writes a whole run directory whose files are already in memory (such as a merge of runs):
+/// each file, then the manifest built from their hashes, then the swap into place. Runs whose
+/// ledger is streamed use [`RunDir`] directly, as `ghg inventory` does.
+pub fn write_run_dir(
+    target: &Path,
+    files: &[(&str, &[u8])],
+    manifest: impl FnOnce(&[FileEntry]) -> Result<Vec<u8>>,
+) -> Result<()> {
+    let mut run = RunDir::create(target)?;
+    for (name, bytes) in files {
+        run.write(name, bytes)?;
+    }
+    let m = manifest(run.outputs())?;
+    run.write(crate::audit::manifest::FILE_NAME, &m)?;
+    run.commit()
 }
 
 impl Drop for RunDir {
@@ -313,5 +347,65 @@ fn exchange_in_two_steps(a: &Path, b: &Path) -> std::io::Result<()> {
 fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_replaces_the_previous_one_whole_and_leaves_nothing_beside_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        let manifest = |o: &[FileEntry]| -> Result<Vec<u8>> {
+            Ok(o.iter()
+                .map(|e| format!("{} {}\n", e.name, e.sha256))
+                .collect::<String>()
+                .into_bytes())
+        };
+        write_run_dir(
+            &dir,
+            &[("ledger.csv", b"one\n"), ("rejects.csv", b"")],
+            manifest,
+        )
+        .unwrap();
+        // A killed run's leftover, from a process that no longer exists.
+        let stale = tmp.path().join(".out.ghg-tmp-4000000000-abc");
+        std::fs::create_dir(&stale).unwrap();
+        write_run_dir(&dir, &[("ledger.csv", b"two\n")], manifest).unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["out"]);
+        assert_eq!(
+            std::fs::read_to_string(dir.join("ledger.csv")).unwrap(),
+            "two\n"
+        );
+        assert!(
+            !dir.join("rejects.csv").exists(),
+            "nothing of the old run is kept"
+        );
+        // sha256("two\n")
+        assert_eq!(
+            std::fs::read_to_string(dir.join("manifest.json")).unwrap(),
+            "ledger.csv 27dd8ed44a83ff94d557f9fd0412ed5a8cbca69ea04922d88c01184a07300a5a\n"
+        );
+    }
+
+    #[test]
+    fn a_directory_with_other_files_is_not_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("thesis.docx"), "years of work").unwrap();
+        let e = write_run_dir(tmp.path(), &[], |_| Ok(Vec::new()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("holds files a run does not write (thesis.docx)"),
+            "{e}"
+        );
+        assert!(tmp.path().join("thesis.docx").exists());
     }
 }

@@ -27,12 +27,7 @@ pub struct VerifyArgs {
 pub fn load_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join(FILE_NAME);
     let text = match std::fs::read(&path) {
-        Ok(b) => String::from_utf8(b).map_err(|_| {
-            Error::malformed(
-                crate::Position::new(path.display().to_string(), 0, 0),
-                "the manifest is not UTF-8 text",
-            )
-        })?,
+        Ok(b) => crate::factors::catalog::utf8_text(&path.display().to_string(), b)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::usage(format!(
                 "{}: no manifest; `ghg inventory --out {}` writes one beside its outputs",

@@ -169,8 +169,8 @@ impl Work<'_> {
             unit_col,
         } = read_quantity(rec, c)?;
         let cost = read_cost(rec, c, qty_col, qty, unit_text)?;
-        // A row may name its set (`factor_set`); else the run's choice for its period. A
-        // period no DESNZ edition covers can still price a spend row: try the spend sets.
+        // A row may name its set (`factor_set`); else the run's choice for its reporting year.
+        // A period no DESNZ edition covers can still price a spend row: try the spend sets.
         let set_text = field(rec, c.factor_set)?;
         let (set, no_edition) = if !set_text.is_empty() {
             let i = self.resolver.set_index(set_text).ok_or_else(|| {

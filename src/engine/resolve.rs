@@ -49,7 +49,7 @@ pub struct Resolver {
     pub sets: Vec<Arc<FactorSet>>,
     /// Activity set choice.
     pub edition: Edition,
-    /// Sets searched after the activity set, in order, by index into `sets` (`--spend-factors`:
+    /// Sets searched after the activity set, in order, by index into `sets` (`--fallback-factors`:
     /// by default the clinical set, then the spend sets).
     pub spend: Vec<u16>,
     /// Alias (as normalised by `factors::tables::normalise_name`) to the factor keys it may
@@ -277,10 +277,12 @@ impl Resolver {
         let fs = self.set(fref);
         let value = usable_value(fs, f).map_err(|r| blame(Blame::Activity, r))?;
         let unit = row_unit.ok_or_else(|| {
-            blame(
-                Blame::Unit,
-                format!("unknown unit {unit_text:?}; expected a unit such as kWh, litres, km, tonnes or GBP"),
-            )
+            let reason = if unit_text.trim().eq_ignore_ascii_case("ml") {
+                format!("unit {unit_text:?} is ambiguous; write mL for millilitres or \"million litres\"")
+            } else {
+                format!("unknown unit {unit_text:?}; expected a unit such as kWh, litres, km, tonnes or GBP")
+            };
+            blame(Blame::Unit, reason)
         })?;
         let conv = conversion(&unit, &f.unit)
             .map_err(|e| blame(Blame::Unit, format!("{e} ({} {})", fs.id(), f.key)))?;

@@ -76,14 +76,18 @@ pub fn peek_id(text: &str) -> Option<String> {
     })
 }
 
-/// A user's TOML file as text. Not UTF-8 is an error at the line and column of the first bad
-/// byte, naming UTF-16 when the file starts with its byte order mark, and saying how to fix it.
+/// A user's TOML file as text; see [`utf8_text`] for a file that is not UTF-8.
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    utf8_text(&path.display().to_string(), bytes)
+}
+
+/// Bytes as UTF-8 text, or an error at the line and column of the first bad byte (naming
+/// UTF-16 when the bytes start with its byte order mark) that says how to fix it.
+pub fn utf8_text(file: &str, bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
         let at = e.utf8_error().valid_up_to();
-        let file = path.display().to_string();
         if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
             return Error::malformed(
                 crate::Position::new(file, 1, 1),

@@ -177,7 +177,7 @@ pub fn rescale(value: Decimal, new: Decimal, old: Decimal) -> Option<Decimal> {
 /// What [`with_basis`] did to one set.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Adjusted {
-    /// Factors recomputed, by gas: (gas, old basis and GWP, new GWP, count).
+    /// Factors recomputed, by gas: (gas, old basis, old GWP, new GWP, count).
     pub recomputed: Vec<(String, String, Decimal, Decimal, usize)>,
     /// Gases with no value on the chosen basis: (gas, basis kept, factors).
     pub kept: Vec<(String, String, usize)>,

@@ -37,7 +37,7 @@ fn inventory(s: &Session, out: &str, extra: &[&str]) -> Run {
         "a.csv",
         "--factors",
         "sets/mini-desnz-2025.toml",
-        "--spend-factors",
+        "--fallback-factors",
         "none",
         "--out",
         out,
@@ -356,7 +356,7 @@ fn verify_keeps_the_original_options() {
         "b.csv",
         "--factors",
         "sets/mini-desnz-2025.toml",
-        "--spend-factors",
+        "--fallback-factors",
         "none",
         "--aliases",
         "aliases.toml",
@@ -515,7 +515,7 @@ fn compare(s: &Session, file: &str, extra: &[&str]) -> Run {
         "sets/mini-desnz-2024.toml",
         "--against",
         "sets/mini-desnz-2025.toml",
-        "--spend-factors",
+        "--fallback-factors",
         "none",
     ];
     args.extend_from_slice(extra);
@@ -675,9 +675,11 @@ fn explain_reproduces_deflated_spend_and_contractual_lines() {
     let text = s.ghg(&["explain", "out", "--line", "mixed.csv:3"]).stdout;
     assert!(text.contains("market     500 kg CO2e"), "{text}");
     let ledger = s.read("out/ledger.csv");
-    assert!(ledger.lines().next().unwrap().contains(
-        "factor_label,market_factor,price_year,deflator,deflator_from,deflator_to,site_name"
-    ));
+    assert!(ledger
+        .lines()
+        .next()
+        .unwrap()
+        .contains("factor_label,market_factor,price_year,deflator,deflator_from,deflator_to"));
 }
 
 #[test]
@@ -693,7 +695,7 @@ fn verify_names_a_residual_mix_set_that_changed() {
         "e.csv",
         "--factors",
         "sets/mini-desnz-2025.toml",
-        "--spend-factors",
+        "--fallback-factors",
         "none",
         "--residual-mix",
         "rm.toml:residual-mix",

@@ -12,11 +12,22 @@ fn sdu_desflurane_is_3721_kg_per_litre_not_3_7() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout
-            .starts_with("anaesthetic-gases/desflurane 3721.1 kg CO2e per litre"),
+            .starts_with("anaesthetic-gases/desflurane 3721.1 kg CO2e per litre\n"),
         "{}",
         run.stdout
     );
     assert!(run.stdout.contains("source value 3.7211 t CO2e per litre"));
+    let run = s.ghg(&["factors", "show", "nhs-clinical", "desflurane/bottle-250ml"]);
+    assert!(
+        run.stdout.starts_with(
+            "desflurane/bottle-250ml 655.5875 kg CO2e per item\n  set       nhs-clinical"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run
+        .stdout
+        .contains("  gwp       desflurane x GWP100 1790 (AR5); --gwp recomputes it\n"));
 
     // Every anaesthetic row of every year is 1,000 times the file's figure: a run over the
     // five of 2016/17 and of 2007/08 (the file gives the same figures in every year).
@@ -35,7 +46,7 @@ fn sdu_desflurane_is_3721_kg_per_litre_not_3_7() {
             "gases.csv",
             "--factors",
             set,
-            "--spend-factors",
+            "--fallback-factors",
             "none",
             "--format",
             "json",
@@ -201,6 +212,17 @@ fn inhaler_classes_are_recomputed_and_a_bad_basis_is_refused() {
         j["totals_kg_co2e"]["scope_3"].as_str().unwrap(),
         (Decimal::from(10) * per_inhaler).normalize().to_string()
     );
+    // "ML" is megalitres on a water bill as often as millilitres: refused, with the way out.
+    s.write("ml.csv", "activity,quantity,unit\ndesflurane,250,ML\n");
+    let run = s.ghg(&["inventory", "ml.csv"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(
+            "ml.csv:2:3: unit \"ML\" is ambiguous; write mL for millilitres or \"million litres\""
+        ),
+        "{}",
+        run.stderr
+    );
     let run = s.ghg(&["inventory", "clinical.csv", "--gwp", "ar3"]);
     assert_eq!(run.code, 2);
     assert!(
@@ -221,6 +243,19 @@ fn a_gwp_run_is_recorded_and_verifies() {
     assert_eq!(m["options"]["gwp"], "ar6");
     let v = s.ghg(&["verify", "out"]);
     assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+    // The ledger's factor differs from the file's: explain says why.
+    let e = s.ghg(&["explain", "out", "--line", "clinical.csv:2"]);
+    assert_eq!(e.code, 0, "{}{}", e.stdout, e.stderr);
+    assert!(
+        e.stdout.contains(
+            "desflurane/bottle-250ml = 948.5875 kg CO2e per items\n\
+             \x20            Anaesthetic gases > Desflurane > per 250 mL bottle\n\
+             \x20            defined at factors/clinical/nhs-clinical.toml:49\n\
+             \x20            GWP100 recomputed by --gwp ar6: desflurane 2590 (AR6); the file has 1790 (AR5)\n"
+        ),
+        "{}",
+        e.stdout
+    );
 }
 
 /// A user's refrigerant set that records its gas is recomputed too; the DESNZ sets publish

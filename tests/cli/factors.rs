@@ -309,7 +309,7 @@ fn a_supplier_set_says_its_lines_are_supplier_specific() {
         "spend.csv",
         "--factors",
         "desnz-2025",
-        "--spend-factors",
+        "--fallback-factors",
         "acme-crp-2024,defra-sic-2022",
         "--format",
         "json",

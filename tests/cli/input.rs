@@ -140,7 +140,7 @@ fn when_no_layout_fits_the_error_lists_the_columns_and_shows_an_example() {
     let run = mini(&s, &["odd.csv"], &[]);
     assert_eq!(run.code, 2);
     for want in [
-        "error: odd.csv:1: no layout fits the header: columns found: Meter, Reading, When; it lacks an `activity` column",
+        "error: odd.csv:1: the header \"Meter,Reading,When\" lacks an `activity` column (a factor key, publisher ID or alias), and no other layout fits: columns found: Meter, Reading, When.",
         "Site,Month,Electricity (MWh),Gas (kWh)",
         "  activity,quantity,unit\n  electricity,12000,kWh\n  natural gas,54000,kWh\n",
         "--column activity=Type --column quantity=Consumption",
@@ -380,14 +380,9 @@ fn a_header_naming_a_column_twice_is_an_error() {
         .lines()
         .next()
         .unwrap()
-        .contains(",deflator_to,site_name,"));
+        .ends_with(",deflator_to,site_name"));
     assert!(
-        // site_name, then the NHS columns (reporting year, category, footprint, cost).
-        ledger
-            .lines()
-            .nth(1)
-            .unwrap()
-            .ends_with(",Royal,,building-energy,carbon-footprint,,"),
+        ledger.lines().nth(1).unwrap().ends_with(",Royal"),
         "{ledger}"
     );
 }

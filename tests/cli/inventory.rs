@@ -11,7 +11,7 @@ fn inventory_json(s: &Session, files: &[&str], extra: &[&str]) -> crate::util::R
     args.extend_from_slice(&[
         "--factors",
         &set,
-        "--spend-factors",
+        "--fallback-factors",
         "none",
         "--format",
         "json",
@@ -153,7 +153,7 @@ fn output_is_the_same_for_any_row_order_file_split_and_thread_count() {
                 "all.csv",
                 "--factors",
                 &set,
-                "--spend-factors",
+                "--fallback-factors",
                 "none",
                 "--format",
                 "json",
@@ -307,7 +307,7 @@ fn reads_standard_input() {
             "-",
             "--factors",
             &set,
-            "--spend-factors",
+            "--fallback-factors",
             "none",
             "--format",
             "json",
@@ -367,7 +367,7 @@ fn table_and_csv_formats() {
         "a.csv",
         "--factors",
         &set,
-        "--spend-factors",
+        "--fallback-factors",
         "none",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -390,7 +390,7 @@ fn table_and_csv_formats() {
         "a.csv",
         "--factors",
         &set,
-        "--spend-factors",
+        "--fallback-factors",
         "none",
         "--format",
         "csv",
@@ -617,7 +617,6 @@ fn review_findings_on_messy_files() {
         "{}",
         run.stderr
     );
-    // One note about the file (the others are the run's: editions, the NHS view).
     let notes = run.json()["notes"].clone();
     let about_file = notes
         .as_array()
@@ -690,7 +689,7 @@ fn nhs_sdu_2016_17_prices_water_waste_energy_and_travel_by_category() {
         "sdu.csv",
         "--factors",
         "nhs-sdu-2016-17",
-        "--spend-factors",
+        "--fallback-factors",
         "none",
         "--format",
         "json",

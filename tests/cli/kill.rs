@@ -27,7 +27,7 @@ fn start(s: &Session, input: &str) -> std::process::Child {
             input,
             "--factors",
             &set,
-            "--spend-factors",
+            "--fallback-factors",
             "none",
             "--no-upstream",
             "-j",
@@ -152,4 +152,64 @@ fn out_dir_holds_one_complete_run_through_kills_and_concurrent_writers() {
     let v = s.ghg(&["verify", "out"]);
     assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
     assert!(v.stdout.starts_with("OK out: 1 input"), "{}", v.stdout);
+}
+
+#[test]
+fn a_write_that_fails_midway_leaves_the_previous_run_and_no_leftovers() {
+    // A full disk, as a file-size limit: the ledger write fails with EFBIG part way through.
+    let s = Session::new();
+    let set = mini_set();
+    let mut small = String::from("activity,quantity,unit,site\n");
+    let mut big = small.clone();
+    for i in 0..50_000 {
+        let line = format!("1_100_1004_6,10,kWh,site{}\n", i % 50);
+        if i < 100 {
+            small.push_str(&line);
+        }
+        big.push_str(&line);
+    }
+    s.write("small.csv", &small);
+    s.write("big.csv", &big);
+    let first = s.ghg(&[
+        "inventory",
+        "small.csv",
+        "--factors",
+        &set,
+        "--spend-factors",
+        "none",
+        "--no-upstream",
+        "--out",
+        "out",
+    ]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let before: Vec<Vec<u8>> = ["inventory.json", "ledger.csv", "manifest.json"]
+        .iter()
+        .map(|n| std::fs::read(s.path(&format!("out/{n}"))).unwrap())
+        .collect();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f 1000; exec \"$GHG\" inventory big.csv --factors '{set}' \
+             --spend-factors none --no-upstream --out out"
+        ))
+        .env("GHG", env!("CARGO_BIN_EXE_ghg"))
+        .current_dir(s.dir())
+        .output()
+        .expect("sh");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: out/ledger.csv: File too large (os error 27); out still holds the previous run"
+        ),
+        "{stderr}"
+    );
+    let after: Vec<Vec<u8>> = ["inventory.json", "ledger.csv", "manifest.json"]
+        .iter()
+        .map(|n| std::fs::read(s.path(&format!("out/{n}"))).unwrap())
+        .collect();
+    assert!(before == after, "the previous run was changed");
+    assert_eq!(leftovers(&s), Vec::<String>::new());
+    let v = s.ghg(&["verify", "out"]);
+    assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
 }

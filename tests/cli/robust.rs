@@ -202,8 +202,9 @@ fn odd_numbers_are_rejected_at_their_column_never_read_as_plus() {
     let j = run.json();
     assert_eq!(j["rows"]["read"], 14);
     assert_eq!(j["rows"]["rejected"], 12);
-    // `£1,000` of pharmaceuticals (2022 prices) less the `−5` (U+2212 is a minus sign) credit
-    // note netted against it (same supplier, category and period): 995 x 0.240241960139895.
+    // Only `£1,000` of pharmaceuticals (2022 prices) and `−5` (U+2212 is a minus sign: a
+    // credit note, netted against the £1,000 of the same category and period) are used:
+    // (1000 - 5) x 0.240241960139895.
     assert_eq!(j["totals_kg_co2e"]["scope_3"], "239.040750339195525");
     let not_a_number =
         "amount is not a number; expected a decimal number such as 1204.5 or 9.6552e-05";
