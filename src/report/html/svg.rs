@@ -2,6 +2,10 @@
 //! exact figure rounded for display). Colours are Okabe-Ito (colour-blind safe); increases and
 //! decreases differ by pattern too, so the charts survive greyscale printing.
 
+// Pixel coordinates only; every figure is computed exactly before it is drawn, and bar counts
+// are far below f64's exact-integer range.
+#![allow(clippy::float_arithmetic, clippy::cast_precision_loss)]
+
 use super::esc;
 use crate::num::display_grouped;
 use rust_decimal::prelude::ToPrimitive;
