@@ -22,6 +22,7 @@ pub mod inventory;
 pub mod nhs;
 pub mod num;
 pub mod report;
+pub mod supply;
 pub mod trajectory;
 pub mod units;
 

@@ -114,6 +114,9 @@ pub struct RunOptions {
     pub factors_dirs: Vec<String>,
     /// Input paths exactly as given; empty for the shipped example trust.
     pub inputs: Vec<String>,
+    /// `--local-area FILE`, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_area: Option<String>,
     /// `--no-upstream`.
     pub no_upstream: bool,
     /// `--residual-mix` (a value, or `SET:KEY`), if given.
@@ -121,6 +124,12 @@ pub struct RunOptions {
     pub residual_mix: Option<String>,
     /// `--fallback-factors` (formerly `--spend-factors`), in order.
     pub spend_factors: Vec<String>,
+    /// `--suppliers FILE` (the supplier register), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppliers: Option<String>,
+    /// `--upstream-share`, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream_share: Option<String>,
     /// `--wide HEADER=ACTIVITY:UNIT` choices, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub wide: Vec<String>,
@@ -170,6 +179,15 @@ impl RunOptions {
         }
         for d in &self.factors_dirs {
             a.push(format!("--factors-dir={d}"));
+        }
+        if let Some(p) = &self.suppliers {
+            a.extend(["--suppliers".to_string(), p.clone()]);
+        }
+        if let Some(p) = &self.local_area {
+            a.extend(["--local-area".to_string(), p.clone()]);
+        }
+        if let Some(v) = &self.upstream_share {
+            a.extend(["--upstream-share".to_string(), v.clone()]);
         }
         if let Some(o) = out {
             a.extend(["--out".to_string(), o.to_string()]);

@@ -8,6 +8,7 @@ use crate::engine::{self, Edition, PriceIndex, Resolver, Sinks, LEDGER_HEADER};
 use crate::factors::{Catalog, FactorSet};
 use crate::inventory::Reject;
 use crate::report::inventory::{inventory_csv, inventory_json, inventory_table, RunFacts};
+use crate::supply::{LocalArea, Supply};
 use crate::{Error, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -90,6 +91,26 @@ pub struct ComputeArgs {
     /// set in --factors-dir). A set's own factor keyed `residual-mix` is used when this is absent.
     #[arg(long, value_name = "VALUE|SET:KEY")]
     pub residual_mix: Option<String>,
+    /// Supplier register CSV (columns in the README): spend rows are joined to it on their
+    /// `supplier` column and priced by the hybrid method (supplier-specific, hybrid or
+    /// spend-based tier); with --out, DIR/procurement.json holds the anchor metrics.
+    #[arg(long, value_name = "REGISTER.csv")]
+    pub suppliers: Option<PathBuf>,
+    /// The local area, a TOML file: local_authorities = ["..."] and/or postcode_areas = ["TR"],
+    /// for the share of spend with local suppliers.
+    #[arg(
+        long,
+        alias = "local",
+        value_name = "AREA.toml",
+        requires = "suppliers"
+    )]
+    pub local_area: Option<PathBuf>,
+    /// Share of the spend factor counted as upstream of a hybrid-tier supplier (one that
+    /// reports scope 1 and 2 only), 0 to 1 [default: 1, the whole factor: published spend
+    /// factors do not give the producer's own direct part, so none is taken off unless you
+    /// cite a figure].
+    #[arg(long, value_name = "SHARE", requires = "suppliers")]
+    pub upstream_share: Option<String>,
     /// Recompute factors defined as a mass of a named gas times its GWP (anaesthetic gases,
     /// propellants, refrigerants whose set records the gas) on IPCC AR4, AR5 or AR6 GWP100
     /// (factors/tables/gwp.toml); factors published only as CO2e keep their basis. The notes
@@ -145,7 +166,11 @@ pub enum Deflator {
 pub fn example_inputs() -> Vec<Input> {
     crate::embedded::EXAMPLE_FILES
         .iter()
-        .filter(|(p, _)| p.starts_with("nhs-trust/") && p.ends_with(".csv"))
+        // Activity files are the trust folder's own; subfolders (supply/) hold other tables.
+        .filter(|(p, _)| {
+            p.strip_prefix("nhs-trust/")
+                .is_some_and(|f| f.ends_with(".csv") && !f.contains('/'))
+        })
         .map(|(p, text)| Input::Embedded(format!("examples/{p}"), text))
         .collect()
 }
@@ -158,6 +183,10 @@ pub struct Prepared {
     pub inputs: Vec<Input>,
     /// Notes on choices made.
     pub notes: Vec<String>,
+    /// The supplier register and its settings, with `--suppliers`.
+    pub supply: Option<Arc<Supply>>,
+    /// The local area, with `--local-area`.
+    pub local_area: Option<LocalArea>,
     /// How the input files are laid out (`--column`, `--wide`).
     pub layout: Layout,
     /// With `--gwp`: by set id, the note naming the GWP bases its figures rest on.
@@ -240,6 +269,32 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         ));
     }
     let deflators = load_deflators(args.compute.deflator)?;
+    let (supply, local_area) = load_supply(&args.compute)?;
+    if let Some(s) = &supply {
+        let gbp = deflators.get("GBP");
+        let name = gbp.map_or("the GBP price index", |i| i.name.as_str());
+        s.register
+            .check_years(&|y| gbp.is_some_and(|i| i.values.contains_key(&y)), name)?;
+    }
+    if let Some(s) = &supply {
+        if !s.register.ignored_columns.is_empty() {
+            notes.push(format!(
+                "{}: column(s) not used: {}",
+                s.register.file,
+                s.register.ignored_columns.join(", ")
+            ));
+        }
+        for w in &s.register.warnings {
+            crate::say!("warning: {w}");
+            notes.push(w.clone());
+        }
+        notes.push(format!(
+            "spend rows joined to the supplier register {} ({} suppliers) on `supplier`; hybrid-tier upstream share {}",
+            s.register.file,
+            s.register.suppliers.len(),
+            crate::num::exact_string(s.upstream_share)
+        ));
+    }
     let mut gwp_notes = Vec::new();
     if let Some(basis) = args.compute.gwp {
         let table = crate::factors::gwp::GwpTable::shipped()?;
@@ -257,6 +312,7 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         deflators,
         upstream: !args.compute.no_upstream,
         residual_mix,
+        supply: supply.clone(),
         year: args.year,
         nhs: crate::nhs::NhsMapping::shipped()?,
     };
@@ -290,9 +346,45 @@ pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
         resolver,
         inputs,
         notes,
+        supply,
+        local_area,
         layout,
         gwp_notes,
     })
+}
+
+/// The supplier register, its hybrid-method share and the local area, when asked for.
+fn load_supply(c: &ComputeArgs) -> Result<(Option<Arc<Supply>>, Option<LocalArea>)> {
+    let Some(path) = &c.suppliers else {
+        return Ok((None, None));
+    };
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let register = crate::supply::Register::parse(&path.display().to_string(), &bytes)?;
+    let upstream_share = match &c.upstream_share {
+        None => crate::supply::DEFAULT_UPSTREAM_SHARE,
+        Some(t) => crate::num::parse_decimal(t)
+            .ok()
+            .filter(|v| !v.is_sign_negative() && *v <= rust_decimal::Decimal::ONE)
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "--upstream-share {t:?}: expected a share from 0 to 1, such as 0.85"
+                ))
+            })?,
+    };
+    let local = match &c.local_area {
+        None => None,
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+            Some(LocalArea::parse(&p.display().to_string(), &text)?)
+        }
+    };
+    Ok((
+        Some(Arc::new(Supply {
+            register,
+            upstream_share,
+        })),
+        local,
+    ))
 }
 
 /// `--residual-mix`: a kg CO2e per kWh value, or `SET:KEY` naming a published kWh factor
@@ -592,6 +684,38 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
             .map(|f| (f.label(), f.unit.name.to_string()))
             .unwrap_or_default()
     };
+    let procurement = match &prepared.supply {
+        Some(supply) => {
+            let p = crate::supply::metrics::procurement(
+                supply,
+                &inv.supply,
+                prepared.local_area.as_ref(),
+            )?;
+            if !p.unmatched.is_empty() {
+                let names: Vec<String> = p
+                    .unmatched
+                    .iter()
+                    .take(10)
+                    .map(|u| {
+                        if u.supplier.is_empty() {
+                            "(no supplier named)".to_string()
+                        } else {
+                            format!("{:?}", u.supplier)
+                        }
+                    })
+                    .collect();
+                crate::say!(
+                    "note: spend of {} supplier name(s) not in the register {} was priced by spend factor: {}{}",
+                    p.unmatched.len(),
+                    supply.register.file,
+                    names.join(", "),
+                    if p.unmatched.len() > 10 { ", ..." } else { "" }
+                );
+            }
+            Some(p)
+        }
+        None => None,
+    };
     let json = inventory_json(inv, &facts, &describe)?;
     let csv_text = inventory_csv(inv)?;
     if let Some(mut run) = run_dir.take() {
@@ -606,6 +730,9 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         }
         run.write("inventory.json", json.as_bytes())?;
         run.write("inventory.csv", csv_text.as_bytes())?;
+        if let Some(p) = &procurement {
+            run.write(PROCUREMENT_FILE, p.to_json()?.as_bytes())?;
+        }
         super::manifest::write(&mut run, args, global, &catalog, &prepared, &result.files)?;
         run.commit()?;
     }
@@ -640,6 +767,8 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+/// The anchor metrics `--suppliers` writes beside the inventory, for `ghg report procurement`.
+pub const PROCUREMENT_FILE: &str = "procurement.json";
 /// `--year`: `2024/25` or `2024`.
 fn parse_year(text: &str) -> std::result::Result<ReportingYear, String> {
     ReportingYear::parse(text).ok_or_else(|| {

@@ -110,6 +110,9 @@ pub fn options(
         inputs,
         no_upstream: compute.no_upstream,
         residual_mix: compute.residual_mix.clone(),
+        local_area: compute.local_area.as_deref().map(path),
+        suppliers: compute.suppliers.as_deref().map(path),
+        upstream_share: compute.upstream_share.clone(),
         columns: compute.columns.clone(),
         wide: compute.wide.clone(),
         year: None,
@@ -205,6 +208,18 @@ pub fn write(
             });
         }
     }
+    // The supplier register and local area decide figures too: hashed, so verify sees a change.
+    let supply_files = [&args.compute.suppliers, &args.compute.local_area];
+    for p in supply_files.into_iter().flatten() {
+        let (sha256, bytes) = hash_file(p)?;
+        tables.push(FileEntry {
+            bytes,
+            id: None,
+            name: recorded(p, &cwd),
+            origin: Origin::File,
+            sha256,
+        });
+    }
     if let Some(p) = &args.compute.aliases {
         let (sha256, bytes) = hash_file(p)?;
         tables.push(FileEntry {
@@ -217,7 +232,12 @@ pub fn write(
     }
 
     let mut outputs = Vec::new();
-    for name in OUTPUTS {
+    let procurement = args
+        .compute
+        .suppliers
+        .as_ref()
+        .map(|_| super::inventory::PROCUREMENT_FILE);
+    for name in OUTPUTS.into_iter().chain(procurement) {
         let entry = run
             .outputs()
             .iter()

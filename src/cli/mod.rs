@@ -99,8 +99,9 @@ pub enum Command {
     #[command(subcommand)]
     Import(import::ImportCommand),
     /// Reports from inventory runs: `ghg report nhs RUN_DIR...` (Greener NHS summary and
-    /// annual-report tables, as table, CSV, JSON or XLSX) and `ghg report html RUN_DIR --out FILE`
-    /// (one self-contained page for a board and an auditor).
+    /// annual-report tables, as table, CSV, JSON or XLSX) and `ghg report procurement RUN_DIR`
+    /// (supply chain and anchor metrics of a run with --suppliers) and
+    /// `ghg report html RUN_DIR --out FILE` (one self-contained page for a board and an auditor).
     #[command(subcommand)]
     Report(report::ReportCommand),
 }

@@ -1,5 +1,8 @@
 //! `ghg report nhs`: the Greener NHS summary and the annual report's sustainability tables
-//! from one or more inventory output directories.
+//! from one or more inventory output directories; `ghg report procurement` (in
+//! `report/procurement.rs`): the supply-chain and anchor metrics of a run with a supplier register.
+
+pub mod procurement;
 
 use super::output::{stdout, write_atomic};
 use super::{GlobalArgs, Outcome};
@@ -24,6 +27,10 @@ pub enum ReportCommand {
     /// prior year and baseline) and annual-report tables (emissions by scope with energy in kWh,
     /// waste by disposal route, water, costs; intensities) from `ghg inventory --out` directories.
     Nhs(NhsArgs),
+    /// Supply chain and anchor metrics of a run made with --suppliers: spend and emissions by
+    /// tier and by Carbon Reduction Plan status, local, SME and VCSE shares of spend, the top
+    /// suppliers by emissions, spend and kg CO2e per GBP, and spend not matched to the register.
+    Procurement(procurement::ProcurementArgs),
     /// One self-contained HTML page for a board and an auditor: headline figures, charts by
     /// scope, NHS category, scope 3 category and site, the trajectory (with --plan), the
     /// year-on-year bridge (with --actual), data quality, the annual-report tables, factor
@@ -146,10 +153,15 @@ fn read_run(dir: &Path) -> Result<RunInput> {
 
 /// Runs `ghg report`.
 pub fn run(cmd: &ReportCommand, global: &GlobalArgs) -> Result<Outcome> {
-    let args = match cmd {
-        ReportCommand::Nhs(args) => args,
-        ReportCommand::Html(args) => return html(args, global),
-    };
+    match cmd {
+        ReportCommand::Nhs(args) => nhs(args),
+        ReportCommand::Procurement(args) => procurement::run(args),
+        ReportCommand::Html(args) => html(args, global),
+    }
+}
+
+/// Runs `ghg report nhs`.
+fn nhs(args: &NhsArgs) -> Result<Outcome> {
     if args.format == ReportFormat::Xlsx && args.out.is_none() {
         return Err(Error::usage(
             "--format xlsx writes a workbook: give --out FILE.xlsx",

@@ -17,11 +17,12 @@ use std::path::{Path, PathBuf};
 
 /// The files a run directory may hold; anything else in an existing DIR means it is not a
 /// run directory, and replacing it as a whole would delete the user's files.
-pub const RUN_FILES: [&str; 5] = [
+pub const RUN_FILES: [&str; 6] = [
     "inventory.csv",
     "inventory.json",
     "ledger.csv",
     "manifest.json",
+    "procurement.json",
     "rejects.csv",
 ];
 

@@ -18,6 +18,8 @@ pub(super) struct Deflation<'a> {
     pub(super) applied: Option<(&'a str, u16)>,
     /// A spend row with neither price_year nor period, taken to be in the factor's prices.
     pub(super) undated: bool,
+    /// The row's price year (`price_year`, else its period's start year), if it has one.
+    pub(super) row_year: Option<u16>,
 }
 
 /// The deflation a spend row needs; none for activity rows or spend already in the factor's
@@ -34,6 +36,7 @@ pub(super) fn deflation<'a>(
         den: Decimal::ONE,
         applied: None,
         undated: false,
+        row_year: None,
     };
     let Some(fy) = resolved.price_year else {
         return Ok(none);
@@ -62,6 +65,7 @@ pub(super) fn deflation<'a>(
                 })?,
         )
     };
+    let none = Deflation { row_year, ..none };
     let ry = match row_year {
         Some(ry) if ry != fy => ry,
         Some(_) => return Ok(none),
@@ -95,6 +99,46 @@ pub(super) fn deflation<'a>(
         den: *i_r,
         applied: Some((idx.id.as_str(), ry)),
         undated: false,
+        row_year,
+    })
+}
+
+/// How a GBP spend row moves from its price year to a supplier's reporting year `to`, with
+/// the same price index as spend deflation; none when already there or undated.
+pub(super) fn to_year<'a>(
+    from: Option<u16>,
+    to: u16,
+    resolver: &'a Resolver,
+    price_year_col: Option<usize>,
+) -> Result<Deflation<'a>, RowReject> {
+    let none = Deflation {
+        num: Decimal::ONE,
+        den: Decimal::ONE,
+        applied: None,
+        undated: false,
+        row_year: from,
+    };
+    let Some(from) = from.filter(|f| *f != to) else {
+        return Ok(none);
+    };
+    let reason = |what: String| reject(price_year_col, &from.to_string(), what);
+    let idx = resolver.deflators.get("GBP").ok_or_else(|| {
+        reason(format!(
+            "no GBP price index to move spend from {from} to the supplier's reporting year {to}"
+        ))
+    })?;
+    let (Some(i_to), Some(i_from)) = (idx.values.get(&to), idx.values.get(&from)) else {
+        return Err(reason(format!(
+            "{} has no value for {from} or {to} (the supplier's reporting year in the register)",
+            idx.name
+        )));
+    };
+    Ok(Deflation {
+        num: *i_to,
+        den: *i_from,
+        applied: Some((idx.id.as_str(), from)),
+        undated: false,
+        row_year: Some(from),
     })
 }
 

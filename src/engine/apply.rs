@@ -46,6 +46,9 @@ pub const LEDGER_HEADER: &[&str] = &[
     "deflator",
     "deflator_from",
     "deflator_to",
+    "tier",
+    "method",
+    "supplier_id",
     "site_name",
     "reporting_year",
     "nhs_category",
@@ -96,20 +99,30 @@ struct Work<'a> {
     factor_text: HashMap<FactorRef, (String, String)>,
     /// Spend rows used with neither price_year nor period.
     spend_undated: u64,
+    /// Spend rows by supplier and tier.
+    supply: crate::supply::SupplyTotals,
 }
 
 /// One line about to be added: a row's primary factor or one of its upstream factors.
-struct Line {
-    factor: FactorRef,
-    value: Decimal,
-    class: ScopeClass,
-    upstream_of: Option<FactorRef>,
-    kg: Decimal,
-    kg_market: Decimal,
-    market: MarketBasis,
-    converted: Decimal,
-    gases: [Decimal; 4],
-    nhs: NhsCategory,
+pub(super) struct Line {
+    pub(super) factor: FactorRef,
+    pub(super) value: Decimal,
+    pub(super) class: ScopeClass,
+    pub(super) upstream_of: Option<FactorRef>,
+    pub(super) kg: Decimal,
+    pub(super) kg_market: Decimal,
+    pub(super) market: MarketBasis,
+    pub(super) converted: Decimal,
+    pub(super) gases: [Decimal; 4],
+    /// How the line was computed (the ledger's `method`).
+    pub(super) method: &'static str,
+    /// Priced from this register supplier's own figures, moved to its reporting year by the
+    /// row's supplier deflation rather than the spend factor's.
+    pub(super) supplier: Option<u32>,
+    /// Quantity added to the group, in the factor's unit: `converted`, except for lines priced
+    /// from a supplier, where the row's quantity counts once, as the spend factor sees it.
+    pub(super) group_qty: Decimal,
+    pub(super) nhs: NhsCategory,
 }
 
 impl Work<'_> {
@@ -246,8 +259,21 @@ impl Work<'_> {
             market,
             converted,
             gases,
+            group_qty: converted,
+            method: if resolved.price_year.is_some() {
+                crate::supply::METHOD_SPEND
+            } else {
+                crate::supply::METHOD_ACTIVITY
+            },
+            supplier: None,
             nhs,
         });
+        // A spend row whose supplier is in the register: its line priced from the supplier's
+        // own figures, by tier (src/supply/mod.rs).
+        let sp = super::supplied::reprice(&mut lines, resolver, resolved, supplier, qty, &defl, c)?;
+        let tier = sp.tier.unwrap_or(quality);
+        let is_spend = resolved.price_year.is_some();
+        let currency = resolved.unit.dimension.base_name();
         // Upstream of fuel and energy the organisation uses itself (scopes 1 and 2) is
         // category 3; upstream of a scope 3 activity (business travel's fuel, freight's fuel)
         // belongs to that activity's own category, as the GHG Protocol files it.
@@ -280,11 +306,25 @@ impl Work<'_> {
                 market: MarketBasis::NotApplicable,
                 converted,
                 gases,
+                group_qty: converted,
+                method: crate::supply::METHOD_ACTIVITY,
+                supplier: None,
                 nhs: up_nhs,
             });
         }
-        self.add_to_groups(&lines, site, period, year, quality)
+        self.add_to_groups(&lines, site, period, year, tier)
             .ok_or_else(overflow)?;
+        if is_spend {
+            let mut kg_row = Decimal::ZERO;
+            let in_scopes = |c: ScopeClass| !matches!(c, ScopeClass::Outside | ScopeClass::NhsOnly);
+            for l in lines.iter().filter(|l| in_scopes(l.class)) {
+                kg_row = kg_row.checked_add(l.kg).ok_or_else(overflow)?;
+            }
+            let who = sp.matched.ok_or(supplier);
+            self.supply
+                .add(who, tier, qty, currency == "GBP", kg_row)
+                .ok_or_else(overflow)?;
+        }
         if self.ledger.is_some() {
             let row = LedgerRow {
                 line,
@@ -300,6 +340,9 @@ impl Work<'_> {
                 quality,
                 market_value,
                 deflation: &defl,
+                tier,
+                supplier_deflation: sp.deflation.as_ref(),
+                supplier_index: sp.matched,
                 cost,
             };
             self.write_ledger(&lines, &row)
@@ -344,7 +387,7 @@ impl Work<'_> {
                     s.add(v)?;
                 }
             }
-            t.quantity.add(l.converted)?;
+            t.quantity.add(l.group_qty)?;
             t.lines += 1;
         }
         Some(())
@@ -364,23 +407,38 @@ impl Work<'_> {
             .cost
             .map_or((String::new(), ""), |(v, cur)| (exact_string(v), cur));
         let market_value_s = row.market_value.map(exact_string).unwrap_or_default();
-        let (series, price_year_s, defl_from_s, defl_to_s) = match row.deflation.applied {
-            Some((id, year)) => (
-                id,
-                year.to_string(),
-                exact_string(row.deflation.den),
-                exact_string(row.deflation.num),
-            ),
-            None => ("", String::new(), String::new(), String::new()),
-        };
+        let row_defl = deflation_text(row.deflation);
+        let supplier_defl = row.supplier_deflation.map(deflation_text);
+        let supply = resolver.supply.as_deref();
         for l in lines {
             let f = resolver.factor(l.factor);
             let s = resolver.set(l.factor);
-            // Per-factor text is made once per chunk, not once per line.
-            let (value_s, label_s) = self
-                .factor_text
-                .entry(l.factor)
-                .or_insert_with(|| (exact_string(l.value), f.label()));
+            let (series, price_year_s, defl_from_s, defl_to_s) = match (&supplier_defl, l.supplier)
+            {
+                (Some(d), Some(_)) => d,
+                _ => &row_defl,
+            };
+            let own = l.supplier.and_then(|i| supply?.register.get(i));
+            let (set_id, key): (&str, &str) = match own {
+                Some(sup) => (crate::supply::SUPPLIER_SET, &sup.id),
+                None => (s.id(), &f.key),
+            };
+            // Per-factor text is made once per chunk, not once per line; a line whose value
+            // is not the factor's (a supplier's intensity, a hybrid's upstream share) has its own.
+            let own_text: (String, String);
+            let (value_s, label_s) = if own.is_some() || l.value != f.kg_co2e.unwrap_or(l.value) {
+                own_text = (
+                    exact_string(l.value),
+                    own.map_or_else(|| f.label(), crate::supply::Supplier::label),
+                );
+                (&own_text.0, &own_text.1)
+            } else {
+                let (v, lb) = self
+                    .factor_text
+                    .entry(l.factor)
+                    .or_insert_with(|| (exact_string(l.value), f.label()));
+                (&*v, &*lb)
+            };
             let kg_s = exact_string(l.kg);
             let kg_market_s = if l.kg_market == l.kg {
                 kg_s.clone()
@@ -396,17 +454,21 @@ impl Work<'_> {
                 .category()
                 .map(|c| c.to_string())
                 .unwrap_or_default();
+            let supplier_id = row
+                .supplier_index
+                .and_then(|i| supply?.register.get(i))
+                .map_or("", |s| s.id.as_str());
             let footprint = l.class.nhs_footprint(l.nhs).map_or("", |f| f.as_str());
             // The cost goes on the row's own line only, so that summing the column counts it once.
             let primary = l.upstream_of.is_none();
-            let record: [&str; 33] = [
+            let record: [&str; 36] = [
                 self.file,
                 &line_s,
                 row.activity,
                 &qty_s,
                 row.unit,
-                s.id(),
-                &f.key,
+                set_id,
+                key,
                 value_s,
                 &exact_string(l.converted),
                 &kg_s,
@@ -427,10 +489,13 @@ impl Work<'_> {
                 } else {
                     ""
                 },
-                &price_year_s,
+                price_year_s,
                 series,
-                &defl_from_s,
-                &defl_to_s,
+                defl_from_s,
+                defl_to_s,
+                row.tier.as_str(),
+                l.method,
+                supplier_id,
                 row.site_name,
                 &year_s,
                 l.nhs.as_str(),
@@ -441,6 +506,20 @@ impl Work<'_> {
             w.write_record(record)?;
         }
         Ok(())
+    }
+}
+
+/// The ledger's deflation columns: series, price year, index of the price year, index of
+/// the year moved to.
+fn deflation_text<'d>(d: &Deflation<'d>) -> (&'d str, String, String, String) {
+    match d.applied {
+        Some((id, year)) => (
+            id,
+            year.to_string(),
+            exact_string(d.den),
+            exact_string(d.num),
+        ),
+        None => ("", String::new(), String::new(), String::new()),
     }
 }
 
@@ -459,6 +538,12 @@ struct LedgerRow<'a> {
     quality: Quality,
     market_value: Option<Decimal>,
     deflation: &'a Deflation<'a>,
+    /// The row's tier (the set's data quality unless a supplier's figures priced it).
+    tier: Quality,
+    /// How the spend moved to the supplier's reporting year, for lines priced by the supplier.
+    supplier_deflation: Option<&'a Deflation<'a>>,
+    /// The register supplier the row names, if any.
+    supplier_index: Option<u32>,
     cost: Option<(Decimal, &'a str)>,
 }
 
@@ -483,6 +568,7 @@ pub fn apply_chunk(
         lines: Vec::new(),
         factor_text: HashMap::default(),
         spend_undated: 0,
+        supply: crate::supply::SupplyTotals::default(),
     };
     let mut rejects = Vec::new();
     let mut used = 0u64;
@@ -519,6 +605,7 @@ pub fn apply_chunk(
     inventory.rows.spend_undated = w.spend_undated;
     inventory.rows.used = used;
     inventory.rows.rejected = rejects.len() as u64;
+    inventory.supply = std::mem::take(&mut w.supply);
     for (k, t) in w.groups.drain() {
         let f = resolver.factor(k.factor);
         let key = GroupKey {

@@ -7,6 +7,7 @@ mod amounts;
 pub mod apply;
 mod cells;
 pub mod resolve;
+mod supplied;
 
 pub use apply::{apply_chunk, ChunkOutput, LEDGER_HEADER};
 pub use resolve::{Edition, FactorRef, PriceIndex, Resolved, Resolver};

@@ -62,6 +62,8 @@ pub struct Resolver {
     /// A residual-mix factor, kg CO2e per kWh, for market-based scope 2 electricity rows
     /// without a contractual factor; overrides a set's own `residual-mix` factor.
     pub residual_mix: Option<Decimal>,
+    /// The supplier register and hybrid-method settings, when spend is priced by supplier.
+    pub supply: Option<Arc<crate::supply::Supply>>,
     /// `--year`: the one reporting year of the run; rows dated outside it are rejected, rows
     /// without a period belong to it. `None`: each row's own (NHS financial years by default).
     pub year: Option<ReportingYear>,
@@ -140,6 +142,7 @@ impl Resolver {
             deflators: BTreeMap::new(),
             upstream: true,
             residual_mix: None,
+            supply: None,
             year: None,
             nhs: NhsMapping::default(),
         }

@@ -82,6 +82,9 @@ impl SetKind {
 pub enum DataQuality {
     /// A supplier's own figure (a contractual factor, a supplier set).
     SupplierSpecific,
+    /// A supplier's own scope 1 and 2, allocated by spend, plus a spend factor for what is
+    /// upstream of it (a line's tier only: no factor set is hybrid).
+    Hybrid,
     /// Physical activity times a published average factor.
     AverageData,
     /// Money spent times an environmentally-extended input-output factor.
@@ -103,6 +106,7 @@ impl DataQuality {
     pub fn as_str(self) -> &'static str {
         match self {
             DataQuality::SupplierSpecific => "supplier-specific",
+            DataQuality::Hybrid => "hybrid",
             DataQuality::AverageData => "average-data",
             DataQuality::SpendBased => "spend-based",
         }

@@ -87,7 +87,7 @@ struct SeriesFile {
     values: BTreeMap<String, toml::Spanned<String>>,
 }
 
-fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> Error {
+pub(crate) fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> Error {
     let (line, col) = e
         .span()
         .map_or((0, 0), |s| LineIndex::new(text).line_col(s.start));

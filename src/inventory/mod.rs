@@ -202,6 +202,8 @@ pub struct Inventory {
     pub groups: BTreeMap<GroupKey, Totals>,
     /// Row counts.
     pub rows: RowCounts,
+    /// Spend rows summed by supplier and tier, for the supply-chain views.
+    pub supply: crate::supply::SupplyTotals,
 }
 
 /// The headline figures, in kg CO2e.
@@ -267,6 +269,7 @@ impl Inventory {
         self.rows.rejected += other.rows.rejected;
         self.rows.blank += other.rows.blank;
         self.rows.spend_undated += other.rows.spend_undated;
+        self.supply.merge(other.supply)?;
         for (k, t) in other.groups {
             match self.groups.get_mut(&k) {
                 Some(mine) => mine.merge(&t)?,

@@ -299,12 +299,87 @@ pub fn inventory_json(
         },
         "by_nhs_category": by_nhs_category,
         "by_data_quality": by_quality,
+        "by_tier": by_tier_json(inv)?,
         "by_activity": by_activity,
         "notes": facts.notes,
     });
     let mut s = serde_json::to_string_pretty(&v).map_err(|e| crate::Error::usage(e.to_string()))?;
     s.push('\n');
     Ok(s)
+}
+
+/// One tier's figures: kg CO2e of every line in scopes 1-3 (location-based) and GBP spend of
+/// spend rows, with each as a share of the whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TierFigures {
+    /// The tier.
+    pub tier: crate::inventory::Quality,
+    /// kg CO2e.
+    pub kg: Decimal,
+    /// Percent of all kg CO2e.
+    pub kg_share: Decimal,
+    /// GBP spend (nominal, as the rows give it).
+    pub spend: Decimal,
+    /// Percent of all GBP spend.
+    pub spend_share: Decimal,
+}
+
+/// Emissions and spend by tier, all four tiers in order; the shares of each add to exactly
+/// 100 (see `supply::shares`), or are all zero when there is nothing to share.
+pub fn by_tier(inv: &Inventory) -> Result<Vec<TierFigures>> {
+    use crate::supply::metrics::TIERS;
+    let ov = || crate::Error::overflow(crate::Position::default(), "a tier total");
+    let mut kg = [ExactSum::ZERO; 4];
+    for (k, t) in &inv.groups {
+        if matches!(
+            k.class,
+            crate::inventory::ScopeClass::Outside | crate::inventory::ScopeClass::NhsOnly
+        ) {
+            continue;
+        }
+        if let Some(i) = TIERS.iter().position(|q| *q == k.quality) {
+            kg[i].merge(&t.kg).ok_or_else(ov)?;
+        }
+    }
+    let kg: Vec<Decimal> = kg
+        .iter()
+        .map(|s| value_of(s, "a tier total"))
+        .collect::<Result<_>>()?;
+    let spend: Vec<Decimal> = TIERS
+        .iter()
+        .map(|q| {
+            inv.supply.tiers.get(q).map_or(Ok(Decimal::ZERO), |t| {
+                value_of(&t.spend_gbp, "a tier total")
+            })
+        })
+        .collect::<Result<_>>()?;
+    let kg_shares = crate::supply::shares(&kg).ok_or_else(ov)?;
+    let spend_shares = crate::supply::shares(&spend).ok_or_else(ov)?;
+    Ok((0..TIERS.len())
+        .map(|i| TierFigures {
+            tier: TIERS[i],
+            kg: kg[i],
+            kg_share: kg_shares[i],
+            spend: spend[i],
+            spend_share: spend_shares[i],
+        })
+        .collect())
+}
+
+fn by_tier_json(inv: &Inventory) -> Result<Value> {
+    let mut m = Map::new();
+    for t in by_tier(inv)? {
+        m.insert(
+            t.tier.as_str().to_string(),
+            json!({
+                "kg_co2e": exact_string(t.kg),
+                "emissions_share_percent": exact_string(t.kg_share),
+                "spend_gbp": exact_string(t.spend),
+                "spend_share_percent": exact_string(t.spend_share),
+            }),
+        );
+    }
+    Ok(Value::Object(m))
 }
 
 /// kg to tonnes, exactly.
@@ -445,6 +520,26 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
                 t2(f.scope_2_market),
                 t2(f.scope_3),
                 t2(f.total_location),
+            ]);
+        }
+        out.push_str(&right_aligned(&table));
+    }
+    if !inv.supply.tiers.is_empty() {
+        let _ = writeln!(out, "\nBy data-quality tier");
+        let mut table = vec![[
+            "tier".to_string(),
+            "tCO2e".into(),
+            "% of emissions".into(),
+            "spend GBP".into(),
+            "% of spend".into(),
+        ]];
+        for t in by_tier(inv)? {
+            table.push([
+                t.tier.as_str().to_string(),
+                t2(t.kg),
+                display_grouped(t.kg_share, 1),
+                display_grouped(t.spend, 0),
+                display_grouped(t.spend_share, 1),
             ]);
         }
         out.push_str(&right_aligned(&table));

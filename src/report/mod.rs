@@ -6,3 +6,4 @@ pub mod greener_nhs;
 pub mod html;
 pub mod inventory;
 pub mod nhs;
+pub mod procurement;

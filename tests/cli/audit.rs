@@ -679,6 +679,7 @@ fn explain_reproduces_deflated_spend_and_contractual_lines() {
         .lines()
         .next()
         .unwrap()
+        // Later columns only ever get added after these.
         .contains("factor_label,market_factor,price_year,deflator,deflator_from,deflator_to"));
 }
 

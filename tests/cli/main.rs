@@ -14,4 +14,5 @@ mod kill;
 mod nhs;
 mod report_html;
 mod robust;
+mod supply;
 mod trajectory;
