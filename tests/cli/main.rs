@@ -12,6 +12,7 @@ mod audit;
 mod corpus;
 mod kill;
 mod nhs;
+mod report_html;
 mod robust;
 mod supply;
 mod trajectory;
