@@ -5,6 +5,7 @@ pub mod import;
 pub mod load;
 pub mod model;
 pub mod tables;
+pub mod table_files;
 mod validate;
 pub mod write;
 
