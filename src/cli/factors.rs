@@ -285,7 +285,7 @@ fn factor_json(set: &FactorSet, f: &Factor) -> serde_json::Value {
         "label": f.label(),
         "unit": f.unit.name,
         "kg_co2e": f.kg_co2e.map(exact_string),
-        "scope": f.scope.to_string(),
+        "scope": f.scope.as_str(),
         "category": f.category,
         "gases": gases,
         "gwp": f.gwp.as_ref().map(|g| serde_json::json!({
@@ -417,7 +417,12 @@ fn validate(global: &GlobalArgs, paths: &[PathBuf], format: Format) -> Result<Ou
             FileKind::Set => {
                 sets += 1;
                 let (set, ps) = load_source(s)?;
-                ("factor set", Some(set.id().to_string()), set.factors.len(), ps)
+                (
+                    "factor set",
+                    Some(set.id().to_string()),
+                    set.factors.len(),
+                    ps,
+                )
             }
             FileKind::Table(t) => {
                 tables += 1;
@@ -429,16 +434,19 @@ fn validate(global: &GlobalArgs, paths: &[PathBuf], format: Format) -> Result<Ou
             }
             FileKind::UnknownTable => {
                 tables += 1;
-                ("unknown table", None, 0, vec![unknown_table(&s.display_name())])
+                (
+                    "unknown table",
+                    None,
+                    0,
+                    vec![unknown_table(&s.display_name())],
+                )
             }
         };
         if ps.is_empty() {
             let _ = match (&kind, &id) {
-                (FileKind::Set, Some(id)) => writeln!(
-                    report,
-                    "ok  {} ({id}, {count} factors)",
-                    s.display_name()
-                ),
+                (FileKind::Set, Some(id)) => {
+                    writeln!(report, "ok  {} ({id}, {count} factors)", s.display_name())
+                }
                 _ => writeln!(
                     report,
                     "ok  {} ({what} table, {count} entries)",

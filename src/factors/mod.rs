@@ -4,8 +4,8 @@
 pub mod import;
 pub mod load;
 pub mod model;
-pub mod tables;
 pub mod table_files;
+pub mod tables;
 mod validate;
 pub mod write;
 

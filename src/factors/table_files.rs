@@ -104,11 +104,7 @@ pub fn unknown_table(file: &str) -> Problem {
         pos: Position::new(file, 0, 0),
         message: format!(
             "not a table ghg reads; the tables are {}; move a factor set out of tables/",
-            KINDS
-                .iter()
-                .map(|(_, f)| *f)
-                .collect::<Vec<_>>()
-                .join(", ")
+            KINDS.iter().map(|(_, f)| *f).collect::<Vec<_>>().join(", ")
         ),
     }
 }
