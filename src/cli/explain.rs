@@ -8,10 +8,11 @@ use super::Outcome;
 use crate::audit::explain::{
     explain, read_ledger, render_json, render_text, FactorSource, Selection,
 };
+use crate::audit::ledger::LedgerLine;
 use crate::audit::manifest::{Manifest, Origin};
 use crate::factors::{parse_set, sha256_hex};
 use crate::{Error, Result};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Show the chain behind a figure: input quantity and unit, exact unit conversion, factor
@@ -169,6 +170,72 @@ fn check_recorded(dir: &Path, m: &Manifest, name: &str, bytes: &[u8]) -> Result<
     Ok(())
 }
 
+/// Refuses a filter that no line of this run could ever match (a site or factor the run does
+/// not have, a scope 3 category with another scope), naming the ones there are: such a
+/// question is a typo, and answering it with "0 lines" would read as a real zero.
+fn check_selection(ledger: &Path, lines: &[LedgerLine], sel: &Selection) -> Result<()> {
+    if let (Some(scope), Some(c)) = (&sel.scope, sel.category) {
+        // nhs-only lines may carry a category; scopes 1, 2 and outside never do.
+        if matches!(scope.as_str(), "1" | "2" | "outside") {
+            return Err(Error::usage(format!(
+                "--scope {scope} --category {c}: categories 1-15 are scope 3 categories, so no \
+                 line can be both; use --scope 3 --category {c}, or drop --category"
+            )));
+        }
+    }
+    if let Some(site) = &sel.site {
+        if !lines.iter().any(|l| &l.site == site) {
+            let sites: BTreeSet<&str> = lines
+                .iter()
+                .map(|l| l.site.as_str())
+                .filter(|s| !s.is_empty())
+                .collect();
+            return Err(Error::usage(format!(
+                "{}: --site {site:?} is not a site in this run; {}",
+                ledger.display(),
+                listing("sites", "--site", &sites)
+            )));
+        }
+    }
+    if let Some((set, key)) = &sel.factor {
+        let matches = |l: &LedgerLine| {
+            &l.factor_key == key && set.as_ref().is_none_or(|s| &l.factor_set == s)
+        };
+        if !lines.iter().any(matches) {
+            let factors: BTreeSet<String> = lines
+                .iter()
+                .map(|l| format!("{}:{}", l.factor_set, l.factor_key))
+                .collect();
+            let factors: BTreeSet<&str> = factors.iter().map(String::as_str).collect();
+            let asked = match set {
+                Some(s) => format!("{s}:{key}"),
+                None => key.clone(),
+            };
+            return Err(Error::usage(format!(
+                "{}: --factor {asked:?} is used by no line of this run; {}",
+                ledger.display(),
+                listing("factors", "--factor", &factors)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// "the sites there are: A, B" (the first 40, then how many more), or that there are none.
+fn listing(what: &str, flag: &str, names: &BTreeSet<&str>) -> String {
+    if names.is_empty() {
+        return format!("the run has no {what}, so drop {flag}");
+    }
+    let shown: Vec<&str> = names.iter().take(40).copied().collect();
+    let more = names.len() - shown.len();
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!("the {what} there are: {}{tail}", shown.join(", "))
+}
+
 /// Runs `ghg explain`.
 pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     let sel = selection(args)?;
@@ -186,6 +253,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         check_recorded(dir, m, "ledger.csv", &ledger)?;
     }
     let lines = read_ledger(&ledger_path.display().to_string(), &ledger)?;
+    check_selection(&ledger_path, &lines, &sel)?;
     let inv_path = dir.join("inventory.json");
     let inv_text = std::fs::read_to_string(&inv_path).map_err(|e| Error::io(&inv_path, e))?;
     if let Some(m) = &manifest {

@@ -3,6 +3,7 @@
 use super::output::stdout;
 use super::{GlobalArgs, Outcome};
 use crate::factors::catalog::{load_source, Source};
+use crate::factors::table_files::{check_table, kind_of, unknown_table, FileKind};
 use crate::factors::{Factor, FactorSet};
 use crate::num::exact_string;
 use crate::{Error, Result};
@@ -18,7 +19,11 @@ mod import;
 #[derive(Debug, Subcommand)]
 pub enum FactorsCommand {
     /// Every factor set with its publisher, edition, licence and factor count.
-    List,
+    List {
+        /// Output format (json: one object per set).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// One factor by key or publisher ID, or a search by label words.
     ///
     /// `ghg factors show desnz-2023 7_400_4000_5`; `ghg factors show desnz-2025 natural gas gross`.
@@ -27,13 +32,23 @@ pub enum FactorsCommand {
         set: String,
         /// A factor key, a publisher ID, or words to find in the labels and unit.
         query: Vec<String>,
+        /// Output format (json: values as exact decimal strings).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Check factor files: schema, units, duplicate keys, missing or negative values, scope 3
     /// categories, per-gas sums and links. Every problem is printed with file:line:col; exit 1
     /// if any, 2 if a directory named holds no .toml file.
+    ///
+    /// `aliases.toml` and the tables in `tables/` (deflators, gwp, nhs_categories,
+    /// grid-projection, carbon-values) are checked as what they are, with the loader the
+    /// engine reads them with: `ghg factors validate factors` checks the whole shipped tree.
     Validate {
         /// Files or directories to check [default: every shipped and user set].
         paths: Vec<PathBuf>,
+        /// Output format (json: every file with its kind, count and problems).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Added, removed, relabelled and changed factors between two sets, with absolute and
     /// percentage change.
@@ -79,9 +94,9 @@ pub fn parse_percent(s: &str) -> std::result::Result<Decimal, String> {
 /// Runs a `ghg factors` subcommand.
 pub fn run(cmd: &FactorsCommand, global: &GlobalArgs) -> Result<Outcome> {
     match cmd {
-        FactorsCommand::List => list(global),
-        FactorsCommand::Show { set, query } => show(global, set, query),
-        FactorsCommand::Validate { paths } => validate(global, paths),
+        FactorsCommand::List { format } => list(global, *format),
+        FactorsCommand::Show { set, query, format } => show(global, set, query, *format),
+        FactorsCommand::Validate { paths, format } => validate(global, paths, *format),
         FactorsCommand::Diff {
             from,
             to,
@@ -93,8 +108,9 @@ pub fn run(cmd: &FactorsCommand, global: &GlobalArgs) -> Result<Outcome> {
     }
 }
 
-fn list(global: &GlobalArgs) -> Result<Outcome> {
+fn list(global: &GlobalArgs, format: Format) -> Result<Outcome> {
     let catalog = global.catalog()?;
+    let mut json_rows = Vec::new();
     let mut rows = vec![[
         "id".to_string(),
         "publisher".into(),
@@ -107,6 +123,16 @@ fn list(global: &GlobalArgs) -> Result<Outcome> {
     for e in catalog.entries() {
         let (set, problems) = load_source(&e.source)?;
         let h = &set.header;
+        json_rows.push(serde_json::json!({
+            "id": e.id,
+            "publisher": h.publisher,
+            "edition": h.edition,
+            "licence": h.licence,
+            "factors": set.factors.len(),
+            "problems": problems.len(),
+            "source_rows": h.source_rows,
+            "origin": e.source.display_name(),
+        }));
         let count = if problems.is_empty() {
             set.factors.len().to_string()
         } else {
@@ -126,8 +152,18 @@ fn list(global: &GlobalArgs) -> Result<Outcome> {
             e.source.display_name(),
         ]);
     }
-    stdout(render_columns(&rows).as_bytes())?;
+    match format {
+        Format::Table => stdout(render_columns(&rows).as_bytes())?,
+        Format::Json => stdout(json_text(&serde_json::Value::Array(json_rows))?.as_bytes())?,
+    }
     Ok(Outcome::Clean)
+}
+
+/// Pretty JSON with a final newline.
+fn json_text(v: &serde_json::Value) -> Result<String> {
+    serde_json::to_string_pretty(v)
+        .map(|t| t + "\n")
+        .map_err(|e| Error::usage(format!("cannot write JSON: {e}")))
 }
 
 /// Left-aligned columns separated by two spaces.
@@ -154,20 +190,37 @@ pub(crate) fn render_columns<const N: usize>(rows: &[[String; N]]) -> String {
     out
 }
 
-fn show(global: &GlobalArgs, set_name: &str, query: &[String]) -> Result<Outcome> {
+fn show(global: &GlobalArgs, set_name: &str, query: &[String], format: Format) -> Result<Outcome> {
     let catalog = global.catalog()?;
     let set = catalog.load(set_name)?;
+    if format == Format::Json {
+        let v = show_json(&set, query)?;
+        stdout(json_text(&v)?.as_bytes())?;
+        return Ok(Outcome::Clean);
+    }
     let mut out = String::new();
     if query.is_empty() {
         describe_set(&set, &mut out);
         stdout(out.as_bytes())?;
         return Ok(Outcome::Clean);
     }
+    let found = find(&set, query)?;
+    for (i, f) in found.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        describe_factor(&set, f, &mut out);
+    }
+    stdout(out.as_bytes())?;
+    Ok(Outcome::Clean)
+}
+
+/// The factors a `show` query names: the one with that key or publisher ID, or every factor
+/// whose labels hold all the words; an error when none does.
+fn find<'a>(set: &'a FactorSet, query: &[String]) -> Result<Vec<&'a Factor>> {
     if query.len() == 1 {
         if let Some(f) = set.get(&query[0]) {
-            describe_factor(&set, f, &mut out);
-            stdout(out.as_bytes())?;
-            return Ok(Outcome::Clean);
+            return Ok(vec![f]);
         }
     }
     let words: Vec<&str> = query.iter().flat_map(|q| q.split_whitespace()).collect();
@@ -185,14 +238,66 @@ fn show(global: &GlobalArgs, set_name: &str, query: &[String]) -> Result<Outcome
             words.join(", ")
         )));
     }
-    for (i, f) in found.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        describe_factor(&set, f, &mut out);
+    Ok(found)
+}
+
+/// `factors show --format json`: the set's header without a query, else `{"set", "factors"}`.
+fn show_json(set: &FactorSet, query: &[String]) -> Result<serde_json::Value> {
+    let h = &set.header;
+    let header = serde_json::json!({
+        "id": h.id,
+        "title": h.title,
+        "publisher": h.publisher,
+        "edition": h.edition,
+        "version": h.version,
+        "period": h.period,
+        "valid_from": h.valid_from,
+        "valid_to": h.valid_to,
+        "licence": h.licence,
+        "gwp": h.gwp,
+        "source_file": h.source_file,
+        "url": h.url,
+        "source_sha256": h.source_sha256,
+        "factors": set.factors.len(),
+        "file": set.origin,
+        "sha256": set.sha256,
+    });
+    if query.is_empty() {
+        return Ok(header);
     }
-    stdout(out.as_bytes())?;
-    Ok(Outcome::Clean)
+    let factors: Vec<serde_json::Value> = find(set, query)?
+        .into_iter()
+        .map(|f| factor_json(set, f))
+        .collect();
+    Ok(serde_json::json!({ "set": set.id(), "factors": factors }))
+}
+
+/// One factor as JSON, every value an exact decimal string.
+fn factor_json(set: &FactorSet, f: &Factor) -> serde_json::Value {
+    let gases: serde_json::Map<String, serde_json::Value> = f
+        .gases
+        .iter()
+        .map(|(g, v)| (g.clone(), exact_string(*v).into()))
+        .collect();
+    serde_json::json!({
+        "key": f.key,
+        "id": f.id,
+        "label": f.label(),
+        "unit": f.unit.name,
+        "kg_co2e": f.kg_co2e.map(exact_string),
+        "scope": f.scope.as_str(),
+        "category": f.category,
+        "gases": gases,
+        "gwp": f.gwp.as_ref().map(|g| serde_json::json!({
+            "gas": g.gas,
+            "value": exact_string(g.value),
+            "basis": g.basis.to_string(),
+        })),
+        "upstream": f.upstream,
+        "outside": f.outside,
+        "note": f.note,
+        "source": { "file": set.origin, "line": f.line },
+    })
 }
 
 fn describe_set(set: &FactorSet, out: &mut String) {
@@ -273,7 +378,7 @@ pub fn describe_factor(set: &FactorSet, f: &Factor, out: &mut String) {
     let _ = writeln!(out, "  source    {}:{}", set.origin, f.line);
 }
 
-fn validate(global: &GlobalArgs, paths: &[PathBuf]) -> Result<Outcome> {
+fn validate(global: &GlobalArgs, paths: &[PathBuf], format: Format) -> Result<Outcome> {
     let mut sources = Vec::new();
     if paths.is_empty() {
         let catalog = global.catalog()?;
@@ -300,30 +405,94 @@ fn validate(global: &GlobalArgs, paths: &[PathBuf]) -> Result<Outcome> {
     let mut problems = 0usize;
     let mut report = String::new();
     let mut err = String::new();
+    let mut files = Vec::new();
+    let (mut sets, mut tables) = (0usize, 0usize);
     for s in &sources {
-        let (set, ps) = load_source(s)?;
+        let kind = match s {
+            Source::File(p) => kind_of(p),
+            Source::Embedded(..) => FileKind::Set,
+        };
+        // (kind, id, count, problems)
+        let (what, id, count, ps) = match kind {
+            FileKind::Set => {
+                sets += 1;
+                let (set, ps) = load_source(s)?;
+                (
+                    "factor set",
+                    Some(set.id().to_string()),
+                    set.factors.len(),
+                    ps,
+                )
+            }
+            FileKind::Table(t) => {
+                tables += 1;
+                let name = s.display_name();
+                match check_table(t, &name, &s.read()?) {
+                    Ok(n) => (t.name(), None, n, Vec::new()),
+                    Err(p) => (t.name(), None, 0, vec![p]),
+                }
+            }
+            FileKind::UnknownTable => {
+                tables += 1;
+                (
+                    "unknown table",
+                    None,
+                    0,
+                    vec![unknown_table(&s.display_name())],
+                )
+            }
+        };
         if ps.is_empty() {
-            let _ = writeln!(
-                report,
-                "ok  {} ({}, {} factors)",
-                s.display_name(),
-                set.id(),
-                set.factors.len()
-            );
+            let _ = match (&kind, &id) {
+                (FileKind::Set, Some(id)) => {
+                    writeln!(report, "ok  {} ({id}, {count} factors)", s.display_name())
+                }
+                _ => writeln!(
+                    report,
+                    "ok  {} ({what} table, {count} entries)",
+                    s.display_name()
+                ),
+            };
         } else {
             problems += ps.len();
             for p in &ps {
                 let _ = writeln!(err, "{}: {}", p.pos, p.message);
             }
         }
+        files.push(serde_json::json!({
+            "file": s.display_name(),
+            "kind": what,
+            "id": id,
+            "entries": count,
+            "valid": ps.is_empty(),
+            "problems": ps.iter().map(|p| serde_json::json!({
+                "file": p.pos.file,
+                "line": p.pos.line,
+                "column": p.pos.column,
+                "message": p.message,
+            })).collect::<Vec<_>>(),
+        }));
     }
-    stdout(report.as_bytes())?;
-    if problems > 0 {
+    if format == Format::Json {
+        let v = serde_json::json!({
+            "files": files,
+            "checked": sources.len(),
+            "problems": problems,
+        });
+        stdout(json_text(&v)?.as_bytes())?;
+    } else {
+        stdout(report.as_bytes())?;
         super::output::stderr_text(&err);
+    }
+    let what = match (sets, tables) {
+        (s, 0) => format!("{s} factor set(s)"),
+        (s, t) => format!("{s} factor set(s) and {t} table(s)"),
+    };
+    if problems > 0 {
         crate::say!("{problems} problem(s) in {} file(s) checked", sources.len());
         Ok(Outcome::Findings)
     } else {
-        crate::say!("{} factor set(s) valid", sources.len());
+        crate::say!("{what} valid");
         Ok(Outcome::Clean)
     }
 }

@@ -35,7 +35,8 @@ pub struct InventoryArgs {
     /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
     pub format: InventoryFormat,
-    /// Also write inventory.json, inventory.csv, ledger.csv and rejects.csv to this directory.
+    /// Also write inventory.json, inventory.csv, ledger.csv, rejects.csv, manifest.json (what
+    /// `ghg verify` checks) and, with --suppliers, procurement.json to this directory.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Exit 0 even when rows were rejected (they are still reported).

@@ -101,7 +101,8 @@ pub enum Command {
     Import(import::ImportCommand),
     /// Reports from inventory runs: `ghg report nhs RUN_DIR...` (Greener NHS summary and
     /// annual-report tables, as table, CSV, JSON or XLSX) and `ghg report procurement RUN_DIR`
-    /// (supply chain and anchor metrics of a run with --suppliers).
+    /// (supply chain and anchor metrics of a run with --suppliers) and
+    /// `ghg report html RUN_DIR --out FILE` (one self-contained page for a board and an auditor).
     #[command(subcommand)]
     Report(report::ReportCommand),
     /// Combine runs over disjoint inputs (by site, month or file) into the inventory one run
@@ -129,7 +130,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Trajectory(args) => trajectory::run(args, &cli.global),
         Command::Bridge(args) => bridge::run(args),
         Command::Import(cmd) => import::run(cmd),
-        Command::Report(cmd) => report::run(cmd),
+        Command::Report(cmd) => report::run(cmd, &cli.global),
         Command::Merge(args) => merge::run(args, &cli.global),
     };
     match result {

@@ -180,8 +180,8 @@ fn year_arg(text: &str, what: &str) -> Result<u16> {
     })
 }
 
-/// Runs `ghg trajectory`.
-pub fn run(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Outcome> {
+/// Builds the trajectory report `ghg trajectory` prints (also drawn by `ghg report html`).
+pub fn build(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Report> {
     let plan: Plan = match &args.plan {
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
@@ -348,6 +348,12 @@ pub fn run(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         actuals,
         notes,
     };
+    Ok(report)
+}
+
+/// Runs `ghg trajectory`.
+pub fn run(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Outcome> {
+    let report = build(args, global)?;
     let json = trajectory_json(&report)?;
     let csv_text = trajectory_csv(&report)?;
     if let Some(d) = &args.out {

@@ -4,6 +4,7 @@
 pub mod import;
 pub mod load;
 pub mod model;
+pub mod table_files;
 pub mod tables;
 mod validate;
 pub mod write;

@@ -583,7 +583,9 @@ fn sources(runs: &[RunInput], roles: &[(usize, &str)]) -> Table {
     }
 }
 
-fn display(c: &Cell) -> String {
+/// A cell as shown to people: tCO2e and quantities to 2 places, intensities to 3, shares as
+/// percentages to 1, rounded half away from zero.
+pub fn display(c: &Cell) -> String {
     match c {
         Cell::Empty => String::new(),
         Cell::Text(t) => t.clone(),

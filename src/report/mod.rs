@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod greener_nhs;
+pub mod html;
 pub mod inventory;
 pub mod nhs;
 pub mod procurement;

@@ -70,8 +70,12 @@ fn year_value(file: &str, year: &str, value: &str) -> Result<(u16, Decimal)> {
 
 /// The shipped grid projection.
 pub fn shipped_grid() -> Result<GridSeries> {
-    let file = "factors/tables/grid-projection.toml";
     let text = shipped_text("tables/grid-projection.toml")?;
+    parse_grid("factors/tables/grid-projection.toml", text)
+}
+
+/// Reads a grid projection table (`grid-projection.toml`), naming `file` in errors.
+pub fn parse_grid(file: &str, text: &str) -> Result<GridSeries> {
     let f: GridFile = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
     let mut values = BTreeMap::new();
     for (y, v) in &f.series.values {
@@ -86,8 +90,12 @@ pub fn shipped_grid() -> Result<GridSeries> {
 
 /// The shipped appraisal carbon values.
 pub fn shipped_carbon_values() -> Result<CarbonValues> {
-    let file = "factors/tables/carbon-values.toml";
     let text = shipped_text("tables/carbon-values.toml")?;
+    parse_carbon_values("factors/tables/carbon-values.toml", text)
+}
+
+/// Reads an appraisal carbon values table (`carbon-values.toml`), naming `file` in errors.
+pub fn parse_carbon_values(file: &str, text: &str) -> Result<CarbonValues> {
     let f: ValuesFile = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
     let mut values = BTreeMap::new();
     for (y, [lo, mid, hi]) in &f.values.gbp_per_tco2e {

@@ -766,3 +766,39 @@ fn explain_of_an_empty_total_is_zero_and_verify_refuses_foreign_outputs() {
     assert_eq!(v.code, 2);
     assert!(v.stderr.contains("a run writes exactly"), "{}", v.stderr);
 }
+
+#[test]
+fn explain_of_a_site_factor_or_scope_the_run_cannot_have_names_the_ones_there_are() {
+    let s = session();
+    inventory(&s, "out", &[]);
+    let run = s.ghg(&["explain", "out", "--site", "NOPE"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("--site \"NOPE\" is not a site in this run; the sites there are: A, B"),
+        "{}",
+        run.stderr
+    );
+    let run = s.ghg(&["explain", "out", "--factor", "9_999"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("--factor \"9_999\" is used by no line of this run")
+            && run.stderr.contains("mini-desnz-2025:7_400_4000_5")
+            && run.stderr.contains("mini-desnz-2025:1_100_1004_6"),
+        "{}",
+        run.stderr
+    );
+    let run = s.ghg(&["explain", "out", "--scope", "1", "--category", "6"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("categories 1-15 are scope 3 categories"),
+        "{}",
+        run.stderr
+    );
+    // A site that is there still explains, with its own total.
+    let run = s.ghg(&["explain", "out", "--site", "B"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

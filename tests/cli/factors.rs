@@ -334,3 +334,133 @@ fn a_supplier_set_says_its_lines_are_supplier_specific() {
         run.stderr
     );
 }
+
+#[test]
+fn validate_of_the_shipped_factors_tree_checks_aliases_and_tables_as_tables() {
+    let s = Session::new();
+    let tree = root().join("factors");
+    let run = s.ghg(&["factors", "validate", tree.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let count = |rel: &str, header: &str| {
+        std::fs::read_to_string(tree.join(rel))
+            .unwrap()
+            .lines()
+            .filter(|l| l.trim() == header)
+            .count()
+    };
+    for (rel, kind, n) in [
+        (
+            "aliases.toml",
+            "aliases",
+            count("aliases.toml", "[[alias]]"),
+        ),
+        (
+            "tables/gwp.toml",
+            "gwp",
+            count("tables/gwp.toml", "[[gas]]"),
+        ),
+        (
+            "tables/deflators.toml",
+            "deflators",
+            count("tables/deflators.toml", "[[series]]"),
+        ),
+        (
+            "tables/nhs_categories.toml",
+            "nhs categories",
+            count("tables/nhs_categories.toml", "[[rule]]"),
+        ),
+    ] {
+        let want = format!("factors/{rel} ({kind} table, {n} entries)");
+        assert!(n > 0, "{rel}");
+        assert!(
+            run.stdout.lines().any(|l| l.ends_with(&want)),
+            "{want}\n{}",
+            run.stdout
+        );
+    }
+    assert!(
+        run.stderr.contains("27 factor set(s) and 6 table(s) valid"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_broken_or_unknown_table_is_reported_at_its_place() {
+    let s = Session::new();
+    let aliases = std::fs::read_to_string(root().join("factors/aliases.toml")).unwrap();
+    s.write(
+        "tree/aliases.toml",
+        &format!("{aliases}\n[[alias]]\nname = \"electricity\"\nkey = \"x\"\nnote = \"twice\"\n"),
+    );
+    s.write("tree/tables/extra.toml", "[set]\n");
+    let run = s.ghg(&["factors", "validate", "tree"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let line = aliases.lines().count() + 3;
+    assert!(
+        run.stderr.contains(&format!("tree/aliases.toml:{line}:")),
+        "line {line}:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("tree/tables/extra.toml: not a table ghg reads"),
+        "{}",
+        run.stderr
+    );
+    let run = s.ghg(&["factors", "validate", "tree", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let v = run.json();
+    assert_eq!(v["checked"], 2);
+    assert_eq!(v["problems"], 2);
+    assert_eq!(v["files"][0]["kind"], "aliases");
+    assert_eq!(v["files"][0]["valid"], false);
+    assert_eq!(v["files"][0]["problems"][0]["line"], line as u64);
+    assert_eq!(v["files"][1]["kind"], "unknown table");
+}
+
+#[test]
+fn list_show_and_validate_speak_json_with_exact_decimals() {
+    let s = Session::new();
+    let run = s.ghg(&[
+        "factors",
+        "show",
+        "desnz-2023",
+        "7_400_4000_5",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = run.json();
+    assert_eq!(v["set"], "desnz-2023");
+    let f = &v["factors"][0];
+    assert_eq!(f["key"], "7_400_4000_5");
+    assert_eq!(f["kg_co2e"], "0.207074288590604");
+    assert_eq!(f["scope"], "2");
+    assert_eq!(f["unit"], "kWh");
+    let run = s.ghg(&["factors", "show", "desnz-2023", "--format", "json"]);
+    assert_eq!(run.json()["id"], "desnz-2023");
+
+    let text = std::fs::read_to_string(root().join("factors/desnz/2025.toml")).unwrap();
+    let n = text.lines().filter(|l| l.trim() == "[[factor]]").count();
+    let run = s.ghg(&["factors", "list", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let sets = run.json();
+    let d = sets
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "desnz-2025")
+        .expect("desnz-2025 listed");
+    assert_eq!(d["factors"], n as u64);
+    assert_eq!(d["edition"], 2025);
+    assert_eq!(d["problems"], 0);
+
+    s.write("ok.toml", &fixture());
+    let run = s.ghg(&["factors", "validate", "ok.toml", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = run.json();
+    assert_eq!(v["problems"], 0);
+    assert_eq!(v["files"][0]["kind"], "factor set");
+    assert_eq!(v["files"][0]["valid"], true);
+}

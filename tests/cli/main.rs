@@ -14,6 +14,7 @@ mod inputs;
 mod kill;
 mod merge;
 mod nhs;
+mod report_html;
 mod robust;
 mod supply;
 mod trajectory;

@@ -59,7 +59,10 @@ pub struct AllArgs {
     /// The shared reference-data directory.
     #[arg(long, default_value = "../shared/data")]
     pub shared: PathBuf,
-    /// The factors directory to write.
+    /// The factors directory to write: the sets under desnz/ (with desnz/MATCHING.md),
+    /// nhs-sdu/, spend/ and clinical/, and tables/gwp.toml, deflators.toml,
+    /// grid-projection.toml and carbon-values.toml; the hand-written aliases.toml and
+    /// tables/nhs_categories.toml are left alone.
     #[arg(long, default_value = "factors")]
     pub out: PathBuf,
 }
