@@ -484,7 +484,10 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
     }
     for (name, v) in [
         ("NHS Carbon Footprint", nhs.carbon_footprint),
-        ("Footprint Plus beyond the Carbon Footprint", nhs.footprint_plus),
+        (
+            "Footprint Plus beyond the Carbon Footprint",
+            nhs.footprint_plus,
+        ),
         ("Outside both NHS footprints", nhs.outside_nhs_footprints),
     ] {
         table.push([name.to_string(), String::new(), t2(v)]);
