@@ -428,30 +428,11 @@ fn nhs_categories(h: &mut String, p: &Page) -> Result<()> {
     Ok(())
 }
 
-/// GHG Protocol scope 3 category names.
-const CATEGORIES: [&str; 15] = [
-    "Purchased goods and services",
-    "Capital goods",
-    "Fuel- and energy-related activities",
-    "Upstream transportation and distribution",
-    "Waste generated in operations",
-    "Business travel",
-    "Employee commuting",
-    "Upstream leased assets",
-    "Downstream transportation and distribution",
-    "Processing of sold products",
-    "Use of sold products",
-    "End-of-life treatment of sold products",
-    "Downstream leased assets",
-    "Franchises",
-    "Investments",
-];
-
 fn scope3(h: &mut String, p: &Page) -> Result<()> {
     h.push_str("<section id=\"scope3\"><h2>Scope 3 by category</h2>\n");
     let mut items = Vec::new();
     let mut zero = Vec::new();
-    for (i, name) in CATEGORIES.iter().enumerate() {
+    for (i, name) in crate::report::inventory::CATEGORY_NAMES.iter().enumerate() {
         let n = i + 1;
         if let Some(kg) = inv(p.run, &format!("/scope_3_categories_kg_co2e/{n}"))? {
             if kg.is_zero() {

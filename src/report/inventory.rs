@@ -443,30 +443,7 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
     }
     let sites = by(inv, |k| k.site.to_string())?;
     if sites.len() > 1 || sites.keys().any(|s| !s.is_empty()) {
-        let _ = writeln!(out, "\nBy site, tCO2e");
-        let mut table = vec![[
-            "site".to_string(),
-            "scope 1".into(),
-            "scope 2 (loc)".into(),
-            "scope 2 (mkt)".into(),
-            "scope 3".into(),
-            "total (loc)".into(),
-        ]];
-        for (s, f) in &sites {
-            table.push([
-                if s.is_empty() {
-                    "(no site)".into()
-                } else {
-                    s.clone()
-                },
-                t2(f.scope_1),
-                t2(f.scope_2_location),
-                t2(f.scope_2_market),
-                t2(f.scope_3),
-                t2(f.total_location),
-            ]);
-        }
-        out.push_str(&right_aligned(&table));
+        breakdown_table(&mut out, "site", "(no site)", &sites);
     }
     let nhs = NhsFigures::of(inv)?;
     let _ = writeln!(out, "\nNHS footprints (location-based), tCO2e");
@@ -502,30 +479,7 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
     out.push_str(&right_aligned(&table));
     let years = by(inv, reporting_year_name)?;
     if years.len() > 1 {
-        let _ = writeln!(out, "\nBy reporting year, tCO2e");
-        let mut table = vec![[
-            "reporting year".to_string(),
-            "scope 1".into(),
-            "scope 2 (loc)".into(),
-            "scope 2 (mkt)".into(),
-            "scope 3".into(),
-            "total (loc)".into(),
-        ]];
-        for (y, f) in &years {
-            table.push([
-                if y.is_empty() {
-                    "(no period)".into()
-                } else {
-                    y.clone()
-                },
-                t2(f.scope_1),
-                t2(f.scope_2_location),
-                t2(f.scope_2_market),
-                t2(f.scope_3),
-                t2(f.total_location),
-            ]);
-        }
-        out.push_str(&right_aligned(&table));
+        breakdown_table(&mut out, "reporting year", "(no period)", &years);
     }
     if !inv.supply.tiers.is_empty() {
         let _ = writeln!(out, "\nBy data-quality tier");
@@ -639,4 +593,33 @@ pub fn inventory_csv(inv: &Inventory) -> Result<String> {
         .into_inner()
         .map_err(|e| crate::Error::usage(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| crate::Error::usage(e.to_string()))
+}
+
+/// One breakdown (by site, by reporting year) as a right-aligned table of its scope totals:
+/// a heading, then a row per key, `empty` standing for the rows that have no key.
+fn breakdown_table(out: &mut String, name: &str, empty: &str, rows: &BTreeMap<String, Figures>) {
+    let _ = writeln!(out, "\nBy {name}, tCO2e");
+    let mut table = vec![[
+        name.to_string(),
+        "scope 1".into(),
+        "scope 2 (loc)".into(),
+        "scope 2 (mkt)".into(),
+        "scope 3".into(),
+        "total (loc)".into(),
+    ]];
+    for (k, f) in rows {
+        table.push([
+            if k.is_empty() {
+                empty.to_string()
+            } else {
+                k.clone()
+            },
+            t2(f.scope_1),
+            t2(f.scope_2_location),
+            t2(f.scope_2_market),
+            t2(f.scope_3),
+            t2(f.total_location),
+        ]);
+    }
+    out.push_str(&right_aligned(&table));
 }
