@@ -8,6 +8,9 @@
 //! 5. [`report`]: an inventory to bytes (table, CSV, JSON); [`audit`] makes every figure traceable.
 //! 6. [`trajectory`]: targets, business as usual, interventions, budgets, abatement costs and the
 //!    year-on-year bridge between runs.
+//!
+//! [`run`] ties steps 1 to 5 together: one typed set of options, the inputs, and
+//! [`run::Run::execute`], which every command that computes an inventory calls in-process.
 #![warn(missing_docs)]
 #![deny(clippy::float_arithmetic, clippy::cast_precision_loss)]
 
@@ -22,6 +25,7 @@ pub mod inventory;
 pub mod nhs;
 pub mod num;
 pub mod report;
+pub mod run;
 pub mod supply;
 pub mod trajectory;
 pub mod units;

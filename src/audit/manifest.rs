@@ -32,12 +32,17 @@ pub struct Manifest {
     pub ghg: Build,
     /// Activity inputs, in the order read.
     pub inputs: Vec<FileEntry>,
-    /// The options that decide the figures.
-    pub options: RunOptions,
+    /// The options that decide the figures, as flags (kept for manifests made before
+    /// `run_options`, and for the inputs as given).
+    pub options: RecordedOptions,
     /// Files written to the output directory (the manifest itself excluded), by name.
     pub outputs: Vec<FileEntry>,
     /// The directory the run was made from, relative to the manifest's directory.
     pub run_dir: String,
+    /// The options that decide the figures, typed, as the library runs them (paths relative to
+    /// `run_dir`); absent from manifests made before it, which are read from `options`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_options: Option<crate::run::RunOptions>,
     /// Always [`SCHEMA`].
     pub schema: String,
     /// Other tables read: aliases, deflators.
@@ -97,10 +102,11 @@ pub struct FileEntry {
     pub sha256: String,
 }
 
-/// The options of `ghg inventory` that decide the figures, as given (paths relative to the
-/// run directory).
+/// The options of `ghg inventory` that decide the figures, as flags (paths relative to the
+/// run directory): the manifest's `options`, written beside the typed `run_options` (and
+/// derived from them) so older readers and older manifests keep working.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RunOptions {
+pub struct RecordedOptions {
     /// `--aliases FILE`.
     pub aliases: Option<String>,
     /// `--column FIELD=HEADER` choices, in order (keys stay in sorted order).
@@ -141,7 +147,76 @@ pub struct RunOptions {
     pub year: Option<String>,
 }
 
-impl RunOptions {
+impl RecordedOptions {
+    /// The flags of typed run options; `inputs` as given.
+    pub fn of(o: &crate::run::RunOptions, inputs: Vec<String>) -> RecordedOptions {
+        let path = |p: &Option<PathBuf>| p.as_deref().map(path_text);
+        RecordedOptions {
+            aliases: path(&o.aliases),
+            columns: o.columns.clone(),
+            deflator: o.deflator.name().to_string(),
+            factors: o.factors.clone(),
+            factors_dirs: o.factors_dirs.iter().map(|d| path_text(d)).collect(),
+            inputs,
+            local_area: path(&o.local_area),
+            no_upstream: o.no_upstream,
+            residual_mix: o.residual_mix.clone(),
+            spend_factors: o.fallback_factors.clone(),
+            suppliers: path(&o.suppliers),
+            upstream_share: o.upstream_share.map(|d| d.to_string()),
+            wide: o.wide.clone(),
+            gwp: o.gwp.map(|b| b.as_str().to_ascii_lowercase()),
+            year: o.year.map(|y| y.to_string()),
+        }
+    }
+
+    /// The typed run options these flags give, for a manifest without `run_options`; the
+    /// error names the field and value that cannot be read.
+    pub fn run_options(&self) -> std::result::Result<crate::run::RunOptions, String> {
+        let bad = |field: &str, value: &str, expected: &str| {
+            format!("options.{field} {value:?} is not {expected}")
+        };
+        let path = |p: &Option<String>| p.as_ref().map(PathBuf::from);
+        Ok(crate::run::RunOptions {
+            aliases: path(&self.aliases),
+            columns: self.columns.clone(),
+            deflator: crate::run::Deflator::parse(&self.deflator)
+                .ok_or_else(|| bad("deflator", &self.deflator, "cpi or gdp"))?,
+            factors: self.factors.clone(),
+            factors_dirs: self.factors_dirs.iter().map(PathBuf::from).collect(),
+            fallback_factors: self.spend_factors.clone(),
+            gwp: self
+                .gwp
+                .as_deref()
+                .map(|g| {
+                    crate::factors::gwp::Basis::parse(g)
+                        .ok_or_else(|| bad("gwp", g, "ar4, ar5 or ar6"))
+                })
+                .transpose()?,
+            local_area: path(&self.local_area),
+            no_upstream: self.no_upstream,
+            residual_mix: self.residual_mix.clone(),
+            suppliers: path(&self.suppliers),
+            upstream_share: self
+                .upstream_share
+                .as_deref()
+                .map(|s| {
+                    crate::run::RunOptions::parse_upstream_share(s)
+                        .map_err(|_| bad("upstream_share", s, "a share from 0 to 1"))
+                })
+                .transpose()?,
+            wide: self.wide.clone(),
+            year: self
+                .year
+                .as_deref()
+                .map(|y| {
+                    crate::activity::ReportingYear::parse(y)
+                        .ok_or_else(|| bad("year", y, "a reporting year (2024/25 or 2024)"))
+                })
+                .transpose()?,
+        })
+    }
+
     /// Arguments of `ghg` (from `inventory` on) that redo the run, writing to `out` if given.
     /// Inputs come last, after `--`, so that no file name is taken for an option.
     pub fn inventory_args(&self, out: Option<&str>) -> Vec<String> {
@@ -234,6 +309,23 @@ impl Manifest {
         Ok(m)
     }
 
+    /// The run this manifest records: its typed `run_options`, or for a manifest made before
+    /// them, the same read from `options`; inputs as given. `file` names the manifest in errors.
+    pub fn run(&self, file: &str) -> Result<crate::run::Run> {
+        let options = match &self.run_options {
+            Some(o) => o.clone(),
+            None => self
+                .options
+                .run_options()
+                .map_err(|e| Error::malformed(Position::new(file, 0, 0), e))?,
+        };
+        Ok(crate::run::Run {
+            options,
+            inputs: self.options.inputs.iter().map(PathBuf::from).collect(),
+            threads: 0,
+        })
+    }
+
     /// Every file on disk the re-run needs, as named in the manifest (relative to `run_dir`
     /// unless absolute), with what it is.
     pub fn files_needed(&self) -> Vec<(&'static str, &str)> {
@@ -315,14 +407,15 @@ mod tests {
                 origin: Origin::File,
                 sha256: "cd".into(),
             }],
-            options: RunOptions {
+            options: RecordedOptions {
                 deflator: "cpi".into(),
                 inputs: vec!["a.csv".into()],
                 factors: Some("sets/mini.toml".into()),
-                ..RunOptions::default()
+                ..RecordedOptions::default()
             },
             outputs: vec![],
             run_dir: "..".into(),
+            run_options: None,
             schema: SCHEMA.into(),
             tables: vec![],
             timestamp: None,

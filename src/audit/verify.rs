@@ -230,7 +230,7 @@ pub fn first_difference(stored: &[u8], rerun: &[u8]) -> Option<LineDiff> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::manifest::{Build, Origin, RunOptions, SCHEMA};
+    use crate::audit::manifest::{Build, Origin, RecordedOptions, SCHEMA};
 
     fn entry(name: &str, id: Option<&str>, sha: &str) -> FileEntry {
         FileEntry {
@@ -248,9 +248,10 @@ mod tests {
             factor_sets: sets,
             ghg: Build::current(),
             inputs,
-            options: RunOptions::default(),
+            options: RecordedOptions::default(),
             outputs: vec![],
             run_dir: ".".into(),
+            run_options: None,
             schema: SCHEMA.into(),
             tables: vec![],
             timestamp: None,

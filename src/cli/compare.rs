@@ -2,15 +2,15 @@
 //! base-year recalculation; `--out DIR` keeps both inventories, each with its manifest, and
 //! `restatement.json` with both figures side by side.
 
-use super::inventory::{prepare, ComputeArgs, InventoryArgs};
-use super::manifest::{hash_file, options, rerun};
+use super::inventory::{execute, ComputeArgs, Writing};
+use super::manifest::hash_file;
 use super::output::{stdout, write_atomic};
 use super::{GlobalArgs, Outcome};
 use crate::audit::compare::{compare, render_json, render_text, to_json, FactorInfo};
-use crate::audit::manifest::{path_text, RunOptions, FILE_NAME};
-use crate::engine::{self, Sinks};
+use crate::audit::manifest::FILE_NAME;
+use crate::engine::Sinks;
+use crate::run::{Run, RunOutput};
 use crate::{Error, Result};
-use clap::Parser;
 use rust_decimal::Decimal;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -54,77 +54,73 @@ pub enum CompareFormat {
     Json,
 }
 
-#[derive(Parser)]
-struct Wrap {
-    #[command(flatten)]
-    args: InventoryArgs,
-}
-
-/// The `inventory` arguments of one side, parsed as `ghg inventory` would parse them.
-fn inventory_args(options: &RunOptions) -> Result<InventoryArgs> {
-    Wrap::try_parse_from(options.inventory_args(None))
-        .map(|w| w.args)
-        .map_err(|e| {
-            Error::usage(format!(
-                "internal: cannot rebuild the inventory arguments: {e}"
-            ))
-        })
-}
-
 /// Runs `ghg compare`.
 pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
-    let catalog = global.catalog()?;
-    // Paths exactly as given: both sides run from this directory.
-    let dirs: Vec<String> = global.factors_dirs.iter().map(|d| path_text(d)).collect();
-    let side = |factors: &str| {
-        options(
-            &args.compute,
-            Some(factors.to_string()),
-            args.inputs.iter().map(|p| path_text(p)).collect(),
-            dirs.clone(),
-            &|p| path_text(p),
-        )
+    // The same options and inputs (paths as given, read from this directory) on both sides.
+    let side = |factors: &str| -> Result<Run> {
+        Ok(Run {
+            options: args
+                .compute
+                .run_options(Some(factors.to_string()), None, global)?,
+            inputs: args.inputs.clone(),
+            threads: 0,
+        })
     };
+    let sides = [side(&args.factors)?, side(&args.against)?];
+    // Both prepared before either runs: a bad set name fails before anything is written.
+    let mut prepared = Vec::new();
+    for s in &sides {
+        let mut p = s.prepare()?;
+        for m in p.messages.drain(..) {
+            crate::say!("{m}");
+        }
+        prepared.push(p);
+    }
     if args.compute.spend_factors_old.is_some() {
         crate::say!("warning: {}", super::inventory::SPEND_FACTORS_RENAMED);
     }
-    let sides = [side(&args.factors), side(&args.against)];
     if args.inputs.is_empty() {
         crate::say!(
             "no input files given: comparing the shipped example NHS trust (examples/nhs-trust/)"
         );
     }
     let mut runs = Vec::new();
-    for o in &sides {
-        let prepared = prepare(&inventory_args(o)?, &catalog)?;
-        let out = engine::run_with(
-            prepared.inputs.clone(),
-            &prepared.layout,
-            &prepared.resolver,
-            Sinks::default(),
-        )?;
-        runs.push((prepared, out.inventory));
+    for ((s, p), sub) in sides.iter().zip(prepared).zip(SIDES) {
+        // With --out each side is an `inventory --out` directory, written as the run goes.
+        let out = match &args.out {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+                let how = Writing {
+                    out: Some(&dir.join(sub)),
+                    quiet: true,
+                    timestamp: None,
+                    csv: false,
+                };
+                execute(s, p, &how)?.output
+            }
+            None => p.execute(Sinks::default(), &mut |_| {})?,
+        };
+        runs.push(out);
     }
     let lookup = |side: usize, key: &str| -> Option<FactorInfo> {
-        let (p, _) = runs.get(side)?;
-        p.resolver.loaded_sets().find_map(|s| {
+        runs.get(side)?.sets().find_map(|s| {
             let f = s.get(key)?;
             Some((f.kg_co2e?, f.label(), f.unit.name.to_string()))
         })
     };
-    let name = |p: &crate::cli::inventory::Prepared, given: &str| -> String {
-        p.resolver
+    let name = |r: &RunOutput, given: &str| -> String {
+        r.prepared
+            .resolver
             .sets
             .first()
             .map_or(given.to_string(), |s| s.id().to_string())
     };
-    let (pa, ia) = &runs[0];
-    let (pb, ib) = &runs[1];
+    let (a, b) = (&runs[0], &runs[1]);
     let c = compare(
-        &name(pa, &args.factors),
-        ia,
-        &name(pb, &args.against),
-        ib,
+        &name(a, &args.factors),
+        &a.inventory,
+        &name(b, &args.against),
+        &b.inventory,
         &lookup,
     )?;
 
@@ -158,26 +154,19 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// DIR/original and DIR/restated by re-running `ghg inventory`, then DIR/restatement.json.
+/// The two sides' directories under `compare --out DIR`.
+const SIDES: [&str; 2] = ["original", "restated"];
+
+/// DIR/restatement.json, beside DIR/original and DIR/restated (written by the runs).
 fn write_restatement(
     dir: &Path,
-    sides: &[RunOptions; 2],
+    sides: &[Run; 2],
     c: &crate::audit::compare::Comparison,
 ) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut manifests = Vec::new();
-    for (sub, o) in ["original", "restated"].iter().zip(sides) {
-        let out = dir.join(sub);
-        let r = rerun(o, Path::new("."), &out, false)?;
-        if r.code == 2 {
-            return Err(Error::usage(format!(
-                "writing {}: the inventory run failed:\n{}",
-                out.display(),
-                r.stderr.trim_end()
-            )));
-        }
-        let (sha, _) = hash_file(&out.join(FILE_NAME))?;
-        manifests.push((sub, o, sha));
+    for (sub, o) in SIDES.iter().zip(sides) {
+        let (sha, _) = hash_file(&dir.join(sub).join(FILE_NAME))?;
+        manifests.push((sub, &o.options, sha));
     }
     let side = |i: usize, set: &str| {
         let (sub, o, sha) = &manifests[i];

@@ -3,17 +3,19 @@
 use super::output::stdout;
 use super::run_dir::{OutputFile, RunDir};
 use super::{GlobalArgs, Outcome};
-use crate::activity::{Input, Layout, ReportingYear};
-use crate::engine::{self, Edition, LazySet, PriceIndex, Resolver, Sinks, LEDGER_HEADER};
-use crate::factors::{Catalog, FactorSet};
+use crate::activity::{Input, ReportingYear};
+use crate::engine::{Sinks, LEDGER_HEADER};
 use crate::inventory::Reject;
-use crate::report::inventory::{inventory_csv, inventory_json, inventory_table, RunFacts};
-use crate::supply::{LocalArea, Supply};
+use crate::run::{Run, RunOptions, RunOutput};
 use crate::{Error, Result};
-use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+
+// Moved to the library's `run` module; named here too for callers of the old paths.
+pub use crate::run::{
+    desnz_editions, example_inputs, figure_notes, load_aliases, load_deflators, Deflator, Prepared,
+    CLINICAL_SET,
+};
 
 /// Compute a GHG Protocol scope 1, 2 (location and market) and 3 inventory from activity CSVs.
 #[derive(Debug, Clone, clap::Args)]
@@ -134,6 +136,57 @@ impl ComputeArgs {
             .as_deref()
             .unwrap_or(&self.spend_factors)
     }
+
+    /// The run options these flags give, with the main set (`--factors`), the reporting year
+    /// and the factors directories of the command: the one place flags become [`RunOptions`]
+    /// (no `..`, so a new field must be set here).
+    pub fn run_options(
+        &self,
+        factors: Option<String>,
+        year: Option<ReportingYear>,
+        global: &GlobalArgs,
+    ) -> Result<RunOptions> {
+        Ok(RunOptions {
+            aliases: self.aliases.clone(),
+            columns: self.columns.clone(),
+            deflator: self.deflator,
+            factors,
+            factors_dirs: global.factors_dirs.clone(),
+            fallback_factors: self
+                .fallback_sets()
+                .iter()
+                .filter(|s| !s.is_empty() && *s != "none")
+                .cloned()
+                .collect(),
+            gwp: self.gwp,
+            local_area: self.local_area.clone(),
+            no_upstream: self.no_upstream,
+            residual_mix: self.residual_mix.clone(),
+            suppliers: self.suppliers.clone(),
+            upstream_share: self
+                .upstream_share
+                .as_deref()
+                .map(RunOptions::parse_upstream_share)
+                .transpose()?,
+            wide: self.wide.clone(),
+            year,
+        })
+    }
+}
+
+impl TryFrom<(&InventoryArgs, &GlobalArgs)> for Run {
+    type Error = Error;
+
+    /// `ghg inventory`'s arguments as a library run.
+    fn try_from((args, global): (&InventoryArgs, &GlobalArgs)) -> Result<Run> {
+        Ok(Run {
+            options: args
+                .compute
+                .run_options(args.factors.clone(), args.year, global)?,
+            inputs: args.inputs.clone(),
+            threads: worker_threads(args.threads),
+        })
+    }
 }
 
 /// `ar4`, `AR5`, ... to a GWP basis.
@@ -141,10 +194,6 @@ fn parse_gwp_basis(s: &str) -> std::result::Result<crate::factors::gwp::Basis, S
     crate::factors::gwp::Basis::parse(s)
         .ok_or_else(|| format!("{s:?} is not a GWP basis; expected ar4, ar5 or ar6"))
 }
-
-/// The clinical factor set (anaesthetic gases, inhalers), first of the sets searched after the
-/// activity set by default: no DESNZ or SDU set prices them per kg, bottle or device.
-pub const CLINICAL_SET: &str = "nhs-clinical";
 
 /// Output formats of `ghg inventory`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -157,489 +206,13 @@ pub enum InventoryFormat {
     Json,
 }
 
-/// Price index series for GBP spend.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Deflator {
-    /// ONS CPI (D7BT), 2010-2025.
-    Cpi,
-    /// ONS GDP deflator at market prices (YBGB), 2010-2024.
-    Gdp,
-}
-
-/// The shipped example trust's activity files.
-pub fn example_inputs() -> Vec<Input> {
-    crate::embedded::EXAMPLE_FILES
-        .iter()
-        // Activity files are the trust folder's own; subfolders (supply/) hold other tables.
-        .filter(|(p, _)| {
-            p.strip_prefix("nhs-trust/")
-                .is_some_and(|f| f.ends_with(".csv") && !f.contains('/'))
-        })
-        .map(|(p, text)| Input::Embedded(format!("examples/{p}"), text))
-        .collect()
-}
-
-/// Everything a run needs, built from the arguments.
-pub struct Prepared {
-    /// The resolver.
-    pub resolver: Resolver,
-    /// The inputs.
-    pub inputs: Vec<Input>,
-    /// Notes on choices made.
-    pub notes: Vec<String>,
-    /// The supplier register and its settings, with `--suppliers`.
-    pub supply: Option<Arc<Supply>>,
-    /// The local area, with `--local-area`.
-    pub local_area: Option<LocalArea>,
-    /// How the input files are laid out (`--column`, `--wide`).
-    pub layout: Layout,
-    /// With `--gwp`: by set id, the note naming the GWP bases its figures rest on.
-    pub gwp_notes: Vec<(String, String)>,
-}
-
-/// Builds the resolver and inputs from the arguments.
-pub fn prepare(args: &InventoryArgs, catalog: &Catalog) -> Result<Prepared> {
-    let mut sets: Vec<LazySet> = Vec::new();
-    let mut notes = Vec::new();
-    // A set named on the command line is parsed now, so a bad name fails before any row;
-    // the DESNZ editions and spend sets are parsed when a row first needs them.
-    let lazy = |id: &str| -> Result<LazySet> {
-        match catalog.entry(id) {
-            Some(e) => Ok(LazySet::lazy(id, e.source.clone())),
-            None => catalog.load(id).map(LazySet::loaded),
-        }
-    };
-    let edition = match &args.factors {
-        Some(name) => {
-            sets.push(LazySet::loaded(catalog.load(name)?));
-            Edition::Fixed(0)
-        }
-        None => {
-            let mut by_year = BTreeMap::new();
-            for e in catalog.entries() {
-                if let Some(y) =
-                    e.id.strip_prefix("desnz-")
-                        .and_then(|y| y.parse::<u16>().ok())
-                {
-                    by_year.insert(y, e.id.clone());
-                }
-            }
-            let mut idx = BTreeMap::new();
-            for (y, id) in by_year {
-                idx.insert(y, sets.len() as u16);
-                sets.push(lazy(&id)?);
-            }
-            if idx.is_empty() {
-                return Err(Error::usage("no DESNZ factor set found; pass --factors"));
-            }
-            notes.push(
-                "factor set chosen per reporting year (DESNZ's rule: one set per reporting year, that of \
-                 the calendar year holding the greater part of it); rows without a period or past the \
-                 newest edition take the newest"
-                    .to_string(),
-            );
-            Edition::ByPeriod(idx)
-        }
-    };
-    let mut spend = Vec::new();
-    let layout = Layout::parse(&args.compute.columns, &args.compute.wide)?;
-    for name in args.compute.fallback_sets() {
-        if name.is_empty() || name == "none" {
-            continue;
-        }
-        // Already the activity set: searched first anyway.
-        if name == CLINICAL_SET && args.factors.as_deref() == Some(CLINICAL_SET) {
-            continue;
-        }
-        match lazy(name) {
-            Ok(s) => {
-                spend.push(sets.len() as u16);
-                sets.push(s);
-            }
-            Err(e) if catalog.entry(name).is_none() && is_default_spend(name) => {
-                // Shipped defaults may be absent from a trimmed build; say so, don't fail.
-                notes.push(format!("spend set {name} not available: {e}"));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    let aliases = load_aliases(args.compute.aliases.as_deref())?;
-    let residual_mix = match &args.compute.residual_mix {
-        None => None,
-        Some(text) => {
-            let (value, set) = residual_mix(text, catalog)?;
-            // Kept among the sets so the manifest hashes the file it came from.
-            sets.extend(set.map(LazySet::loaded));
-            Some(value)
-        }
-    };
-    if let Some(r) = residual_mix {
-        notes.push(format!(
-            "market-based scope 2 electricity without a contractual factor uses the residual mix {} kg CO2e per kWh (--residual-mix {})",
-            crate::num::exact_string(r),
-            args.compute.residual_mix.as_deref().unwrap_or_default()
-        ));
-    }
-    let deflators = load_deflators(args.compute.deflator)?;
-    let (supply, local_area) = load_supply(&args.compute)?;
-    if let Some(s) = &supply {
-        let gbp = deflators.get("GBP");
-        let name = gbp.map_or("the GBP price index", |i| i.name.as_str());
-        s.register
-            .check_years(&|y| gbp.is_some_and(|i| i.values.contains_key(&y)), name)?;
-    }
-    if let Some(s) = &supply {
-        if !s.register.ignored_columns.is_empty() {
-            notes.push(format!(
-                "{}: column(s) not used: {}",
-                s.register.file,
-                s.register.ignored_columns.join(", ")
-            ));
-        }
-        for w in &s.register.warnings {
-            crate::say!("warning: {w}");
-            notes.push(w.clone());
-        }
-        notes.push(format!(
-            "spend rows joined to the supplier register {} ({} suppliers) on `supplier`; hybrid-tier upstream share {}",
-            s.register.file,
-            s.register.suppliers.len(),
-            crate::num::exact_string(s.upstream_share)
-        ));
-    }
-    let mut gwp_notes = Vec::new();
-    if let Some(basis) = args.compute.gwp {
-        let table = crate::factors::gwp::GwpTable::shipped()?;
-        // Recomputed up front, every set: parsing only the sets rows need is for plain runs.
-        for set in sets.iter_mut() {
-            let parsed = set.get().map_err(|e| Error::usage(e.to_string()))?.clone();
-            let (recomputed, how) = crate::factors::gwp::with_basis(&parsed, basis, &table)?;
-            gwp_notes.push((set.id().to_string(), how.describe(&recomputed, basis)));
-            *set = LazySet::loaded(Arc::new(recomputed));
-        }
-    }
-    let resolver = Resolver {
-        sets,
-        edition,
-        spend,
-        aliases,
-        deflators,
-        upstream: !args.compute.no_upstream,
-        residual_mix,
-        supply: supply.clone(),
-        year: args.year,
-        nhs: crate::nhs::NhsMapping::shipped()?,
-    };
-    if let Some(y) = args.year {
-        notes.push(format!(
-            "reporting year {y} ({}) given with --year: rows dated outside it are rejected, rows \
-             without a period are counted in it",
-            y.describe()
-        ));
-    }
-    let inputs = if args.inputs.is_empty() {
-        let ex = example_inputs();
-        if ex.is_empty() {
-            return Err(Error::usage("no input files given and no example shipped"));
-        }
-        ex
-    } else {
-        let paths = expand_globs(&args.inputs)?;
-        check_distinct(&paths)?;
-        paths
-            .iter()
-            .map(|p| {
-                if p.as_os_str() == "-" {
-                    Input::Stdin
-                } else {
-                    Input::Path(p.clone())
-                }
-            })
-            .collect()
-    };
-    Ok(Prepared {
-        resolver,
-        inputs,
-        notes,
-        supply,
-        local_area,
-        layout,
-        gwp_notes,
-    })
-}
-
-/// The supplier register, its hybrid-method share and the local area, when asked for.
-fn load_supply(c: &ComputeArgs) -> Result<(Option<Arc<Supply>>, Option<LocalArea>)> {
-    let Some(path) = &c.suppliers else {
-        return Ok((None, None));
-    };
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let register = crate::supply::Register::parse(&path.display().to_string(), &bytes)?;
-    let upstream_share = match &c.upstream_share {
-        None => crate::supply::DEFAULT_UPSTREAM_SHARE,
-        Some(t) => crate::num::parse_decimal(t)
-            .ok()
-            .filter(|v| !v.is_sign_negative() && *v <= rust_decimal::Decimal::ONE)
-            .ok_or_else(|| {
-                Error::usage(format!(
-                    "--upstream-share {t:?}: expected a share from 0 to 1, such as 0.85"
-                ))
-            })?,
-    };
-    let local = match &c.local_area {
-        None => None,
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
-            Some(LocalArea::parse(&p.display().to_string(), &text)?)
-        }
-    };
-    Ok((
-        Some(Arc::new(Supply {
-            register,
-            upstream_share,
-        })),
-        local,
-    ))
-}
-
-/// `--residual-mix`: a kg CO2e per kWh value, or `SET:KEY` naming a published kWh factor
-/// (returned with its set).
-fn residual_mix(
-    text: &str,
-    catalog: &Catalog,
-) -> Result<(rust_decimal::Decimal, Option<Arc<FactorSet>>)> {
-    if let Ok(v) = crate::num::parse_decimal(text) {
-        if v.is_sign_negative() {
-            return Err(Error::usage(format!(
-                "--residual-mix {text}: a factor cannot be negative"
-            )));
-        }
-        return Ok((v, None));
-    }
-    let (set, key) = text.rsplit_once(':').ok_or_else(|| {
-        Error::usage(format!(
-            "--residual-mix {text:?}: expected kg CO2e per kWh (0.3379) or SET:KEY"
-        ))
-    })?;
-    let s = catalog.load(set)?;
-    let f = s
-        .get(key)
-        .ok_or_else(|| Error::usage(format!("--residual-mix: no factor {key:?} in {set}")))?;
-    match (f.kg_co2e, f.unit.name) {
-        (Some(v), "kWh") => Ok((v, Some(s.clone()))),
-        _ => Err(Error::usage(format!(
-            "--residual-mix: {set}:{key} must be a published factor per kWh (it is per {})",
-            f.unit.name
-        ))),
-    }
-}
-
-/// Inputs with glob patterns (`data/*.csv`, `trust-?/**/*.csv`) expanded, each pattern's
-/// matches in name order, for shells and schedulers that pass patterns through unexpanded. A
-/// path that exists as written is taken as written; a pattern that matches nothing is an error.
-fn expand_globs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for p in inputs {
-        let text = p.to_string_lossy();
-        if p.exists() || !text.contains(['*', '?', '[']) {
-            out.push(p.clone());
-            continue;
-        }
-        let bad = |e: String| Error::usage(format!("{text}: not a usable pattern: {e}"));
-        let mut found: Vec<PathBuf> = glob::glob(&text)
-            .map_err(|e| bad(e.to_string()))?
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|e| bad(e.to_string()))?;
-        found.retain(|f| f.is_file());
-        if found.is_empty() {
-            return Err(Error::usage(format!(
-                "{text}: no file matches this pattern"
-            )));
-        }
-        found.sort();
-        out.extend(found);
-    }
-    Ok(out)
-}
-
-/// The same file named twice (a pasted path, an overlapping glob) would be counted twice.
-fn check_distinct(inputs: &[PathBuf]) -> Result<()> {
-    let mut seen: BTreeMap<PathBuf, &Path> = BTreeMap::new();
-    let mut stdin = 0;
-    for p in inputs {
-        if p.as_os_str() == "-" {
-            stdin += 1;
-            if stdin > 1 {
-                return Err(Error::usage("standard input (-) is named more than once"));
-            }
-            continue;
-        }
-        let Ok(real) = std::fs::canonicalize(p) else {
-            continue; // reported when it is opened
-        };
-        if let Some(first) = seen.insert(real, p) {
-            return Err(Error::usage(format!(
-                "{} and {} are the same file; each input is read once",
-                first.display(),
-                p.display()
-            )));
-        }
-    }
-    Ok(())
-}
-
-fn is_default_spend(name: &str) -> bool {
-    matches!(name, CLINICAL_SET | "defra-sic-2022" | "epa-sc-1.3")
-}
-
-/// Shipped aliases, then the user's file on top (its names win): normalised name to the keys
-/// to try, in order.
-pub fn load_aliases(extra: Option<&Path>) -> Result<HashMap<String, Vec<String>>> {
-    use crate::factors::tables::{parse_aliases, Aliases};
-    let mut map = HashMap::new();
-    let mut add = |a: Aliases| {
-        for alias in a.aliases {
-            let mut keys = vec![alias.key];
-            keys.extend(alias.also);
-            map.insert(alias.name, keys);
-        }
-    };
-    if crate::embedded::factor_file("aliases.toml").is_some() {
-        add(Aliases::shipped()?);
-    }
-    if let Some(p) = extra {
-        let text = crate::factors::catalog::read_text(p)?;
-        add(parse_aliases(&p.display().to_string(), &text)?);
-    }
-    Ok(map)
-}
-
-/// Price indices from the shipped deflator table, by currency.
-pub fn load_deflators(gbp: Deflator) -> Result<BTreeMap<String, PriceIndex>> {
-    let mut out = BTreeMap::new();
-    if crate::embedded::factor_file("tables/deflators.toml").is_none() {
-        return Ok(out);
-    }
-    let tables = crate::factors::tables::Deflators::shipped()?;
-    let gbp_series = match gbp {
-        Deflator::Cpi => "D7BT",
-        Deflator::Gdp => "YBGB",
-    };
-    for (currency, id) in [("GBP", gbp_series), ("USD", "A191RD3A086NBEA")] {
-        if let Some(s) = tables.series(id) {
-            out.insert(
-                currency.to_string(),
-                PriceIndex {
-                    id: s.id.clone(),
-                    name: format!("{} ({}, {})", s.name, s.id, s.base),
-                    values: s.values.clone(),
-                },
-            );
-        }
-    }
-    Ok(out)
-}
-
-/// The DESNZ editions a run chooses by reporting year (edition year to set id); empty when
-/// one set prices every row (`--factors`).
-pub fn desnz_editions(resolver: &Resolver) -> BTreeMap<u16, String> {
-    match &resolver.edition {
-        Edition::ByPeriod(by_year) => by_year
-            .iter()
-            .filter_map(|(&y, &i)| {
-                resolver
-                    .sets
-                    .get(usize::from(i))
-                    .map(|s| (y, s.id().to_string()))
-            })
-            .collect(),
-        Edition::Fixed(_) => BTreeMap::new(),
-    }
-}
-
-/// Notes that depend on the run's figures, in the order a run writes them, each with whether
-/// it is also printed as a warning. Shared with `ghg merge`, which recomputes them for the
-/// merged figures: `desnz` is [`desnz_editions`], `find_set` finds a set the groups name.
-pub fn figure_notes<'s>(
-    inv: &crate::inventory::Inventory,
-    desnz: &BTreeMap<u16, String>,
-    find_set: &dyn Fn(&str) -> Option<&'s FactorSet>,
-) -> Result<Vec<(String, bool)>> {
-    let mut notes = Vec::new();
-    if let Some((&newest, _)) = desnz.iter().next_back() {
-        let mut later: Vec<String> = inv
-            .groups
-            .keys()
-            .filter_map(|k| k.reporting_year)
-            .filter(|y| y.edition_year() > newest)
-            .map(|y| y.to_string())
-            .collect();
-        later.sort();
-        later.dedup();
-        if !later.is_empty() {
-            notes.push((
-                format!(
-                    "period(s) {} are after the newest DESNZ edition ({newest}) and were priced with it",
-                    later.join(", ")
-                ),
-                true,
-            ));
-        }
-    }
-    // Location-based scope 2 takes the grid average; a supplier's tariff (a supplier-specific
-    // set, a zero-carbon tariff) belongs in market_factor, or it silently replaces the grid.
-    let mut not_grid: Vec<String> = inv
-        .groups
-        .keys()
-        .filter(|k| k.class == crate::inventory::ScopeClass::Two && k.upstream_of.is_none())
-        .filter(|k| {
-            let set = find_set(&k.set);
-            let supplier =
-                set.is_some_and(|s| s.quality() == crate::factors::DataQuality::SupplierSpecific);
-            let zero = set
-                .and_then(|s| s.get(&k.factor))
-                .and_then(|f| f.kg_co2e)
-                .is_some_and(|v| v.is_zero());
-            supplier || zero
-        })
-        .map(|k| format!("{}:{}", k.set, k.factor))
-        .collect();
-    not_grid.sort();
-    not_grid.dedup();
-    if !not_grid.is_empty() {
-        notes.push((
-            format!(
-                "location-based scope 2 is priced by {}, not a grid-average factor (DESNZ or SDU UK \
-                 electricity); give a supplier's or tariff's factor in a market_factor column, where \
-                 it prices market-based scope 2",
-                not_grid.join(", ")
-            ),
-            true,
-        ));
-    }
-    notes.extend(edition_notes(inv, desnz).into_iter().map(|n| (n, false)));
-    notes.extend(
-        crate::report::nhs::NhsFigures::of(inv)?
-            .notes()
-            .into_iter()
-            .map(|n| (n, false)),
-    );
-    if inv.rows.spend_undated > 0 {
-        notes.push((
-            format!(
-                "{} spend row(s) had neither price_year nor period: taken to be in the factor's price year",
-                inv.rows.spend_undated
-            ),
-            true,
-        ));
-    }
-    Ok(notes)
-}
-
 /// Runs `ghg inventory`.
 pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
-    let catalog = global.catalog()?;
-    let prepared = prepare(args, &catalog)?;
+    let run = Run::try_from((args, global))?;
+    let mut prepared = run.prepare()?;
+    for m in prepared.messages.drain(..) {
+        crate::say!("{m}");
+    }
     if args.compute.spend_factors_old.is_some() {
         crate::say!("warning: {SPEND_FACTORS_RENAMED}");
     }
@@ -649,196 +222,26 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         );
     }
     let out_dir = args.out.as_deref();
-    // Everything --out writes is built beside DIR and swapped in at the end (run_dir.rs).
-    let mut run_dir = out_dir.map(RunDir::create).transpose()?;
-    let mut ledger_tmp = run_dir.as_ref().map(new_ledger).transpose()?;
-    let mut rejects_tmp = run_dir
-        .as_ref()
-        .map(|r| {
-            new_csv(
-                r,
-                "rejects.csv",
-                &["file", "line", "column", "value", "reason"],
-            )
-        })
-        .transpose()?;
-    let result = {
-        let mut reject_fn = |r: &Reject| -> Result<()> {
-            if let Some(w) = rejects_tmp.as_mut() {
-                let line = r.line.to_string();
-                let col = r.column.to_string();
-                w.write_record([r.file.as_str(), &line, &col, &r.value, &r.reason])
-                    .map_err(|e| Error::usage(format!("writing rejects.csv: {e}")))?;
-            }
-            Ok(())
-        };
-        let mut ledger_w = ledger_tmp.as_mut().map(|w| w as &mut (dyn Write + Send));
-        let sinks = Sinks {
-            ledger: ledger_w.take(),
-            rejects: Some(&mut reject_fn),
-        };
-        let bar = progress_bar(args.quiet, &prepared.inputs);
-        let run = engine::run_on(
-            worker_threads(args.threads),
-            prepared.inputs.clone(),
-            &prepared.layout,
-            &prepared.resolver,
-            sinks,
-            &mut |done| {
-                if let Some(b) = &bar {
-                    b.set_position(done);
-                }
-            },
-        );
-        if let Some(b) = bar {
-            b.finish_and_clear();
-        }
-        match (run, run_dir.as_ref()) {
-            // The ledger is streamed into the run directory while the engine runs.
-            (Err(e), Some(r)) => match e.kind() {
-                crate::ErrorKind::Io { path, source } if path == Path::new("ledger.csv") => {
-                    let path = r.target().join("ledger.csv");
-                    return Err(r.failed(
-                        &path,
-                        std::io::Error::new(source.kind(), source.to_string()),
-                    ));
-                }
-                _ => return Err(e),
-            },
-            (run, _) => run?,
-        }
-    };
-    let inv = &result.inventory;
-    let mut notes = prepared.notes.clone();
-    let desnz = desnz_editions(&prepared.resolver);
-    for n in figure_notes(inv, &desnz, &|id| {
-        prepared
-            .resolver
-            .loaded_sets()
-            .find(|s| s.id() == id)
-            .map(|s| &**s)
-    })? {
-        if n.1 {
-            crate::say!("warning: {}", n.0);
-        }
-        notes.push(n.0);
-    }
-    for f in &result.files {
-        for w in f.columns.warnings() {
-            crate::say!("warning: {}: {w}", f.name);
-            notes.push(format!("{}: {w}", f.name));
-        }
-        if f.rows_without_figures > 0 {
-            let n = format!(
-                "{}: {} row(s) have no figure in any activity column (read as nothing used)",
-                f.name, f.rows_without_figures
-            );
-            crate::say!("warning: {n}");
-            notes.push(n);
-        }
-        if f.records == 0 {
-            crate::say!("warning: {}: a header but no data rows", f.name);
-            notes.push(format!("{}: a header but no data rows", f.name));
-        }
-        if f.preamble_lines > 0 {
-            let n = f.preamble_lines;
-            crate::say!(
-                "note: {}: {n} line(s) above the header row were skipped",
-                f.name
-            );
-            notes.push(format!(
-                "{}: {n} line(s) above the header row skipped",
-                f.name
-            ));
-        }
-    }
-    let mut used_sets: Vec<&str> = inv.groups.keys().map(|k| &*k.set).collect();
-    used_sets.sort_unstable();
-    used_sets.dedup();
-    for (id, note) in &prepared.gwp_notes {
-        if used_sets.contains(&id.as_str()) {
-            notes.push(note.clone());
-        }
-    }
-    let facts = RunFacts {
-        sets: used_sets
-            .iter()
-            .filter_map(|id| prepared.resolver.loaded_sets().find(|s| s.id() == *id))
-            .map(|s| (s.id().to_string(), s.header.title.clone(), s.sha256.clone()))
-            .collect(),
-        notes,
-    };
-    let describe = |set: &str, key: &str| -> (String, String) {
-        prepared
-            .resolver
-            .loaded_sets()
-            .find(|s| s.id() == set)
-            .and_then(|s| s.get(key))
-            .map(|f| (f.label(), f.unit.name.to_string()))
-            .unwrap_or_default()
-    };
-    let procurement = match &prepared.supply {
-        Some(supply) => {
-            let p = crate::supply::metrics::procurement(
-                supply,
-                &inv.supply,
-                prepared.local_area.as_ref(),
-            )?;
-            if !p.unmatched.is_empty() {
-                let names: Vec<String> = p
-                    .unmatched
-                    .iter()
-                    .take(10)
-                    .map(|u| {
-                        if u.supplier.is_empty() {
-                            "(no supplier named)".to_string()
-                        } else {
-                            format!("{:?}", u.supplier)
-                        }
-                    })
-                    .collect();
-                crate::say!(
-                    "note: spend of {} supplier name(s) not in the register {} was priced by spend factor: {}{}",
-                    p.unmatched.len(),
-                    supply.register.file,
-                    names.join(", "),
-                    if p.unmatched.len() > 10 { ", ..." } else { "" }
-                );
-            }
-            Some(p)
-        }
-        None => None,
-    };
-    let json = inventory_json(inv, &facts, &describe)?;
-    // Each rendering costs a pass over every group: only the ones that are written.
-    let csv_text = if run_dir.is_some() || args.format == InventoryFormat::Csv {
-        inventory_csv(inv)?
-    } else {
-        String::new()
-    };
-    if let Some(mut run) = run_dir.take() {
-        if let Some(w) = ledger_tmp.take() {
-            run.close(w)?;
-        }
-        if let Some(w) = rejects_tmp.take() {
-            let f = w
-                .into_inner()
-                .map_err(|e| Error::usage(format!("writing rejects.csv: {}", e.error())))?;
-            run.close(f)?;
-        }
-        run.write("inventory.json", json.as_bytes())?;
-        run.write("inventory.csv", csv_text.as_bytes())?;
-        if let Some(p) = &procurement {
-            run.write(PROCUREMENT_FILE, p.to_json()?.as_bytes())?;
-        }
-        super::manifest::write(&mut run, args, global, &catalog, &prepared, &result.files)?;
-        run.commit()?;
+    let written = execute(
+        &run,
+        prepared,
+        &Writing {
+            out: out_dir,
+            quiet: args.quiet,
+            timestamp: args.timestamp.as_deref(),
+            csv: args.format == InventoryFormat::Csv,
+        },
+    )?;
+    let result = &written.output;
+    for m in &result.messages {
+        crate::say!("{m}");
     }
     match args.format {
-        InventoryFormat::Table => stdout(inventory_table(inv, &facts)?.as_bytes())?,
-        InventoryFormat::Csv => stdout(csv_text.as_bytes())?,
-        InventoryFormat::Json => stdout(json.as_bytes())?,
+        InventoryFormat::Table => stdout(result.table()?.as_bytes())?,
+        InventoryFormat::Csv => stdout(written.csv.as_bytes())?,
+        InventoryFormat::Json => stdout(written.json.as_bytes())?,
     }
+    let inv = &result.inventory;
     crate::say!(
         "{} rows read, {} used, {} rejected",
         inv.rows.read,
@@ -865,6 +268,117 @@ pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+/// Where a run's files go and how it shows progress; nothing here changes the figures.
+pub struct Writing<'a> {
+    /// `--out DIR`: write the run directory (outputs and manifest) there.
+    pub out: Option<&'a Path>,
+    /// No progress bar.
+    pub quiet: bool,
+    /// `--timestamp`, recorded in the manifest.
+    pub timestamp: Option<&'a str>,
+    /// inventory.csv is wanted even without `--out`.
+    pub csv: bool,
+}
+
+/// A run carried out, with its renderings.
+pub struct Written {
+    /// The run's typed result.
+    pub output: RunOutput,
+    /// inventory.json.
+    pub json: String,
+    /// inventory.csv, when written or asked for; else empty.
+    pub csv: String,
+}
+
+/// Executes a prepared run: the ledger and rejects streamed into the run directory while the
+/// engine runs, then inventory.json, inventory.csv, procurement.json and manifest.json, the
+/// directory swapped into place as a unit. Used by `inventory`, `verify` (the re-run) and
+/// `compare --out`; prints nothing (the caller shows [`RunOutput::messages`]).
+pub fn execute(run: &Run, prepared: Prepared, how: &Writing) -> Result<Written> {
+    // Everything --out writes is built beside DIR and swapped in at the end (run_dir.rs).
+    let mut run_dir = how.out.map(RunDir::create).transpose()?;
+    let mut ledger_tmp = run_dir.as_ref().map(new_ledger).transpose()?;
+    let mut rejects_tmp = run_dir
+        .as_ref()
+        .map(|r| {
+            new_csv(
+                r,
+                "rejects.csv",
+                &["file", "line", "column", "value", "reason"],
+            )
+        })
+        .transpose()?;
+    let result = {
+        let mut reject_fn = |r: &Reject| -> Result<()> {
+            if let Some(w) = rejects_tmp.as_mut() {
+                let line = r.line.to_string();
+                let col = r.column.to_string();
+                w.write_record([r.file.as_str(), &line, &col, &r.value, &r.reason])
+                    .map_err(|e| Error::usage(format!("writing rejects.csv: {e}")))?;
+            }
+            Ok(())
+        };
+        let mut ledger_w = ledger_tmp.as_mut().map(|w| w as &mut (dyn Write + Send));
+        let sinks = Sinks {
+            ledger: ledger_w.take(),
+            rejects: Some(&mut reject_fn),
+        };
+        let bar = progress_bar(how.quiet, &prepared.inputs);
+        let output = prepared.execute(sinks, &mut |done| {
+            if let Some(b) = &bar {
+                b.set_position(done);
+            }
+        });
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        match (output, run_dir.as_ref()) {
+            // The ledger is streamed into the run directory while the engine runs.
+            (Err(e), Some(r)) => match e.kind() {
+                crate::ErrorKind::Io { path, source } if path == Path::new("ledger.csv") => {
+                    let path = r.target().join("ledger.csv");
+                    return Err(r.failed(
+                        &path,
+                        std::io::Error::new(source.kind(), source.to_string()),
+                    ));
+                }
+                _ => return Err(e),
+            },
+            (output, _) => output?,
+        }
+    };
+    let json = result.json()?;
+    // Each rendering costs a pass over every group: only the ones that are written.
+    let csv_text = if run_dir.is_some() || how.csv {
+        result.csv()?
+    } else {
+        String::new()
+    };
+    if let Some(mut dir) = run_dir.take() {
+        if let Some(w) = ledger_tmp.take() {
+            dir.close(w)?;
+        }
+        if let Some(w) = rejects_tmp.take() {
+            let f = w
+                .into_inner()
+                .map_err(|e| Error::usage(format!("writing rejects.csv: {}", e.error())))?;
+            dir.close(f)?;
+        }
+        dir.write("inventory.json", json.as_bytes())?;
+        dir.write("inventory.csv", csv_text.as_bytes())?;
+        if let Some(p) = &result.procurement {
+            dir.write(PROCUREMENT_FILE, p.to_json()?.as_bytes())?;
+        }
+        super::manifest::write(&mut dir, run, &result, how.timestamp)?;
+        dir.commit()?;
+    }
+    Ok(Written {
+        output: result,
+        json,
+        csv: csv_text,
+    })
+}
+
 /// The anchor metrics `--suppliers` writes beside the inventory, for `ghg report procurement`.
 pub const PROCUREMENT_FILE: &str = "procurement.json";
 /// `--year`: `2024/25` or `2024`.
@@ -872,39 +386,6 @@ fn parse_year(text: &str) -> std::result::Result<ReportingYear, String> {
     ReportingYear::parse(text).ok_or_else(|| {
         format!("{text:?} is not a reporting year; expected an NHS financial year such as 2024/25 or a calendar year such as 2024")
     })
-}
-
-/// One note per reporting year priced by DESNZ edition: which set and why.
-fn edition_notes(inv: &crate::inventory::Inventory, desnz: &BTreeMap<u16, String>) -> Vec<String> {
-    if desnz.is_empty() {
-        return Vec::new();
-    }
-    let mut seen: BTreeMap<Option<ReportingYear>, Vec<&str>> = BTreeMap::new();
-    for k in inv.groups.keys() {
-        let sets = seen.entry(k.reporting_year).or_default();
-        // Only the DESNZ editions are chosen by year; other sets are searched after them.
-        let is_desnz = desnz.values().any(|id| id.as_str() == &*k.set);
-        if is_desnz && !sets.contains(&&*k.set) {
-            sets.push(&k.set);
-        }
-    }
-    let mut out = Vec::new();
-    for (year, sets) in seen {
-        if sets.is_empty() {
-            continue;
-        }
-        let sets = sets.join(", ");
-        out.push(match year {
-            Some(y) => format!(
-                "reporting year {y} ({}) priced with {sets}: one DESNZ set per reporting year, that \
-                 of the calendar year holding the greater part of it ({})",
-                y.describe(),
-                y.edition_months()
-            ),
-            None => format!("rows without a period priced with {sets}, the newest DESNZ edition"),
-        });
-    }
-    out
 }
 
 /// A progress bar over the inputs' bytes on standard error, when that is a terminal, the

@@ -1,16 +1,15 @@
-//! Writing `manifest.json` after `ghg inventory --out DIR`, and re-running the inventory a
-//! manifest records (for `verify` and `compare --out`). The manifest's shape and its rules
+//! Writing `manifest.json` after `ghg inventory --out DIR` (and the re-runs of `verify` and
+//! `compare --out`, which run in-process through the same code). The manifest's shape and its rules
 //! for paths are in `audit::manifest`.
 
-use super::inventory::{ComputeArgs, Deflator, InventoryArgs, Prepared};
 use super::run_dir::RunDir;
-use super::GlobalArgs;
-use crate::activity::read::FileInfo;
 use crate::activity::Input;
 use crate::audit::manifest::{
-    path_text, relative_path, Build, FileEntry, Manifest, Origin, RunOptions, FILE_NAME, SCHEMA,
+    path_text, relative_path, Build, FileEntry, Manifest, Origin, RecordedOptions, FILE_NAME,
+    SCHEMA,
 };
 use crate::factors::{hex_digest, sha256_hex, Catalog, Source};
+use crate::run::{Run, RunOptions, RunOutput};
 use crate::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -56,73 +55,28 @@ fn recorded(p: &Path, cwd: &Path) -> String {
     }
 }
 
-fn deflator_name(d: Deflator) -> String {
-    use clap::ValueEnum;
-    d.to_possible_value()
-        .map(|v| v.get_name().to_string())
-        .unwrap_or_default()
-}
-
-/// The options of a run, as the manifest records them.
-pub fn run_options(
-    args: &InventoryArgs,
-    global: &GlobalArgs,
-    catalog: &Catalog,
-    cwd: &Path,
-) -> RunOptions {
-    // As Catalog::load reads it: a known id first, else a path.
-    let factors = args.factors.as_ref().map(|f| {
-        if catalog.entry(f).is_some() {
-            f.clone()
-        } else {
-            recorded(Path::new(f), cwd)
-        }
-    });
-    let mut o = options(
-        &args.compute,
-        factors,
-        args.inputs.iter().map(|p| path_text(p)).collect(),
-        global
+/// The options of a run as the manifest records them: paths relative to `cwd` (see
+/// [`recorded`]), a `--factors` that is not a known id as a path.
+pub fn recorded_options(options: &RunOptions, catalog: &Catalog, cwd: &Path) -> RunOptions {
+    let path = |p: &Option<PathBuf>| p.as_deref().map(|p| PathBuf::from(recorded(p, cwd)));
+    RunOptions {
+        // As Catalog::load reads it: a known id first, else a path.
+        factors: options.factors.as_ref().map(|f| {
+            if catalog.entry(f).is_some() {
+                f.clone()
+            } else {
+                recorded(Path::new(f), cwd)
+            }
+        }),
+        factors_dirs: options
             .factors_dirs
             .iter()
-            .map(|d| recorded(d, cwd))
+            .map(|d| PathBuf::from(recorded(d, cwd)))
             .collect(),
-        &|p| recorded(p, cwd),
-    );
-    o.year = args.year.map(|y| y.to_string());
-    o
-}
-
-/// Run options from the shared computing options; `path` records a path the way the caller
-/// needs (relative to the run directory for a manifest, as given for compare).
-pub fn options(
-    compute: &ComputeArgs,
-    factors: Option<String>,
-    inputs: Vec<String>,
-    factors_dirs: Vec<String>,
-    path: &dyn Fn(&Path) -> String,
-) -> RunOptions {
-    RunOptions {
-        aliases: compute.aliases.as_deref().map(path),
-        deflator: deflator_name(compute.deflator),
-        factors,
-        factors_dirs,
-        inputs,
-        no_upstream: compute.no_upstream,
-        residual_mix: compute.residual_mix.clone(),
-        local_area: compute.local_area.as_deref().map(path),
-        suppliers: compute.suppliers.as_deref().map(path),
-        upstream_share: compute.upstream_share.clone(),
-        columns: compute.columns.clone(),
-        wide: compute.wide.clone(),
-        year: None,
-        gwp: compute.gwp.map(|b| b.as_str().to_ascii_lowercase()),
-        spend_factors: compute
-            .fallback_sets()
-            .iter()
-            .filter(|s| !s.is_empty() && *s != "none")
-            .cloned()
-            .collect(),
+        aliases: path(&options.aliases),
+        local_area: path(&options.local_area),
+        suppliers: path(&options.suppliers),
+        ..options.clone()
     }
 }
 
@@ -130,12 +84,12 @@ pub fn options(
 /// the bytes this run wrote; paths are recorded relative to where the directory will be.
 pub fn write(
     run: &mut RunDir,
-    args: &InventoryArgs,
-    global: &GlobalArgs,
-    catalog: &Catalog,
-    prepared: &Prepared,
-    files: &[FileInfo],
+    spec: &Run,
+    output: &RunOutput,
+    timestamp: Option<&str>,
 ) -> Result<()> {
+    let prepared = &output.prepared;
+    let catalog = &prepared.catalog;
     let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
     let cwd = cwd.canonicalize().unwrap_or(cwd);
     let out = run.target().to_path_buf();
@@ -153,12 +107,16 @@ pub fn write(
         .join(n),
         _ => absolute(out, &cwd),
     };
-    let options = run_options(args, global, catalog, &cwd);
+    let run_options = recorded_options(&spec.options, catalog, &cwd);
+    let options = RecordedOptions::of(
+        &run_options,
+        spec.inputs.iter().map(|p| path_text(p)).collect(),
+    );
 
     let inputs = prepared
         .inputs
         .iter()
-        .zip(files)
+        .zip(&output.files)
         .map(|(input, info)| FileEntry {
             bytes: info.bytes,
             id: None,
@@ -210,7 +168,7 @@ pub fn write(
         }
     }
     // The supplier register and local area decide figures too: hashed, so verify sees a change.
-    let supply_files = [&args.compute.suppliers, &args.compute.local_area];
+    let supply_files = [&spec.options.suppliers, &spec.options.local_area];
     for p in supply_files.into_iter().flatten() {
         let (sha256, bytes) = hash_file(p)?;
         tables.push(FileEntry {
@@ -221,7 +179,7 @@ pub fn write(
             sha256,
         });
     }
-    if let Some(p) = &args.compute.aliases {
+    if let Some(p) = &spec.options.aliases {
         let (sha256, bytes) = hash_file(p)?;
         tables.push(FileEntry {
             bytes,
@@ -233,8 +191,8 @@ pub fn write(
     }
 
     let mut outputs = Vec::new();
-    let procurement = args
-        .compute
+    let procurement = spec
+        .options
         .suppliers
         .as_ref()
         .map(|_| super::inventory::PROCUREMENT_FILE);
@@ -257,9 +215,10 @@ pub fn write(
         options,
         outputs,
         run_dir: path_text(&relative_path(&out_abs, &cwd)),
+        run_options: Some(run_options),
         schema: SCHEMA.to_string(),
         tables,
-        timestamp: args.timestamp.clone(),
+        timestamp: timestamp.map(String::from),
     };
     run.write(FILE_NAME, manifest.to_json()?.as_bytes())
 }
@@ -275,40 +234,4 @@ fn factor_text_len(set: &crate::factors::FactorSet, embedded: bool) -> u64 {
         }
     }
     std::fs::metadata(&set.origin).map_or(0, |m| m.len())
-}
-
-/// What a re-run of `ghg inventory` did.
-pub struct Rerun {
-    /// Its exit code (0 clean, 1 rows rejected, 2 could not run).
-    pub code: i32,
-    /// What it printed on standard error.
-    pub stderr: String,
-}
-
-/// Runs `ghg inventory` with `options` from directory `cwd`, writing to `out`. The same binary
-/// runs, so the same code makes the same files; standard input is passed on when `stdin`.
-pub fn rerun(options: &RunOptions, cwd: &Path, out: &Path, stdin: bool) -> Result<Rerun> {
-    let exe = std::env::current_exe().map_err(|e| Error::io("<ghg executable>", e))?;
-    let out_text = out.to_string_lossy().into_owned();
-    let mut args = options.inventory_args(Some(&out_text));
-    // Display options go before the `--` that ends the options.
-    args.splice(1..1, ["--format".to_string(), "csv".to_string()]);
-    let result = std::process::Command::new(&exe)
-        .args(&args)
-        .current_dir(cwd)
-        // The manifest lists every factors directory; none may come from the environment.
-        .env_remove("GHG_FACTORS_DIR")
-        .stdin(if stdin {
-            std::process::Stdio::inherit()
-        } else {
-            std::process::Stdio::null()
-        })
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .output()
-        .map_err(|e| Error::io(&exe, e))?;
-    Ok(Rerun {
-        code: result.status.code().unwrap_or(2),
-        stderr: String::from_utf8_lossy(&result.stderr).into_owned(),
-    })
 }

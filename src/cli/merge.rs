@@ -42,7 +42,7 @@ pub struct MergeManifest {
     /// The `ghg` that merged.
     pub ghg: crate::audit::manifest::Build,
     /// The options every part was run with (inputs: all parts' inputs, in order).
-    pub options: crate::audit::manifest::RunOptions,
+    pub options: crate::audit::manifest::RecordedOptions,
     /// Factor sets the parts used.
     pub factor_sets: Vec<FileEntry>,
     /// Outputs written, by name.
@@ -122,7 +122,7 @@ fn difference(a: &Manifest, an: &str, b: &Manifest, bn: &str) -> Option<String> 
     .or_else(|| opt("--gwp", show(&oa.gwp), show(&ob.gwp)))
     .or_else(|| {
         // Any option added later that this list does not name yet.
-        let strip = |o: &crate::audit::manifest::RunOptions| {
+        let strip = |o: &crate::audit::manifest::RecordedOptions| {
             let mut o = o.clone();
             o.inputs.clear();
             serde_json::to_string(&o).unwrap_or_default()

@@ -4,7 +4,7 @@
 use super::output::{stdout, write_atomic};
 use super::{GlobalArgs, Outcome};
 use crate::audit::ledger::{read_ledger, LedgerLine};
-use crate::engine::{self, Sinks, LEDGER_HEADER};
+use crate::engine::{Sinks, LEDGER_HEADER};
 use crate::factors::tables::Deflators;
 use crate::num::{exact_string, parse_decimal};
 use crate::trajectory::baseline::{from_ledger, from_total, ledger_total, run_year};
@@ -19,7 +19,6 @@ use crate::trajectory::tables::{shipped_carbon_values, shipped_grid};
 use crate::trajectory::targets::NHS_BASE_YEAR;
 use crate::trajectory::YearStyle;
 use crate::{Error, Result};
-use clap::Parser;
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 
@@ -136,16 +135,14 @@ fn run_total(run: &Run) -> Result<Decimal> {
 
 /// The example trust's ledger lines, computed in-process as `ghg inventory` would.
 fn example_lines(global: &GlobalArgs) -> Result<Vec<LedgerLine>> {
-    #[derive(Parser)]
-    struct Wrap {
-        #[command(flatten)]
-        args: super::inventory::InventoryArgs,
-    }
-    let args = Wrap::try_parse_from(["ghg"])
-        .map_err(|e| Error::usage(format!("internal: inventory arguments: {e}")))?
-        .args;
-    let catalog = global.catalog()?;
-    let prepared = super::inventory::prepare(&args, &catalog)?;
+    // `ghg inventory` with no arguments: the example trust, default options.
+    let run = crate::run::Run {
+        options: crate::run::RunOptions {
+            factors_dirs: global.factors_dirs.clone(),
+            ..crate::run::RunOptions::default()
+        },
+        ..crate::run::Run::default()
+    };
     let mut ledger: Vec<u8> = Vec::new();
     let mut header = csv::Writer::from_writer(Vec::new());
     header
@@ -156,13 +153,12 @@ fn example_lines(global: &GlobalArgs) -> Result<Vec<LedgerLine>> {
             .into_inner()
             .map_err(|e| Error::usage(e.to_string()))?,
     );
-    let out = engine::run(
-        prepared.inputs.clone(),
-        &prepared.resolver,
+    let out = run.prepare()?.execute(
         Sinks {
             ledger: Some(&mut ledger),
             rejects: None,
         },
+        &mut |_| {},
     )?;
     if out.inventory.rows.rejected > 0 {
         return Err(Error::usage(

@@ -2,10 +2,12 @@
 //! input, factor set, table and output is what the run read and wrote.
 //!
 //! Files are found relative to the run directory the manifest records (`run_dir`, relative
-//! to DIR), else relative to the current directory. The re-run is the same `ghg` binary with
-//! the recorded options, from that directory, into a temporary directory.
+//! to DIR), else relative to the current directory. The re-run is in-process: the manifest's
+//! typed run options (or, for an older manifest, the same read from its flags) given to the
+//! same library run `ghg inventory` calls, from that directory, into a temporary directory.
 
-use super::manifest::{hash_file, rerun};
+use super::inventory::{execute, Writing};
+use super::manifest::hash_file;
 use super::output::stdout;
 use super::Outcome;
 use crate::audit::manifest::{Manifest, Origin, FILE_NAME};
@@ -151,26 +153,30 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
         ));
     }
 
+    let spec = stored.run(&dir.join(FILE_NAME).display().to_string())?;
     let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let again = rerun(&stored.options, &base, tmp.path(), stdin)?;
+    let again = rerun(&spec, &base, tmp.path());
     let mut report = String::new();
-    let fresh = if again.code == 2 {
-        None
-    } else {
-        load_manifest(tmp.path()).ok()
+    let fresh = match &again {
+        Err(_) => None,
+        Ok(()) => load_manifest(tmp.path()).ok(),
     };
     let Some(fresh) = fresh else {
+        let stopped = match again {
+            Err(e) => format!("error: {e}"),
+            Ok(()) => format!("error: the re-run wrote no readable {FILE_NAME}"),
+        };
         // The re-run stopped: say which recorded file changed, if one did.
         let findings = direct_findings(&base, &stored);
         if findings.is_empty() {
             return Err(Error::usage(format!(
                 "could not re-run the inventory {} records:\n{}",
                 dir.join(FILE_NAME).display(),
-                again.stderr.trim_end()
+                stopped
             )));
         }
         write_findings(&mut report, dir, &findings);
-        let _ = writeln!(report, "the re-run stopped:\n{}", again.stderr.trim_end());
+        let _ = writeln!(report, "the re-run stopped:\n{stopped}");
         stdout(report.as_bytes())?;
         return Ok(Outcome::Findings);
     };
@@ -229,6 +235,31 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
     } else {
         Outcome::Findings
     })
+}
+
+/// Re-runs `spec` as the original run did: from directory `base` (the recorded paths are
+/// relative to it), into `out`. The working directory is the recorded run directory only for
+/// the re-run, and restored after it, even when the run fails.
+fn rerun(spec: &crate::run::Run, base: &Path, out: &Path) -> Result<()> {
+    struct Back(PathBuf);
+    impl Drop for Back {
+        fn drop(&mut self) {
+            let _ = std::env::set_current_dir(&self.0);
+        }
+    }
+    let here = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+    // `out` is used from `base`: made absolute first.
+    let out = here.join(out);
+    let _back = Back(here);
+    std::env::set_current_dir(base).map_err(|e| Error::io(base, e))?;
+    let prepared = spec.prepare()?;
+    let how = Writing {
+        out: Some(&out),
+        quiet: true,
+        timestamp: None,
+        csv: false,
+    };
+    execute(spec, prepared, &how).map(|_| ())
 }
 
 fn plural(n: usize) -> &'static str {
