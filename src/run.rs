@@ -917,3 +917,110 @@ impl Prepared {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::manifest::{Build, Manifest, RecordedOptions, SCHEMA};
+    use std::str::FromStr;
+
+    /// Every field away from its default.
+    fn every_option() -> RunOptions {
+        RunOptions {
+            aliases: Some("tables/aliases.toml".into()),
+            columns: vec!["quantity=Consumption".into()],
+            deflator: Deflator::Gdp,
+            factors: Some("sets/own.toml".into()),
+            factors_dirs: vec!["../factors".into()],
+            fallback_factors: vec![CLINICAL_SET.into(), "epa-sc-1.3".into()],
+            gwp: Some(Basis::Ar6),
+            local_area: Some("area.toml".into()),
+            no_upstream: true,
+            residual_mix: Some("0.3379".into()),
+            suppliers: Some("register.csv".into()),
+            upstream_share: Some(Decimal::from_str("0.85").unwrap()),
+            wide: vec!["Electricity (MWh)=electricity:MWh".into()],
+            year: ReportingYear::parse("2024/25"),
+        }
+    }
+
+    fn manifest(run_options: Option<RunOptions>, recorded: RecordedOptions) -> Manifest {
+        Manifest {
+            command: vec!["ghg".into()],
+            factor_sets: vec![],
+            ghg: Build::current(),
+            inputs: vec![],
+            options: recorded,
+            outputs: vec![],
+            run_dir: ".".into(),
+            run_options,
+            schema: SCHEMA.into(),
+            tables: vec![],
+            timestamp: None,
+        }
+    }
+
+    #[test]
+    fn run_options_round_trip_through_the_manifest_json() {
+        let o = every_option();
+        let inputs = vec!["a.csv".to_string(), "-".to_string()];
+        let m = manifest(Some(o.clone()), RecordedOptions::of(&o, inputs.clone()));
+        let text = m.to_json().unwrap();
+        let back = Manifest::parse("manifest.json", &text).unwrap();
+        assert_eq!(back, m);
+        let run = back.run("manifest.json").unwrap();
+        assert_eq!(run.options, o);
+        assert_eq!(run.inputs, [PathBuf::from("a.csv"), PathBuf::from("-")]);
+        // As the command line spells them.
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let r = &v["run_options"];
+        assert_eq!(r["year"], "2024/25");
+        assert_eq!(r["gwp"], "ar6");
+        assert_eq!(r["deflator"], "gdp");
+        assert_eq!(r["upstream_share"], "0.85");
+        // The defaults round-trip too, with the optional keys left out.
+        let d = RunOptions::default();
+        let m = manifest(Some(d.clone()), RecordedOptions::of(&d, vec![]));
+        let text = m.to_json().unwrap();
+        assert!(!text.contains("\"year\""), "{text}");
+        let back = Manifest::parse("manifest.json", &text).unwrap();
+        assert_eq!(back.run("manifest.json").unwrap().options, d);
+    }
+
+    #[test]
+    fn a_manifest_without_run_options_is_read_from_its_flags() {
+        let o = every_option();
+        let m = manifest(None, RecordedOptions::of(&o, vec!["a.csv".into()]));
+        let text = m.to_json().unwrap();
+        assert!(!text.contains("run_options"), "{text}");
+        let run = Manifest::parse("m.json", &text)
+            .unwrap()
+            .run("m.json")
+            .unwrap();
+        assert_eq!(run.options, o);
+        assert_eq!(run.inputs, [PathBuf::from("a.csv")]);
+
+        let mut bad = RecordedOptions::of(&o, vec![]);
+        bad.deflator = "rpi".into();
+        let err = manifest(None, bad).run("m.json").unwrap_err().to_string();
+        assert!(err.starts_with("m.json"), "{err}");
+        assert!(
+            err.contains("options.deflator \"rpi\" is not cpi or gdp"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_run_options_are_refused_not_ignored() {
+        let d = RunOptions::default();
+        let text = manifest(Some(d.clone()), RecordedOptions::of(&d, vec![]))
+            .to_json()
+            .unwrap()
+            .replace(
+                "\"deflator\": \"cpi\",",
+                "\"deflator\": \"cpi\",\n    \"site\": \"A\",",
+            );
+        let err = Manifest::parse("m.json", &text).unwrap_err().to_string();
+        assert!(err.contains("unknown field `site`"), "{err}");
+    }
+}

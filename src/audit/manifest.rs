@@ -41,7 +41,9 @@ pub struct Manifest {
     pub run_dir: String,
     /// The options that decide the figures, typed, as the library runs them (paths relative to
     /// `run_dir`); absent from manifests made before it, which are read from `options`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// [`Manifest::parse`] reads it in a second pass, so the derived reader's messages (which
+    /// count the fields) stay as they were for older manifests' sake.
+    #[serde(default, skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub run_options: Option<crate::run::RunOptions>,
     /// Always [`SCHEMA`].
     pub schema: String,
@@ -286,7 +288,7 @@ impl Manifest {
 
     /// Parses a manifest; `file` names it in errors, which point at line and column.
     pub fn parse(file: &str, text: &str) -> Result<Manifest> {
-        let m: Manifest = serde_json::from_str(text).map_err(|e| {
+        let located = |e: serde_json::Error| {
             let what = match e.classify() {
                 serde_json::error::Category::Eof => "the manifest ends early (truncated?)",
                 serde_json::error::Category::Syntax => "the manifest is not valid JSON",
@@ -296,7 +298,17 @@ impl Manifest {
                 Position::new(file, e.line() as u64, e.column() as u64),
                 format!("{what}: {e}"),
             )
-        })?;
+        };
+        /// The typed options alone (every other key ignored).
+        #[derive(Deserialize)]
+        struct Typed {
+            #[serde(default)]
+            run_options: Option<crate::run::RunOptions>,
+        }
+        let mut m: Manifest = serde_json::from_str(text).map_err(located)?;
+        m.run_options = serde_json::from_str::<Typed>(text)
+            .map_err(located)?
+            .run_options;
         if m.schema != SCHEMA {
             return Err(Error::malformed(
                 Position::new(file, 0, 0),

@@ -88,11 +88,15 @@ fn selection(args: &ExplainArgs) -> Result<Selection> {
 type FactorLines = BTreeMap<String, (String, BTreeMap<String, (u64, Option<String>)>)>;
 
 fn factor_lines(dir: &Path, m: &Manifest) -> FactorLines {
+    // The run's own options, typed (read from the flags for an older manifest).
     let basis = m
-        .options
-        .gwp
-        .as_deref()
-        .and_then(crate::factors::gwp::Basis::parse);
+        .run(
+            &dir.join(crate::audit::manifest::FILE_NAME)
+                .display()
+                .to_string(),
+        )
+        .ok()
+        .and_then(|r| r.options.gwp);
     let table = basis.and_then(|_| crate::factors::gwp::GwpTable::shipped().ok());
     let recomputed = |f: &crate::factors::Factor| -> Option<String> {
         let (basis, g) = (basis?, f.gwp.as_ref()?);

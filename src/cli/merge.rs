@@ -130,6 +130,16 @@ fn difference(a: &Manifest, an: &str, b: &Manifest, bn: &str) -> Option<String> 
         opt("the options", strip(oa), strip(ob))
     })
     .or_else(|| {
+        // The typed options the runs were made with (read from the flags for older
+        // manifests): any option that decides the figures, named or not above.
+        let typed = |m: &Manifest, n: &str| {
+            m.run(n)
+                .map(|r| serde_json::to_string(&r.options).unwrap_or_default())
+                .unwrap_or_else(|e| e.to_string())
+        };
+        opt("the run options", typed(a, an), typed(b, bn))
+    })
+    .or_else(|| {
         opt(
             "the ghg build",
             format!("{} ({})", a.ghg.version, a.ghg.commit),

@@ -16,5 +16,6 @@ mod merge;
 mod nhs;
 mod report_html;
 mod robust;
+mod run;
 mod supply;
 mod trajectory;
