@@ -24,6 +24,7 @@
 //! };
 //! let out = run.execute().unwrap();
 //! assert_eq!(out.inventory.rows.rejected, 0);
+//! assert!(out.rejects.is_empty());
 //! assert!(out.inventory.rows.used > 0);
 //! assert!(out.facts.sets.iter().any(|(id, _, _)| id == "desnz-2024"));
 //! // The same bytes `ghg inventory --format json` prints.
@@ -207,6 +208,9 @@ pub struct RunOutput {
     pub files: Vec<FileInfo>,
     /// The first rejects, for display (every reject went to the rejects sink, if one).
     pub first_rejects: Vec<Reject>,
+    /// Every reject, in input order, from [`Run::execute`]; empty from [`Prepared::execute`],
+    /// whose caller takes them in its own sink (a file of millions of bad rows is not held).
+    pub rejects: Vec<Reject>,
     /// The factor sets used (id, title, SHA-256) and the notes, as inventory.json gives them.
     pub facts: RunFacts,
     /// Warnings and notes for the user, each starting `warning: ` or `note: `, in order.
@@ -249,9 +253,21 @@ impl RunOutput {
 }
 
 impl Run {
-    /// Runs it with no ledger or rejects sink: the inventory and its notes.
+    /// Runs it: the inventory, every reject, the notes and the sets used (no ledger kept;
+    /// [`Run::prepare`] then [`Prepared::execute`] streams it to a writer).
     pub fn execute(&self) -> Result<RunOutput> {
-        self.prepare()?.execute(Sinks::default(), &mut |_| {})
+        let mut rejects = Vec::new();
+        let mut keep = |r: &Reject| -> Result<()> {
+            rejects.push(r.clone());
+            Ok(())
+        };
+        let sinks = Sinks {
+            ledger: None,
+            rejects: Some(&mut keep),
+        };
+        let mut out = self.prepare()?.execute(sinks, &mut |_| {})?;
+        out.rejects = rejects;
+        Ok(out)
     }
 }
 /// The clinical factor set (anaesthetic gases, inhalers), first of the sets searched after the
@@ -910,6 +926,7 @@ impl Prepared {
             inventory: inv,
             files: result.files,
             first_rejects: result.first_rejects,
+            rejects: Vec::new(),
             facts,
             messages,
             procurement,
@@ -958,6 +975,54 @@ mod tests {
             tables: vec![],
             timestamp: None,
         }
+    }
+
+    #[test]
+    fn execute_returns_the_inventory_every_reject_and_the_sets_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("a.csv");
+        std::fs::write(
+            &csv,
+            "activity,quantity,unit\n7_400_4000_5,1000,kWh\n7_400_4000_5,lots,kWh\n",
+        )
+        .unwrap();
+        let set = "tests/fixtures/factors/mini-desnz-2025.toml";
+        let run = Run {
+            options: RunOptions {
+                factors: Some(set.into()),
+                fallback_factors: vec![],
+                no_upstream: true,
+                ..RunOptions::default()
+            },
+            inputs: vec![csv.clone()],
+            threads: 1,
+        };
+        let out = run.execute().unwrap();
+        assert_eq!(
+            (out.inventory.rows.used, out.inventory.rows.rejected),
+            (1, 1)
+        );
+        assert_eq!(out.rejects.len(), 1);
+        assert_eq!(
+            (out.rejects[0].line, out.rejects[0].value.as_str()),
+            (3, "lots")
+        );
+        assert_eq!(out.facts.sets[0].0, "mini-desnz-2025");
+        // 1000 kWh x 0.177 kg; no T&D or well-to-tank line with no_upstream.
+        let json: serde_json::Value = serde_json::from_str(&out.json().unwrap()).unwrap();
+        assert_eq!(json["totals_kg_co2e"]["scope_2_location"], "177");
+        assert_eq!(json["totals_kg_co2e"]["scope_3"], "0");
+        // With upstream lines: 1000 x (0.01853 + 0.0459 + 0.00397) = 68.4 kg more in scope 3.
+        let run = Run {
+            options: RunOptions {
+                no_upstream: false,
+                ..run.options
+            },
+            ..run
+        };
+        let json: serde_json::Value =
+            serde_json::from_str(&run.execute().unwrap().json().unwrap()).unwrap();
+        assert_eq!(json["totals_kg_co2e"]["scope_3"], "68.4");
     }
 
     #[test]
