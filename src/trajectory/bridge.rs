@@ -375,32 +375,31 @@ mod tests {
     /// Ledger lines of scope 2 electricity, read back through the ledger reader so the test
     /// follows the ledger's columns: (site, key, kWh, factor).
     fn lines(rows: &[(&str, &str, &str, &str)]) -> Vec<LedgerLine> {
-        use crate::engine::LEDGER_HEADER;
+        use crate::inventory::ledger::{LedgerRecord, LEDGER_HEADER};
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(LEDGER_HEADER).unwrap();
         for (site, key, q, f) in rows {
             let kg = (d(q) * d(f)).to_string();
-            let rec: Vec<String> = LEDGER_HEADER
-                .iter()
-                .map(|c| match *c {
-                    "file" => "e.csv",
-                    "line" => "2",
-                    "activity" => "electricity",
-                    "quantity" | "converted_quantity" => q,
-                    "unit" | "converted_unit" => "kWh",
-                    "factor_set" => "s",
-                    "factor_key" => key,
-                    "factor_value" => f,
-                    "kg_co2e" | "kg_co2e_market" => kg.as_str(),
-                    "scope" => "2",
-                    "site" => site,
-                    "period" => "2024/25",
-                    "factor_label" => "UK electricity",
-                    _ => "",
-                })
-                .map(str::to_string)
-                .collect();
-            w.write_record(&rec).unwrap();
+            let rec = LedgerRecord {
+                file: "e.csv",
+                line: "2",
+                activity: "electricity",
+                quantity: q,
+                converted_quantity: q,
+                unit: "kWh",
+                converted_unit: "kWh",
+                factor_set: "s",
+                factor_key: key,
+                factor_value: f,
+                kg_co2e: &kg,
+                kg_co2e_market: &kg,
+                scope: "2",
+                site,
+                period: "2024/25",
+                factor_label: "UK electricity",
+                ..LedgerRecord::default()
+            };
+            w.write_record(rec.fields()).unwrap();
         }
         crate::audit::ledger::read_ledger("ledger.csv", &w.into_inner().unwrap()).unwrap()
     }
