@@ -10,6 +10,7 @@ use crate::inventory::ExactSum;
 use crate::num::exact_string;
 use crate::report::inventory::CATEGORY_NAMES;
 use crate::report::inventory_json::{InventoryJson, ScopeField};
+use crate::report::table::{Align, Table};
 use crate::units::{conversion, parse_unit};
 use crate::{Error, Position, Result};
 use rust_decimal::Decimal;
@@ -740,15 +741,14 @@ pub fn render_text(e: &Explanation, limit: usize) -> String {
     }
     if !e.totals.is_empty() {
         let _ = writeln!(out, "Rolls into (inventory.json)");
-        let w = e
-            .totals
-            .iter()
-            .map(|t| t.name.chars().count())
-            .max()
-            .unwrap_or(0);
-        for t in &e.totals {
-            let _ = writeln!(out, "  {:<w$}  {} kg CO2e", t.name, exact_string(t.kg_co2e));
+        let mut t = Table::new([Align::Left, Align::Left]).indent("  ");
+        for total in &e.totals {
+            t.row([
+                total.name.clone(),
+                format!("{} kg CO2e", exact_string(total.kg_co2e)),
+            ]);
         }
+        out.push_str(&t.render());
     }
     out
 }

@@ -8,6 +8,7 @@ use crate::report::inventory_json::{
     NhsFootprintJson, Ordered, RowsJson, ScopesJson, TierJson, TotalsJson, SCHEMA,
 };
 use crate::report::nhs::NhsFigures;
+use crate::report::table::Table;
 use crate::Result;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -447,28 +448,24 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
         "Rows: {} read, {} used, {} rejected\n",
         inv.rows.read, inv.rows.used, inv.rows.rejected
     );
-    let width = rows
-        .iter()
-        .map(|(l, _)| l.chars().count())
-        .max()
-        .unwrap_or(0);
-    let vwidth = rows.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
-    for (l, v) in &rows {
-        let _ = writeln!(out, "{l:<width$}  {v:>vwidth$}");
+    let mut headline = Table::figures(2);
+    for (l, v) in rows {
+        headline.row([l, v]);
     }
+    out.push_str(&headline.render());
     let sites = by(inv, |k| k.site.to_string())?;
     if sites.len() > 1 || sites.keys().any(|s| !s.is_empty()) {
         breakdown_table(&mut out, "site", "(no site)", &sites);
     }
     let nhs = NhsFigures::of(inv)?;
     let _ = writeln!(out, "\nNHS footprints (location-based), tCO2e");
-    let mut table = vec![[
+    let mut table = Table::figures(3).with_row([
         "NHS category".to_string(),
         "footprint".into(),
         "tCO2e".into(),
-    ]];
+    ]);
     for (c, n) in &nhs.by_category {
-        table.push([
+        table.row([
             c.title().to_string(),
             c.footprint().map_or("neither", |f| f.as_str()).to_string(),
             t2(n.kg),
@@ -482,31 +479,31 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
         ),
         ("Outside both NHS footprints", nhs.outside_nhs_footprints),
     ] {
-        table.push([name.to_string(), String::new(), t2(v)]);
+        table.row([name.to_string(), String::new(), t2(v)]);
     }
     if !nhs.outside_ghg_protocol.is_zero() {
-        table.push([
+        table.row([
             "of which outside the GHG Protocol scopes".to_string(),
             String::new(),
             t2(nhs.outside_ghg_protocol),
         ]);
     }
-    out.push_str(&right_aligned(&table));
+    out.push_str(&table.render());
     let years = by(inv, reporting_year_name)?;
     if years.len() > 1 {
         breakdown_table(&mut out, "reporting year", "(no period)", &years);
     }
     if !inv.supply.tiers.is_empty() {
         let _ = writeln!(out, "\nBy data-quality tier");
-        let mut table = vec![[
+        let mut table = Table::figures(5).with_row([
             "tier".to_string(),
             "tCO2e".into(),
             "% of emissions".into(),
             "spend GBP".into(),
             "% of spend".into(),
-        ]];
+        ]);
         for t in by_tier(inv)? {
-            table.push([
+            table.row([
                 t.tier.as_str().to_string(),
                 t2(t.kg),
                 display_grouped(t.kg_share, 1),
@@ -514,7 +511,7 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
                 display_grouped(t.spend_share, 1),
             ]);
         }
-        out.push_str(&right_aligned(&table));
+        out.push_str(&table.render());
     }
     // Rounded parts need not add up to the rounded total; say so rather than adjust.
     let parts = [f.scope_1, f.scope_2_location, f.scope_3]
@@ -531,27 +528,6 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
         let _ = writeln!(out, "note: {n}");
     }
     Ok(out)
-}
-
-fn right_aligned<const N: usize>(rows: &[[String; N]]) -> String {
-    let mut widths = [0usize; N];
-    for r in rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            if i == 0 {
-                let _ = write!(out, "{c:<w$}", w = widths[0]);
-            } else {
-                let _ = write!(out, "  {c:>w$}", w = widths[i]);
-            }
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// The inventory as CSV: one row per breakdown entry, exact kg CO2e.
@@ -614,16 +590,16 @@ pub fn inventory_csv(inv: &Inventory) -> Result<String> {
 /// a heading, then a row per key, `empty` standing for the rows that have no key.
 fn breakdown_table(out: &mut String, name: &str, empty: &str, rows: &BTreeMap<String, Figures>) {
     let _ = writeln!(out, "\nBy {name}, tCO2e");
-    let mut table = vec![[
+    let mut table = Table::figures(6).with_row([
         name.to_string(),
         "scope 1".into(),
         "scope 2 (loc)".into(),
         "scope 2 (mkt)".into(),
         "scope 3".into(),
         "total (loc)".into(),
-    ]];
+    ]);
     for (k, f) in rows {
-        table.push([
+        table.row([
             if k.is_empty() {
                 empty.to_string()
             } else {
@@ -636,5 +612,5 @@ fn breakdown_table(out: &mut String, name: &str, empty: &str, rows: &BTreeMap<St
             t2(f.total_location),
         ]);
     }
-    out.push_str(&right_aligned(&table));
+    out.push_str(&table.render());
 }

@@ -8,3 +8,4 @@ pub mod inventory;
 pub mod inventory_json;
 pub mod nhs;
 pub mod procurement;
+pub mod table;
