@@ -16,7 +16,7 @@
 //! exactly too (it equals the sum of its lines' factor effects to the 28th significant digit).
 //! Scope 2 is location-based; outside-of-scopes lines are left out, as from the totals.
 
-use crate::audit::ledger::LedgerLine;
+use crate::inventory::ledger::LedgerLine;
 use crate::inventory::ExactSum;
 use crate::num::exact_string;
 use crate::report::inventory_json::{InventoryJson, ScopeField};
@@ -396,7 +396,7 @@ mod tests {
             };
             w.write_record(rec.fields()).unwrap();
         }
-        crate::audit::ledger::read_ledger("ledger.csv", &w.into_inner().unwrap()).unwrap()
+        crate::inventory::ledger::read_ledger("ledger.csv", &w.into_inner().unwrap()).unwrap()
     }
 
     #[test]
