@@ -190,7 +190,7 @@ impl TotalAt {
     /// Its value in `inv`, if `inv` has it.
     pub fn value(&self, inv: &InventoryJson) -> Option<Decimal> {
         match self {
-            TotalAt::Totals(f) => Some(inv.totals_kg_co2e.scopes.get(*f)),
+            TotalAt::Totals(f) => Some(inv.totals_kg_co2e.get(*f)),
             TotalAt::Category(c) => inv.totals_kg_co2e.category(*c),
             TotalAt::Site(s, f) => inv.by_site.get(s).map(|t| t.get(*f)),
             TotalAt::NhsOutsideGhgProtocol => {

@@ -105,7 +105,7 @@ pub fn read_run(dir: &Path) -> Result<Run> {
 
 /// The run's location-based total as inventory.json gives it.
 fn run_total(run: &Run) -> Result<Decimal> {
-    Ok(run.inventory.totals_kg_co2e.scopes.total_location.0)
+    Ok(run.inventory.totals_kg_co2e.total_location.0)
 }
 
 /// The example trust's ledger lines, computed in-process as `ghg inventory` would.

@@ -293,10 +293,7 @@ pub fn inventory_doc(
             blank_lines_skipped: inv.rows.blank,
             spend_without_price_year: inv.rows.spend_undated,
         },
-        totals_kg_co2e: TotalsJson {
-            scopes: total.scopes(),
-            scope_3_categories_kg_co2e: total.categories_json(),
-        },
+        totals_kg_co2e: TotalsJson::new(total.scopes(), total.categories_json()),
         scope_3_categories_kg_co2e: total.categories_json(),
         scope_2_market_basis: MarketBasisJson {
             contractual_kg_co2e: Kg(value_of(&contractual, "a total")?),

@@ -253,18 +253,57 @@ impl ScopesJson {
     }
 }
 
-/// The headline totals: the scope figures, then scope 3 by category.
+/// The headline totals: the scope figures, then scope 3 by category. (Fields, not a
+/// flattened [`ScopesJson`], so that a bad figure is reported at its own line and column.)
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TotalsJson {
-    /// The scope figures.
-    #[serde(flatten)]
-    pub scopes: ScopesJson,
+    /// Scope 1.
+    pub scope_1: Kg,
+    /// Scope 2, location-based.
+    pub scope_2_location: Kg,
+    /// Scope 2, market-based.
+    pub scope_2_market: Kg,
+    /// Scope 3.
+    pub scope_3: Kg,
+    /// Scopes 1-3, location-based.
+    pub total_location: Kg,
+    /// Scopes 1-3, market-based.
+    pub total_market: Kg,
+    /// Outside of scopes (biogenic CO2).
+    pub outside_of_scopes: Kg,
     /// Scope 3 by category, `"1"` to `"15"`.
     #[serde(default)]
     pub scope_3_categories_kg_co2e: Ordered<Kg>,
 }
 
 impl TotalsJson {
+    /// The scope figures and the categories.
+    pub fn new(s: ScopesJson, categories: Ordered<Kg>) -> TotalsJson {
+        TotalsJson {
+            scope_1: s.scope_1,
+            scope_2_location: s.scope_2_location,
+            scope_2_market: s.scope_2_market,
+            scope_3: s.scope_3,
+            total_location: s.total_location,
+            total_market: s.total_market,
+            outside_of_scopes: s.outside_of_scopes,
+            scope_3_categories_kg_co2e: categories,
+        }
+    }
+
+    /// The figure `f` names.
+    pub fn get(&self, f: ScopeField) -> Decimal {
+        match f {
+            ScopeField::Scope1 => self.scope_1.0,
+            ScopeField::Scope2Location => self.scope_2_location.0,
+            ScopeField::Scope2Market => self.scope_2_market.0,
+            ScopeField::Scope3 => self.scope_3.0,
+            ScopeField::TotalLocation => self.total_location.0,
+            ScopeField::TotalMarket => self.total_market.0,
+            ScopeField::OutsideOfScopes => self.outside_of_scopes.0,
+        }
+    }
+
     /// Scope 3 category `c` (1-15), if written.
     pub fn category(&self, c: u8) -> Option<Decimal> {
         self.scope_3_categories_kg_co2e
@@ -394,5 +433,73 @@ impl InventoryJson {
             )));
         }
         Ok(inv)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An early ghg-inventory/1 file: no market basis, NHS, reporting-year, quality or tier
+    /// breakdowns, and by_gas in the engine's order (not sorted).
+    const EARLY: &str = r#"{
+  "schema": "ghg-inventory/1",
+  "unit": "kg CO2e",
+  "factor_sets": [],
+  "rows": {
+    "read": 2,
+    "used": 2,
+    "rejected": 0
+  },
+  "totals_kg_co2e": {
+    "scope_1": "18296",
+    "scope_2_location": "177",
+    "scope_2_market": "177",
+    "scope_3": "0",
+    "total_location": "18473",
+    "total_market": "18473",
+    "outside_of_scopes": "0"
+  },
+  "by_gas_kg_co2e": {
+    "co2": "18000.5",
+    "ch4": "472.5",
+    "n2o": "0",
+    "not_split_by_gas": "0"
+  },
+  "notes": []
+}
+"#;
+
+    #[test]
+    fn an_early_file_reads_and_keeps_its_order_and_figures() {
+        let inv = InventoryJson::parse("inventory.json", EARLY).unwrap();
+        assert_eq!(inv.totals_kg_co2e.total_location.0.to_string(), "18473");
+        assert_eq!(inv.rows.blank_lines_skipped, 0);
+        assert!(inv.by_tier.0.is_empty() && inv.by_nhs_category.0.is_empty());
+        let gases: Vec<&str> = inv.by_gas_kg_co2e.iter().map(|(k, _)| k).collect();
+        assert_eq!(gases, ["co2", "ch4", "n2o", "not_split_by_gas"]);
+        assert_eq!(
+            inv.by_gas_kg_co2e.get("ch4").unwrap().0.to_string(),
+            "472.5"
+        );
+    }
+
+    #[test]
+    fn figures_are_written_as_normalised_strings() {
+        let inv = InventoryJson::parse("inventory.json", EARLY).unwrap();
+        let mut again = inv.clone();
+        again.totals_kg_co2e.scope_1 = Kg("18296.000".parse().unwrap());
+        assert_eq!(again.to_text().unwrap(), inv.to_text().unwrap());
+        assert!(inv.to_text().unwrap().contains("\"scope_1\": \"18296\",\n"));
+    }
+
+    #[test]
+    fn another_schema_or_a_bad_figure_is_refused_with_where() {
+        let other = EARLY.replace("ghg-inventory/1", "ghg-inventory/2");
+        let e = InventoryJson::parse("out/inventory.json", &other).unwrap_err();
+        assert!(e.to_string().contains("schema \"ghg-inventory/2\""), "{e}");
+        let bad = EARLY.replace("\"18296\"", "\"18,29x\"");
+        let e = InventoryJson::parse("out/inventory.json", &bad).unwrap_err();
+        assert!(e.to_string().starts_with("out/inventory.json:11:"), "{e}");
     }
 }

@@ -318,7 +318,7 @@ pub fn disagreements(
     inventory: &InventoryJson,
 ) -> Vec<(String, Decimal, Option<Decimal>)> {
     let pick = |p: &Parts| if side_a { p.kg_a } else { p.kg_b };
-    let totals = &inventory.totals_kg_co2e.scopes;
+    let totals = &inventory.totals_kg_co2e;
     let mut want: Vec<(String, Decimal, Option<Decimal>)> = vec![(
         "total_location".into(),
         pick(&bridge.total),
