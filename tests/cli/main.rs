@@ -19,3 +19,4 @@ mod robust;
 mod run;
 mod supply;
 mod trajectory;
+mod typed;
