@@ -621,6 +621,20 @@ impl<'a> Row<'a> {
                 _ => {}
             }
         }
+        if let Some(pc) = self.text("postcode") {
+            // A UK postcode is letters, digits and a space; anything else cannot be matched to
+            // a postcode area and is a slip (a stray character, a pasted address).
+            let compact = pc.chars().filter(|c| !c.is_whitespace()).count();
+            if !pc.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ')
+                || !(2..=8).contains(&compact)
+            {
+                self.problem(
+                    "postcode",
+                    pc,
+                    "a UK postcode such as TR1 3LJ (or its outward code, TR1): letters, digits and a space",
+                );
+            }
+        }
         let id = id?;
         let name = name?;
         let (sme, vcse, crp) = (sme?, vcse?, crp?);
