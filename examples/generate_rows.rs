@@ -27,7 +27,9 @@ fn main() {
         .next()
         .and_then(|a| a.parse().ok())
         .expect("usage: generate_rows ROWS OUT.csv [SITES]");
-    let out = args.next().expect("usage: generate_rows ROWS OUT.csv [SITES]");
+    let out = args
+        .next()
+        .expect("usage: generate_rows ROWS OUT.csv [SITES]");
     let sites: u64 = args
         .next()
         .map_or(Some(200), |a| a.parse().ok().filter(|n| *n > 0))
