@@ -1,7 +1,8 @@
 //! `ghg`: exact, reproducible greenhouse-gas inventories.
 //!
 //! The pipeline, one module a step:
-//! 1. [`factors`]: versioned emission-factor sets from TOML, validated, searched, diffed, imported.
+//! 1. [`factors`]: versioned emission-factor sets from TOML, validated, searched, diffed.
+//!    [`importer`] (maintainers only) regenerates them from the publishers' files.
 //! 2. [`activity`]: activity CSVs (energy, travel, waste, water, refrigerants, spend) to typed rows or rejects.
 //! 3. [`engine`]: each row times its resolved factor, plus upstream lines, into ledger lines, in parallel.
 //! 4. [`inventory`]: ledger lines summed by scope, category, site, period, activity and gas; exact merge.
@@ -18,6 +19,7 @@ pub mod embedded;
 pub mod engine;
 pub mod error;
 pub mod factors;
+pub mod importer;
 pub mod inventory;
 pub mod nhs;
 pub mod num;
