@@ -340,7 +340,14 @@ impl Register {
             // A row with more or fewer cells than the header has its values under the wrong
             // columns (a comma in an unquoted name, a quote left open): say that once rather
             // than a wrong value in every column after it.
-            if rec.len() != header.len() {
+            // Empty cells past the header (a trailing comma) and a row that stops after its
+            // last required column (optional cells left off) read as meant; anything else
+            // would put values under the wrong columns.
+            let extra_data = rec.iter().skip(header.len()).any(|f| !f.trim().is_empty());
+            let cut_short = REQUIRED
+                .iter()
+                .any(|c| cols.get(c).is_some_and(|&i| i >= rec.len()));
+            if extra_data || cut_short {
                 problems.push(Error::malformed(
                     Position::new(file, line, 0),
                     format!(
