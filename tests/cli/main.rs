@@ -19,3 +19,4 @@ mod report_html;
 mod robust;
 mod supply;
 mod trajectory;
+mod typed;
