@@ -68,6 +68,9 @@ pub struct BlockOutput {
     pub file: usize,
     /// Records read (rows and blank lines).
     pub records: u64,
+    /// Records the worker parsed from the block's raw bytes (counted into the file's records
+    /// when the reader did not parse them itself).
+    pub parsed: u64,
     /// Bytes of input read by the end of the chunk.
     pub bytes: u64,
     /// Its rejected rows, in line order.
@@ -111,6 +114,8 @@ pub struct Work<'a> {
     pub(super) fast: Fast,
     /// Spend rows by supplier and tier.
     supply: crate::supply::SupplyTotals,
+    /// Record buffers for raw blocks, reused from block to block.
+    parsed: Vec<csv::ByteRecord>,
 }
 
 /// One line about to be added: a row's primary factor or one of its upstream factors.
@@ -581,6 +586,7 @@ impl<'a> Work<'a> {
             rows: RowCounts::default(),
             fast: Fast::default(),
             supply: crate::supply::SupplyTotals::default(),
+            parsed: Vec::new(),
         }
     }
 
@@ -594,7 +600,18 @@ impl<'a> Work<'a> {
             self.ledger = Some(csv::WriterBuilder::new().from_writer(Vec::new()));
         }
         let mut rejects = Vec::new();
-        let records = chunk.records();
+        let mut buf = std::mem::take(&mut self.parsed);
+        let mut parsed_rejects = 0;
+        let (records, parsed) = if chunk.is_raw() {
+            let (len, parsed) = chunk.parse(&mut buf, &mut rejects);
+            // Rows the parse refused (a runaway quote), as the reader's own in `chunk.rejects`.
+            self.rows.read += rejects.len() as u64;
+            self.rows.rejected += rejects.len() as u64;
+            parsed_rejects = rejects.len();
+            (&buf[..len], parsed)
+        } else {
+            (chunk.records(), 0)
+        };
         for rec in records {
             if rec.iter().all(|f| f.trim_ascii().is_empty()) {
                 self.rows.blank += 1;
@@ -630,6 +647,9 @@ impl<'a> Work<'a> {
             }
         }
         // Rows the reader refused (a runaway quote) join the chunk's rejects, in line order.
+        if parsed_rejects > 0 {
+            rejects.sort_by_key(|r| r.line);
+        }
         if !chunk.rejects.is_empty() {
             let n = chunk.rejects.len() as u64;
             self.rows.read += n;
@@ -642,10 +662,13 @@ impl<'a> Work<'a> {
             .take()
             .and_then(|wr| wr.into_inner().ok())
             .unwrap_or_default();
+        let records = records.len() as u64;
+        self.parsed = buf;
         BlockOutput {
             seq,
             file: chunk.file,
-            records: records.len() as u64,
+            records,
+            parsed,
             bytes,
             rejects,
             ledger,
