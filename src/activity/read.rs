@@ -1134,12 +1134,12 @@ fn csv_error(name: &str, e: csv::Error) -> Error {
 mod tests {
     use super::*;
 
-    /// Records (line and fields), rejects, record count and hash read from `text`, by the
-    /// reader itself or (with `block` set) as raw blocks of that size parsed afterwards.
-    fn read(
-        text: &[u8],
-        block: Option<usize>,
-    ) -> (Vec<(u64, Vec<Vec<u8>>)>, Vec<String>, u64, String) {
+    /// Records (line and fields), rejects, record count, and hash with size.
+    type Read = (Vec<(u64, Vec<Vec<u8>>)>, Vec<String>, u64, String);
+
+    /// What is read from `text`, by the reader itself or (with `block` set) as raw blocks of
+    /// that size parsed afterwards.
+    fn read(text: &[u8], block: Option<usize>) -> Read {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("in.csv");
         std::fs::write(&p, text).unwrap();

@@ -680,37 +680,104 @@ impl<'a> Work<'a> {
     pub fn finish(mut self) -> Option<super::Partial> {
         self.flush_fast()?;
         let resolver = self.resolver;
-        let groups: Vec<(GroupKey, Totals)> = self
-            .groups
-            .drain()
-            .map(|(k, t)| {
-                let f = resolver.factor(k.factor);
-                let key = GroupKey {
-                    class: k.class,
-                    site: self.site_names[k.site as usize].clone(),
-                    period: k.period,
-                    reporting_year: k.year,
-                    nhs_category: k.nhs,
-                    set: Arc::from(resolver.set(k.factor).id()),
-                    factor: Arc::from(f.key.as_str()),
-                    upstream_of: k
-                        .upstream_of
-                        .map(|u| Arc::from(resolver.factor(u).key.as_str())),
-                    quality: k.quality,
-                    market: k.market,
-                };
-                (key, t)
-            })
+        let mut groups: Vec<(LocalKey, Totals)> = self.groups.drain().collect();
+        // Sorted as their group keys sort, but by numbers: each name (site, set id, factor
+        // key) is ranked once among the names in use, equal names equal ranks, so comparing
+        // ranks is comparing names, field by field in GroupKey's order.
+        let dense = |names: Vec<(&str, usize)>, len: usize| -> Vec<u32> {
+            let mut names = names;
+            names.sort_unstable();
+            let mut rank = vec![0u32; len];
+            let (mut r, mut last) = (0u32, None);
+            for (n, i) in names {
+                if last.is_some_and(|l| l != n) {
+                    r += 1;
+                }
+                last = Some(n);
+                rank[i] = r;
+            }
+            rank
+        };
+        let site_rank = dense(
+            (self.site_names.iter().enumerate())
+                .map(|(i, n)| (&**n, i))
+                .collect(),
+            self.site_names.len(),
+        );
+        let mut factors: Vec<FactorRef> = groups
+            .iter()
+            .flat_map(|(k, _)| std::iter::once(k.factor).chain(k.upstream_of))
             .collect();
-        // Distinct local keys map to distinct group keys, so the sorted list has no repeats.
-        // Sorted by index: the sums are large, moved once rather than at every swap.
-        let mut order: Vec<u32> = (0..groups.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| groups[a as usize].0.cmp(&groups[b as usize].0));
-        let mut slots: Vec<Option<(GroupKey, Totals)>> = groups.into_iter().map(Some).collect();
-        let sorted = order
-            .into_iter()
-            .filter_map(|i| slots[i as usize].take())
+        factors.sort_unstable();
+        factors.dedup();
+        // Set ids as the parsed sets name themselves, for the sets the groups use.
+        let mut set_ids: Vec<Option<&str>> = vec![None; resolver.sets.len()];
+        for f in &factors {
+            set_ids[usize::from(f.set)] = Some(resolver.set(*f).id());
+        }
+        let set_rank = dense(
+            (set_ids.iter().enumerate())
+                .filter_map(|(i, id)| id.map(|id| (id, i)))
+                .collect(),
+            set_ids.len(),
+        );
+        let factor_rank = dense(
+            (factors.iter().enumerate())
+                .map(|(i, f)| (resolver.factor(*f).key.as_str(), i))
+                .collect(),
+            factors.len(),
+        );
+        let rank_of = |f: FactorRef| factor_rank[factors.binary_search(&f).unwrap_or(0)];
+        let sort_key = |k: &LocalKey| {
+            (
+                k.class,
+                site_rank[k.site as usize],
+                k.period,
+                k.year,
+                k.nhs,
+                set_rank[usize::from(k.factor.set)],
+                rank_of(k.factor),
+                k.upstream_of.map(rank_of),
+                k.quality,
+                k.market,
+            )
+        };
+        let mut order: Vec<_> = (groups.iter().enumerate())
+            .map(|(i, (k, _))| (sort_key(k), i as u32))
             .collect();
+        order.sort_unstable();
+        // Names made once, shared by every group that uses them.
+        let set_names: Vec<Arc<str>> = (set_ids.iter())
+            .map(|id| Arc::from(id.unwrap_or_default()))
+            .collect();
+        let factor_names: Vec<Arc<str>> = (factors.iter())
+            .map(|f| Arc::from(resolver.factor(*f).key.as_str()))
+            .collect();
+        let name_of = |f: FactorRef| factor_names[factors.binary_search(&f).unwrap_or(0)].clone();
+        let mut sorted = Vec::with_capacity(groups.len());
+        let mut slots: Vec<Option<Totals>> = groups
+            .iter_mut()
+            .map(|(_, t)| Some(std::mem::take(t)))
+            .collect();
+        for (_, i) in order {
+            let k = groups[i as usize].0;
+            let Some(t) = slots[i as usize].take() else {
+                continue;
+            };
+            let key = GroupKey {
+                class: k.class,
+                site: self.site_names[k.site as usize].clone(),
+                period: k.period,
+                reporting_year: k.year,
+                nhs_category: k.nhs,
+                set: set_names[usize::from(k.factor.set)].clone(),
+                factor: name_of(k.factor),
+                upstream_of: k.upstream_of.map(name_of),
+                quality: k.quality,
+                market: k.market,
+            };
+            sorted.push((key, t));
+        }
         Some((self.rows, sorted, self.supply))
     }
 }

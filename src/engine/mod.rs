@@ -237,11 +237,12 @@ pub fn run_on(
 /// built in one pass from sorted keys. `None` on overflow.
 fn merge_sorted(parts: Vec<Vec<(GroupKey, Totals)>>) -> Option<BTreeMap<GroupKey, Totals>> {
     // A k-way merge of sorted lists (k is the thread count): each group moved once.
+    let total = parts.iter().map(Vec::len).sum();
     let mut heads: Vec<_> = parts
         .into_iter()
         .map(|p| p.into_iter().peekable())
         .collect();
-    let mut merged: Vec<(GroupKey, Totals)> = Vec::new();
+    let mut merged: Vec<(GroupKey, Totals)> = Vec::with_capacity(total);
     loop {
         let mut best: Option<(usize, &GroupKey)> = None;
         for (i, h) in heads.iter_mut().enumerate() {
