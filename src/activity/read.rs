@@ -100,6 +100,44 @@ impl Chunk {
         !self.raw.is_empty()
     }
 
+    /// Calls `each` with every record of a raw chunk that holds no quote, in order, split
+    /// without copying (`ends` is a buffer for field ends), and returns the records read; or
+    /// `None`, calling nothing, for a chunk with a quote (read it with [`Chunk::parse`]). The
+    /// records are the ones `csv` reads: fields split at every delimiter, empty lines skipped
+    /// and each record at the line `csv` gives it (where it began looking: after the last
+    /// record's line feed).
+    pub fn for_each_plain(
+        &self,
+        ends: &mut Vec<usize>,
+        mut each: impl FnMut(&PlainRecord<'_>),
+    ) -> Option<u64> {
+        let raw = &self.raw[..];
+        if raw.is_empty() || memchr::memchr(b'"', raw).is_some() {
+            return None;
+        }
+        let (mut start, mut line, mut at, mut records) = (0, self.first_line, self.first_line, 0);
+        while start < raw.len() {
+            let end = memchr::memchr(b'\n', &raw[start..]).map_or(raw.len(), |i| start + i);
+            let text = &raw[start..end];
+            start = end + 1;
+            line += 1;
+            if text.is_empty() {
+                continue;
+            }
+            ends.clear();
+            ends.extend(memchr::memchr_iter(self.delimiter, text));
+            ends.push(text.len());
+            records += 1;
+            each(&PlainRecord {
+                text,
+                ends,
+                line: at,
+            });
+            at = line;
+        }
+        Some(records)
+    }
+
     /// Parses a raw chunk's records into `out` (its buffers reused) exactly as the reader
     /// would have: positions name file lines, a runaway quote's record is refused into
     /// `rejects` and the lines it swallowed are read again. Returns the records it holds and
@@ -147,6 +185,56 @@ impl Chunk {
             }
         }
         (len, raw)
+    }
+}
+
+/// A record of a raw chunk with no quote, as its bytes and where each field ends.
+#[derive(Debug)]
+pub struct PlainRecord<'a> {
+    text: &'a [u8],
+    /// Offset in `text` of each field's end (its delimiter, or the end of the text).
+    ends: &'a [usize],
+    line: u64,
+}
+
+impl PlainRecord<'_> {
+    /// Fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the record has no field (never: an empty line is no record).
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Field `i`.
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+        self.text.get(start..end)
+    }
+
+    /// The record's bytes, delimiters included.
+    pub fn text(&self) -> &[u8] {
+        self.text
+    }
+
+    /// Its line in the file.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// The record as `csv` reads it.
+    pub fn to_record(&self) -> csv::ByteRecord {
+        let mut r = csv::ByteRecord::with_capacity(self.text.len(), self.ends.len());
+        for i in 0..self.ends.len() {
+            r.push_field(self.get(i).unwrap_or_default());
+        }
+        let mut pos = csv::Position::new();
+        pos.set_line(self.line);
+        r.set_position(Some(pos));
+        r
     }
 }
 

@@ -116,6 +116,8 @@ pub struct Work<'a> {
     supply: crate::supply::SupplyTotals,
     /// Record buffers for raw blocks, reused from block to block.
     parsed: Vec<csv::ByteRecord>,
+    /// Field ends of a record split in place, reused from record to record.
+    ends: Vec<usize>,
 }
 
 /// One line about to be added: a row's primary factor or one of its upstream factors.
@@ -587,6 +589,53 @@ impl<'a> Work<'a> {
             fast: Fast::default(),
             supply: crate::supply::SupplyTotals::default(),
             parsed: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// One record: blank, priced on the fast path, or read and priced row by row from the
+    /// `csv` record `parsed` gives (a record split in place is made into one only then).
+    fn take_row<'r, R: super::fast::Fields>(
+        &mut self,
+        cols: &Columns,
+        file: &str,
+        rec: &R,
+        parsed: impl FnOnce() -> std::borrow::Cow<'r, csv::ByteRecord>,
+        rejects: &mut Vec<Reject>,
+    ) {
+        if (0..rec.count()).all(|i| rec.field(i).unwrap_or_default().trim_ascii().is_empty()) {
+            self.rows.blank += 1;
+            return;
+        }
+        self.rows.read += 1;
+        if !self.want_ledger && self.fast_row(cols, rec) {
+            self.rows.used += 1;
+            return;
+        }
+        let line = rec.line();
+        let rec = parsed();
+        let rec = &*rec;
+        // A row that is not UTF-8 is read as Windows-1252, the encoding Excel on Windows
+        // saves "CSV" in (a pound sign is byte 0xA3 there).
+        let transcoded;
+        let r = if std::str::from_utf8(rec.as_slice()).is_ok() {
+            rec
+        } else {
+            transcoded = windows_1252(rec);
+            &transcoded
+        };
+        match self.row(cols, file, r, line) {
+            Ok(()) => self.rows.used += 1,
+            Err(e) => {
+                self.rows.rejected += 1;
+                rejects.push(Reject {
+                    file: file.to_string(),
+                    line,
+                    column: e.column.map_or(0, |c| source_column(r, cols, c)),
+                    value: crate::activity::shorten(&e.value).into_owned(),
+                    reason: e.reason,
+                })
+            }
         }
     }
 
@@ -602,7 +651,21 @@ impl<'a> Work<'a> {
         let mut rejects = Vec::new();
         let mut buf = std::mem::take(&mut self.parsed);
         let mut parsed_rejects = 0;
-        let (records, parsed) = if chunk.is_raw() {
+        let mut ends = std::mem::take(&mut self.ends);
+        // A block with no quote is split in place, no record copied, unless a ledger is
+        // written (every row then takes the per-row path).
+        let plain = if chunk.is_raw() && !self.want_ledger {
+            chunk.for_each_plain(&mut ends, |r| {
+                let parsed = || std::borrow::Cow::Owned(r.to_record());
+                self.take_row(cols, file, r, parsed, &mut rejects)
+            })
+        } else {
+            None
+        };
+        self.ends = ends;
+        let (records, parsed) = if let Some(n) = plain {
+            (&buf[..0], n)
+        } else if chunk.is_raw() {
             let (len, parsed) = chunk.parse(&mut buf, &mut rejects);
             // Rows the parse refused (a runaway quote), as the reader's own in `chunk.rejects`.
             self.rows.read += rejects.len() as u64;
@@ -613,38 +676,13 @@ impl<'a> Work<'a> {
             (chunk.records(), 0)
         };
         for rec in records {
-            if rec.iter().all(|f| f.trim_ascii().is_empty()) {
-                self.rows.blank += 1;
-                continue;
-            }
-            self.rows.read += 1;
-            if !self.want_ledger && self.fast_row(cols, rec) {
-                self.rows.used += 1;
-                continue;
-            }
-            let line = rec.position().map_or(0, |p| p.line());
-            // A row that is not UTF-8 is read as Windows-1252, the encoding Excel on Windows
-            // saves "CSV" in (a pound sign is byte 0xA3 there).
-            let transcoded;
-            let r = if std::str::from_utf8(rec.as_slice()).is_ok() {
-                rec
-            } else {
-                transcoded = windows_1252(rec);
-                &transcoded
-            };
-            match self.row(cols, file, r, line) {
-                Ok(()) => self.rows.used += 1,
-                Err(e) => {
-                    self.rows.rejected += 1;
-                    rejects.push(Reject {
-                        file: file.to_string(),
-                        line,
-                        column: e.column.map_or(0, |c| source_column(r, cols, c)),
-                        value: crate::activity::shorten(&e.value).into_owned(),
-                        reason: e.reason,
-                    })
-                }
-            }
+            self.take_row(
+                cols,
+                file,
+                rec,
+                || std::borrow::Cow::Borrowed(rec),
+                &mut rejects,
+            );
         }
         // Rows the reader refused (a runaway quote) join the chunk's rejects, in line order.
         if parsed_rejects > 0 {
@@ -662,7 +700,11 @@ impl<'a> Work<'a> {
             .take()
             .and_then(|wr| wr.into_inner().ok())
             .unwrap_or_default();
-        let records = records.len() as u64;
+        let records = if plain.is_some() {
+            parsed
+        } else {
+            records.len() as u64
+        };
         self.parsed = buf;
         BlockOutput {
             seq,
