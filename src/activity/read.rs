@@ -125,7 +125,9 @@ impl Chunk {
                 continue;
             }
             ends.clear();
-            ends.extend(memchr::memchr_iter(self.delimiter, text));
+            // Fields are short: a plain loop beats setting up a search per field.
+            let d = self.delimiter;
+            ends.extend((text.iter().enumerate()).filter_map(|(i, &b)| (b == d).then_some(i)));
             ends.push(text.len());
             records += 1;
             each(&PlainRecord {
