@@ -1,10 +1,13 @@
 //! `ghg`: exact, reproducible greenhouse-gas inventories.
 //!
 //! The pipeline, one module a step:
-//! 1. [`factors`]: versioned emission-factor sets from TOML, validated, searched, diffed, imported.
+//! 1. [`factors`]: versioned emission-factor sets from TOML, validated, searched, diffed.
+//!    [`importer`] (maintainers only) regenerates them from the publishers' files.
 //! 2. [`activity`]: activity CSVs (energy, travel, waste, water, refrigerants, spend) to typed rows or rejects.
-//! 3. [`engine`]: each row times its resolved factor, plus upstream lines, into ledger lines, in parallel.
-//! 4. [`inventory`]: ledger lines summed by scope, category, site, period, activity and gas; exact merge.
+//! 3. [`inventory`]: the model the engine fills and reports read: the ledger line and its
+//!    columns, group keys, exact sums by scope, category, site, period, activity and gas.
+//! 4. [`engine`]: each row times its resolved factor, plus upstream lines, into ledger lines and
+//!    those sums, in parallel.
 //! 5. [`report`]: an inventory to bytes (table, CSV, JSON); [`audit`] makes every figure traceable.
 //! 6. [`trajectory`]: targets, business as usual, interventions, budgets, abatement costs and the
 //!    year-on-year bridge between runs.
@@ -18,6 +21,7 @@ pub mod embedded;
 pub mod engine;
 pub mod error;
 pub mod factors;
+pub mod importer;
 pub mod inventory;
 pub mod nhs;
 pub mod num;

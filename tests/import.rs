@@ -2,11 +2,11 @@
 //! fixtures under tests/fixtures/, and the full reference data in ../shared/data (those tests
 //! are ignored by default, never passed by skipping; `.ci/run` runs them when it is present).
 
-use ghg::factors::import::all::{compare_rows, desnz_csv, desnz_workbook, import_all, DESNZ_YEARS};
-use ghg::factors::import::desnz_read::{read_csv, read_workbook};
 use ghg::factors::tables::{Aliases, Deflators};
 use ghg::factors::write::render_set;
 use ghg::factors::{parse_set, Catalog, FactorSet};
+use ghg::importer::all::{compare_rows, desnz_csv, desnz_workbook, import_all, DESNZ_YEARS};
+use ghg::importer::desnz_read::{read_csv, read_workbook};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;

@@ -9,6 +9,7 @@
 use crate::inventory::{value_of, Inventory, RowCounts};
 use crate::num::{exact_string, percent_change};
 use crate::report::inventory::{Figures, CATEGORY_NAMES};
+use crate::report::table::{Align, Table};
 use crate::{Error, Position, Result};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -304,25 +305,16 @@ fn table(out: &mut String, title: &str, rows: &[Change], a: &str, b: &str) {
 
 /// Text in columns: the first left-aligned, figures right-aligned, a final label column left.
 fn aligned<const N: usize>(out: &mut String, rows: &[[String; N]], label_last: bool) {
-    let mut w = [0usize; N];
-    for r in rows {
-        for (w, c) in w.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
+    let mut align = vec![Align::Right; N];
+    align[0] = Align::Left;
+    if label_last {
+        align[N - 1] = Align::Left;
     }
+    let mut t = Table::new(align);
     for r in rows {
-        let mut line = String::new();
-        for (i, c) in r.iter().enumerate() {
-            if i == 0 {
-                let _ = write!(line, "{c:<w$}", w = w[0]);
-            } else if label_last && i == N - 1 {
-                let _ = write!(line, "  {c:<w$}", w = w[i]);
-            } else {
-                let _ = write!(line, "  {c:>w$}", w = w[i]);
-            }
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
+        t.row(r.iter().cloned());
     }
+    out.push_str(&t.render());
 }
 
 /// The comparison for people, kg CO2e to two places; at most `top` drivers (0 for all).

@@ -7,8 +7,10 @@
 
 pub use super::ledger::{read_ledger, LedgerLine};
 use crate::inventory::ExactSum;
-use crate::num::{exact_string, parse_decimal};
+use crate::num::exact_string;
 use crate::report::inventory::CATEGORY_NAMES;
+use crate::report::inventory_json::{InventoryJson, ScopeField};
+use crate::report::table::{Align, Table};
 use crate::units::{conversion, parse_unit};
 use crate::{Error, Position, Result};
 use rust_decimal::Decimal;
@@ -151,25 +153,75 @@ pub fn chain(line: &LedgerLine, source: &dyn Fn(&str, &str) -> Option<FactorSour
 pub struct Total {
     /// What it is (`scope 1`, `scope 3 category 6 Business travel`, `site "REF12"`, ...).
     pub name: String,
-    /// JSON pointer into inventory.json.
+    /// Where it is in inventory.json, as a JSON pointer (shown to users; see [`TotalAt`]).
     pub pointer: String,
     /// Its value as inventory.json gives it.
-    pub kg_co2e: String,
+    pub kg_co2e: Decimal,
+}
+
+/// A total of inventory.json, found through its types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TotalAt {
+    /// A headline scope figure.
+    Totals(ScopeField),
+    /// A scope 3 category, 1-15.
+    Category(u8),
+    /// A site's scope figure.
+    Site(String, ScopeField),
+    /// The NHS footprints' lines outside the GHG Protocol scopes.
+    NhsOutsideGhgProtocol,
+}
+
+impl TotalAt {
+    /// The JSON pointer that names it (RFC 6901: `~` and `/` in a site escaped).
+    pub fn pointer(&self) -> String {
+        match self {
+            TotalAt::Totals(f) => format!("/totals_kg_co2e/{}", f.as_str()),
+            TotalAt::Category(c) => format!("/totals_kg_co2e/scope_3_categories_kg_co2e/{c}"),
+            TotalAt::Site(s, f) => format!(
+                "/by_site/{}/{}",
+                s.replace('~', "~0").replace('/', "~1"),
+                f.as_str()
+            ),
+            TotalAt::NhsOutsideGhgProtocol => "/nhs_footprint_kg_co2e/outside_ghg_protocol".into(),
+        }
+    }
+
+    /// Its value in `inv`, if `inv` has it.
+    pub fn value(&self, inv: &InventoryJson) -> Option<Decimal> {
+        match self {
+            TotalAt::Totals(f) => Some(inv.totals_kg_co2e.get(*f)),
+            TotalAt::Category(c) => inv.totals_kg_co2e.category(*c),
+            TotalAt::Site(s, f) => inv.by_site.get(s).map(|t| t.get(*f)),
+            TotalAt::NhsOutsideGhgProtocol => {
+                Some(inv.nhs_footprint_kg_co2e.outside_ghg_protocol.0)
+            }
+        }
+    }
+
+    fn total(self, name: String, inv: &InventoryJson) -> Option<Total> {
+        Some(Total {
+            name,
+            kg_co2e: self.value(inv)?,
+            pointer: self.pointer(),
+        })
+    }
 }
 
 /// The totals of `inventory.json` a line rolls into, innermost first.
-pub fn rolls_into(l: &LedgerLine, inventory: &Value) -> Vec<Total> {
-    let mut ptrs: Vec<(String, String)> = Vec::new();
+pub fn rolls_into(l: &LedgerLine, inventory: &InventoryJson) -> Vec<Total> {
+    use ScopeField::*;
+    let mut at: Vec<(String, TotalAt)> = Vec::new();
     match l.scope.as_str() {
-        "1" => ptrs.push(("scope 1".into(), "/totals_kg_co2e/scope_1".into())),
+        "1" => at.push(("scope 1".into(), TotalAt::Totals(Scope1))),
         "2" => {
-            ptrs.push((
+            at.push((
                 "scope 2 (location-based)".into(),
-                "/totals_kg_co2e/scope_2_location".into(),
+                TotalAt::Totals(Scope2Location),
             ));
-            ptrs.push((
+            at.push((
                 "scope 2 (market-based)".into(),
-                "/totals_kg_co2e/scope_2_market".into(),
+                TotalAt::Totals(Scope2Market),
             ));
         }
         "3" => {
@@ -178,48 +230,34 @@ pub fn rolls_into(l: &LedgerLine, inventory: &Value) -> Vec<Total> {
                     .get(usize::from(c).wrapping_sub(1))
                     .copied()
                     .unwrap_or("");
-                ptrs.push((
+                at.push((
                     format!("scope 3 category {c} ({name})"),
-                    format!("/totals_kg_co2e/scope_3_categories_kg_co2e/{c}"),
+                    TotalAt::Category(c),
                 ));
             }
-            ptrs.push(("scope 3".into(), "/totals_kg_co2e/scope_3".into()));
+            at.push(("scope 3".into(), TotalAt::Totals(Scope3)));
         }
-        "nhs-only" => ptrs.push((
+        "nhs-only" => at.push((
             "NHS footprints only, outside the GHG Protocol scopes".into(),
-            "/nhs_footprint_kg_co2e/outside_ghg_protocol".into(),
+            TotalAt::NhsOutsideGhgProtocol,
         )),
-        _ => ptrs.push((
-            "outside of scopes".into(),
-            "/totals_kg_co2e/outside_of_scopes".into(),
-        )),
+        _ => at.push(("outside of scopes".into(), TotalAt::Totals(OutsideOfScopes))),
     }
     if l.scope != "outside" && l.scope != "nhs-only" {
-        let site = l.site.replace('~', "~0").replace('/', "~1");
-        ptrs.push((
+        at.push((
             format!("site {:?} total (location-based)", l.site),
-            format!("/by_site/{site}/total_location"),
+            TotalAt::Site(l.site.clone(), TotalLocation),
         ));
-        ptrs.push((
+        at.push((
             "total (location-based)".into(),
-            "/totals_kg_co2e/total_location".into(),
+            TotalAt::Totals(TotalLocation),
         ));
         if l.scope == "2" {
-            ptrs.push((
-                "total (market-based)".into(),
-                "/totals_kg_co2e/total_market".into(),
-            ));
+            at.push(("total (market-based)".into(), TotalAt::Totals(TotalMarket)));
         }
     }
-    ptrs.into_iter()
-        .filter_map(|(name, pointer)| {
-            let v = inventory.pointer(&pointer)?.as_str()?.to_string();
-            Some(Total {
-                name,
-                pointer,
-                kg_co2e: v,
-            })
-        })
+    at.into_iter()
+        .filter_map(|(name, at)| at.total(name, inventory))
         .collect()
 }
 
@@ -267,7 +305,7 @@ pub struct Explanation {
 pub fn explain(
     lines: &[LedgerLine],
     sel: &Selection,
-    inventory: &Value,
+    inventory: &InventoryJson,
     source: &dyn Fn(&str, &str) -> Option<FactorSource>,
 ) -> Result<Explanation> {
     let ov = || Error::overflow(Position::default(), "the selection's total");
@@ -362,43 +400,30 @@ impl Explanation {
     pub fn agrees(&self) -> bool {
         self.equals
             .as_ref()
-            .is_none_or(|t| parse_decimal(&t.kg_co2e).ok() == Some(self.kg_co2e))
+            .is_none_or(|t| t.kg_co2e == self.kg_co2e)
     }
 }
 
 /// The inventory.json total a selection made only of scope, category and site filters is.
-fn exact_total(sel: &Selection, inventory: &Value) -> Option<Total> {
+fn exact_total(sel: &Selection, inventory: &InventoryJson) -> Option<Total> {
+    use ScopeField::*;
     if sel.line.is_some() || sel.factor.is_some() {
         return None;
     }
-    let (base, prefix) = match &sel.site {
-        Some(s) => (
-            format!("/by_site/{}", s.replace('~', "~0").replace('/', "~1")),
-            format!("site {s:?} "),
-        ),
-        None => ("/totals_kg_co2e".to_string(), String::new()),
-    };
     let (field, name) = match (sel.scope.as_deref(), sel.category) {
-        (None, None) => (
-            "total_location".to_string(),
-            "total (location-based)".to_string(),
-        ),
-        (Some("1"), None) => ("scope_1".into(), "scope 1".into()),
-        (Some("2"), None) => ("scope_2_location".into(), "scope 2 (location-based)".into()),
-        (Some("3"), None) => ("scope_3".into(), "scope 3".into()),
-        (Some("3") | None, Some(c)) if sel.site.is_none() => (
-            format!("scope_3_categories_kg_co2e/{c}"),
-            format!("scope 3 category {c}"),
-        ),
+        (None, None) => (TotalLocation, "total (location-based)".to_string()),
+        (Some("1"), None) => (Scope1, "scope 1".into()),
+        (Some("2"), None) => (Scope2Location, "scope 2 (location-based)".into()),
+        (Some("3"), None) => (Scope3, "scope 3".into()),
+        (Some("3") | None, Some(c)) if sel.site.is_none() => {
+            return TotalAt::Category(c).total(format!("scope 3 category {c}"), inventory)
+        }
         _ => return None,
     };
-    let pointer = format!("{base}/{field}");
-    let v = inventory.pointer(&pointer)?.as_str()?.to_string();
-    Some(Total {
-        name: format!("{prefix}{name}"),
-        pointer,
-        kg_co2e: v,
-    })
+    match &sel.site {
+        Some(s) => TotalAt::Site(s.clone(), field).total(format!("site {s:?} {name}"), inventory),
+        None => TotalAt::Totals(field).total(name, inventory),
+    }
 }
 
 fn chain_json(c: &Chain) -> Value {
@@ -479,7 +504,7 @@ fn chain_json(c: &Chain) -> Value {
 }
 
 fn total_json(t: &Total) -> Value {
-    json!({"name": t.name, "pointer": t.pointer, "kg_co2e": t.kg_co2e})
+    json!({"name": t.name, "pointer": t.pointer, "kg_co2e": exact_string(t.kg_co2e)})
 }
 
 /// The explanation as JSON: exact decimals as strings.
@@ -706,7 +731,7 @@ pub fn render_text(e: &Explanation, limit: usize) -> String {
             out,
             "  = inventory.json {} {} kg CO2e{}",
             t.name,
-            t.kg_co2e,
+            exact_string(t.kg_co2e),
             if same {
                 ""
             } else {
@@ -716,15 +741,14 @@ pub fn render_text(e: &Explanation, limit: usize) -> String {
     }
     if !e.totals.is_empty() {
         let _ = writeln!(out, "Rolls into (inventory.json)");
-        let w = e
-            .totals
-            .iter()
-            .map(|t| t.name.chars().count())
-            .max()
-            .unwrap_or(0);
-        for t in &e.totals {
-            let _ = writeln!(out, "  {:<w$}  {} kg CO2e", t.name, t.kg_co2e);
+        let mut t = Table::new([Align::Left, Align::Left]).indent("  ");
+        for total in &e.totals {
+            t.row([
+                total.name.clone(),
+                format!("{} kg CO2e", exact_string(total.kg_co2e)),
+            ]);
         }
+        out.push_str(&t.render());
     }
     out
 }
@@ -759,14 +783,20 @@ a.csv,3,x,100,MWh,s,g,0.18296,100000,kWh (Gross CV),18296,1,,18296,,,B,,,,averag
     #[test]
     fn selection_filters_and_exact_totals() {
         let lines = read_ledger("ledger.csv", LEDGER.as_bytes()).unwrap();
-        let inv = json!({"totals_kg_co2e": {"scope_1": "18296", "scope_2_location": "177", "total_location": "18473"}});
+        let inv = InventoryJson::parse(
+            "inventory.json",
+            r#"{"schema": "ghg-inventory/1", "totals_kg_co2e": {"scope_1": "18296",
+            "scope_2_location": "177", "scope_2_market": "177", "scope_3": "0",
+            "total_location": "18473", "total_market": "18473", "outside_of_scopes": "0"}}"#,
+        )
+        .unwrap();
         let sel = Selection {
             scope: Some("1".into()),
             ..Selection::default()
         };
         let e = explain(&lines, &sel, &inv, &|_, _| None).unwrap();
         assert_eq!(e.chains.len(), 1);
-        assert_eq!(e.equals.as_ref().unwrap().kg_co2e, "18296");
+        assert_eq!(exact_string(e.equals.as_ref().unwrap().kg_co2e), "18296");
         let all = explain(&lines, &Selection::default(), &inv, &|_, _| None).unwrap();
         assert_eq!(exact_string(all.kg_co2e), "18473");
         assert_eq!(all.by_factor[0].key, "g");

@@ -11,6 +11,7 @@ use crate::audit::explain::{
 use crate::audit::ledger::LedgerLine;
 use crate::audit::manifest::{Manifest, Origin};
 use crate::factors::{parse_set, sha256_hex};
+use crate::report::inventory_json::InventoryJson;
 use crate::{Error, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -259,16 +260,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     if let Some(m) = &manifest {
         check_recorded(dir, m, "inventory.json", inv_text.as_bytes())?;
     }
-    let inventory: serde_json::Value = serde_json::from_str(&inv_text).map_err(|e| {
-        Error::malformed(
-            crate::Position::new(
-                inv_path.display().to_string(),
-                e.line() as u64,
-                e.column() as u64,
-            ),
-            format!("not valid JSON: {e}"),
-        )
-    })?;
+    let inventory = InventoryJson::parse(&inv_path.display().to_string(), &inv_text)?;
     // Without a manifest, factors are shown without their source line.
     let sources = manifest
         .as_ref()

@@ -6,6 +6,7 @@ use crate::factors::catalog::{load_source, Source};
 use crate::factors::table_files::{check_table, kind_of, unknown_table, FileKind};
 use crate::factors::{Factor, FactorSet};
 use crate::num::exact_string;
+use crate::report::table::{Align, Table};
 use crate::{Error, Result};
 use clap::Subcommand;
 use rust_decimal::Decimal;
@@ -168,26 +169,11 @@ fn json_text(v: &serde_json::Value) -> Result<String> {
 
 /// Left-aligned columns separated by two spaces.
 pub(crate) fn render_columns<const N: usize>(rows: &[[String; N]]) -> String {
-    let mut widths = [0usize; N];
+    let mut t = Table::new([Align::Left; N]);
     for r in rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
+        t.row(r.iter().cloned());
     }
-    let mut out = String::new();
-    for r in rows {
-        let mut line = String::new();
-        for (i, c) in r.iter().enumerate() {
-            if i + 1 < N {
-                let _ = write!(line, "{c:<w$}  ", w = widths[i]);
-            } else {
-                line.push_str(c);
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    t.render()
 }
 
 fn show(global: &GlobalArgs, set_name: &str, query: &[String], format: Format) -> Result<Outcome> {

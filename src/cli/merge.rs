@@ -14,6 +14,7 @@ use crate::engine::{LazySet, Resolver};
 use crate::factors::{sha256_hex, FactorSet};
 use crate::inventory::{Inventory, RowCounts};
 use crate::report::inventory::{inventory_csv, inventory_json, RunFacts};
+use crate::report::inventory_json::InventoryJson;
 use crate::{Error, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -138,37 +139,24 @@ fn difference(a: &Manifest, an: &str, b: &Manifest, bn: &str) -> Option<String> 
     })
 }
 
-/// The `rows` and `notes` of a part's inventory.json.
-fn rows_and_notes(dir: &Path) -> Result<(RowCounts, Vec<String>)> {
+/// A part's inventory.json, read through its types.
+fn part_inventory(dir: &Path) -> Result<InventoryJson> {
     let path = dir.join("inventory.json");
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        Error::malformed(
-            crate::Position::new(
-                path.display().to_string(),
-                e.line() as u64,
-                e.column() as u64,
-            ),
-            format!("not an inventory.json: {e}"),
-        )
-    })?;
-    let n = |k: &str| v["rows"][k].as_u64().unwrap_or(0);
+    InventoryJson::parse(&path.display().to_string(), &text)
+}
+
+/// The `rows` and `notes` of a part's inventory.json.
+fn rows_and_notes(dir: &Path) -> Result<(RowCounts, Vec<String>)> {
+    let v = part_inventory(dir)?;
     let rows = RowCounts {
-        read: n("read"),
-        used: n("used"),
-        rejected: n("rejected"),
-        blank: n("blank_lines_skipped"),
-        spend_undated: n("spend_without_price_year"),
+        read: v.rows.read,
+        used: v.rows.used,
+        rejected: v.rows.rejected,
+        blank: v.rows.blank_lines_skipped,
+        spend_undated: v.rows.spend_without_price_year,
     };
-    let notes = v["notes"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
-    Ok((rows, notes))
+    Ok((rows, v.notes))
 }
 
 /// Spend in GBP by tier, summed exactly over the parts' inventory.json `by_tier` (the
@@ -176,28 +164,12 @@ fn rows_and_notes(dir: &Path) -> Result<(RowCounts, Vec<String>)> {
 fn tier_spend(runs: &[PathBuf]) -> Result<crate::supply::SupplyTotals> {
     let mut out = crate::supply::SupplyTotals::default();
     for dir in runs {
-        let path = dir.join("inventory.json");
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-            Error::malformed(
-                crate::Position::new(
-                    path.display().to_string(),
-                    e.line() as u64,
-                    e.column() as u64,
-                ),
-                format!("not an inventory.json: {e}"),
-            )
-        })?;
+        let v = part_inventory(dir)?;
         for q in crate::supply::metrics::TIERS {
-            let Some(s) = v["by_tier"][q.as_str()]["spend_gbp"].as_str() else {
+            let Some(t) = v.by_tier.get(q.as_str()) else {
                 continue;
             };
-            let spend = crate::num::parse_decimal(s).map_err(|_| {
-                Error::malformed(
-                    crate::Position::new(path.display().to_string(), 0, 0),
-                    format!("by_tier.{}.spend_gbp {s:?} is not a number", q.as_str()),
-                )
-            })?;
+            let spend = t.spend_gbp.0;
             if spend.is_zero() {
                 continue;
             }

@@ -11,6 +11,7 @@ use crate::report::greener_nhs::{
     build, render_csv, render_json, render_table, render_xlsx, Denominators, RunInput,
 };
 use crate::report::html::{render, FactorSource, Page, RunView, TrajectoryView};
+use crate::report::inventory_json::InventoryJson;
 use crate::trajectory::baseline::run_year;
 use crate::trajectory::bridge::bridge;
 use crate::trajectory::chart::trajectory_svg;
@@ -112,37 +113,9 @@ fn read_run(dir: &Path) -> Result<RunInput> {
     let ledger = read_ledger(&ledger_path.display().to_string(), &bytes)?;
     let inv_path = dir.join("inventory.json");
     let text = std::fs::read_to_string(&inv_path).map_err(|e| Error::io(&inv_path, e))?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        Error::malformed(
-            crate::Position::new(
-                inv_path.display().to_string(),
-                e.line() as u64,
-                e.column() as u64,
-            ),
-            format!("not an inventory.json written by ghg inventory: {e}"),
-        )
-    })?;
-    let factor_sets = v["factor_sets"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|s| {
-                    (
-                        s["id"].as_str().unwrap_or_default().to_string(),
-                        s["title"].as_str().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let notes = v["notes"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|n| n.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let v = InventoryJson::parse(&inv_path.display().to_string(), &text)?;
+    let factor_sets = v.factor_sets.into_iter().map(|s| (s.id, s.title)).collect();
+    let notes = v.notes;
     Ok(RunInput {
         name,
         ledger,
@@ -214,7 +187,10 @@ fn view(dir: &Path) -> Result<(RunView, Vec<crate::audit::ledger::LedgerLine>, O
         RunView {
             name: run.name,
             year: year.map(|y| YearStyle::Financial.label(y)),
-            inventory: run.inventory,
+            // The page still addresses figures by JSON pointer; the value comes from the
+            // typed, schema-checked document.
+            inventory: serde_json::to_value(&run.inventory)
+                .map_err(|e| Error::usage(format!("inventory.json: {e}")))?,
             manifest,
         },
         run.lines,

@@ -7,6 +7,7 @@ use crate::audit::ledger::{read_ledger, LedgerLine};
 use crate::engine::{self, Sinks, LEDGER_HEADER};
 use crate::factors::tables::Deflators;
 use crate::num::{exact_string, parse_decimal};
+use crate::report::inventory_json::InventoryJson;
 use crate::trajectory::baseline::{from_ledger, from_total, ledger_total, run_year};
 use crate::trajectory::chart::{macc_svg, trajectory_svg};
 use crate::trajectory::macc::macc;
@@ -83,7 +84,7 @@ pub struct Run {
     /// Its ledger lines.
     pub lines: Vec<LedgerLine>,
     /// Its inventory.json.
-    pub inventory: serde_json::Value,
+    pub inventory: InventoryJson,
 }
 
 /// Reads `DIR/ledger.csv` and `DIR/inventory.json`.
@@ -94,22 +95,7 @@ pub fn read_run(dir: &Path) -> Result<Run> {
     let lines = read_ledger(&ledger_path.display().to_string(), &bytes)?;
     let inv_path = dir.join("inventory.json");
     let text = std::fs::read_to_string(&inv_path).map_err(|e| Error::io(&inv_path, e))?;
-    let inventory: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        Error::malformed(
-            crate::Position::new(
-                inv_path.display().to_string(),
-                e.line() as u64,
-                e.column() as u64,
-            ),
-            format!("not an inventory.json: {e}"),
-        )
-    })?;
-    if inventory.get("schema").and_then(|s| s.as_str()) != Some("ghg-inventory/1") {
-        return Err(Error::usage(format!(
-            "{}: not written by ghg inventory (no schema \"ghg-inventory/1\")",
-            inv_path.display()
-        )));
-    }
+    let inventory = InventoryJson::parse(&inv_path.display().to_string(), &text)?;
     Ok(Run {
         name,
         lines,
@@ -119,19 +105,7 @@ pub fn read_run(dir: &Path) -> Result<Run> {
 
 /// The run's location-based total as inventory.json gives it.
 fn run_total(run: &Run) -> Result<Decimal> {
-    let text = run
-        .inventory
-        .pointer("/totals_kg_co2e/total_location")
-        .and_then(|v| v.as_str())
-        .unwrap_or("");
-    parse_decimal(text).map_err(|e| {
-        Error::bad_value(
-            crate::Position::new(format!("{}/inventory.json", run.name), 0, 0),
-            "totals_kg_co2e.total_location",
-            text,
-            e.describe(),
-        )
-    })
+    Ok(run.inventory.totals_kg_co2e.total_location.0)
 }
 
 /// The example trust's ledger lines, computed in-process as `ghg inventory` would.

@@ -18,46 +18,8 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
-/// Header of ledger.csv: one line per input row and per upstream line. The first twelve
-/// columns are the contract, in its order; later columns only ever get added.
-pub const LEDGER_HEADER: &[&str] = &[
-    "file",
-    "line",
-    "activity",
-    "quantity",
-    "unit",
-    "factor_set",
-    "factor_key",
-    "factor_value",
-    "converted_quantity",
-    "kg_co2e",
-    "scope",
-    "category",
-    "converted_unit",
-    "kg_co2e_market",
-    "market_basis",
-    "upstream_of",
-    "site",
-    "period",
-    "ref",
-    "supplier",
-    "quality",
-    "factor_label",
-    "market_factor",
-    "price_year",
-    "deflator",
-    "deflator_from",
-    "deflator_to",
-    "tier",
-    "method",
-    "supplier_id",
-    "site_name",
-    "reporting_year",
-    "nhs_category",
-    "nhs_footprint",
-    "cost",
-    "cost_currency",
-];
+use crate::inventory::ledger::LedgerRecord;
+pub use crate::inventory::ledger::LEDGER_HEADER;
 
 /// What one chunk produced, written out in chunk order.
 #[derive(Debug, Default)]
@@ -484,49 +446,49 @@ impl Work<'_> {
             let footprint = l.class.nhs_footprint(l.nhs).map_or("", |f| f.as_str());
             // The cost goes on the row's own line only, so that summing the column counts it once.
             let primary = l.upstream_of.is_none();
-            let record: [&str; 36] = [
-                row.file,
-                &line_s,
-                row.activity,
-                &qty_s,
-                row.unit,
-                set_id,
-                key,
-                value_s,
-                &exact_string(l.converted),
-                &kg_s,
-                l.class.scope_str(),
-                &category,
-                f.unit.name,
-                &kg_market_s,
-                l.market.as_str(),
-                up,
-                row.site,
-                &period_s,
-                row.reference,
-                row.supplier,
-                row.quality.as_str(),
-                label_s,
-                if l.upstream_of.is_none() {
+            let record = LedgerRecord {
+                file: row.file,
+                line: &line_s,
+                activity: row.activity,
+                quantity: &qty_s,
+                unit: row.unit,
+                factor_set: set_id,
+                factor_key: key,
+                factor_value: value_s,
+                converted_quantity: &exact_string(l.converted),
+                kg_co2e: &kg_s,
+                scope: l.class.scope_str(),
+                category: &category,
+                converted_unit: f.unit.name,
+                kg_co2e_market: &kg_market_s,
+                market_basis: l.market.as_str(),
+                upstream_of: up,
+                site: row.site,
+                period: &period_s,
+                reference: row.reference,
+                supplier: row.supplier,
+                quality: row.quality.as_str(),
+                factor_label: label_s,
+                market_factor: if l.upstream_of.is_none() {
                     &market_value_s
                 } else {
                     ""
                 },
-                price_year_s,
-                series,
-                defl_from_s,
-                defl_to_s,
-                row.tier.as_str(),
-                l.method,
+                price_year: price_year_s,
+                deflator: series,
+                deflator_from: defl_from_s,
+                deflator_to: defl_to_s,
+                tier: row.tier.as_str(),
+                method: l.method,
                 supplier_id,
-                row.site_name,
-                &year_s,
-                l.nhs.as_str(),
-                footprint,
-                if primary { &cost_s } else { "" },
-                if primary { cost_currency } else { "" },
-            ];
-            w.write_record(record)?;
+                site_name: row.site_name,
+                reporting_year: &year_s,
+                nhs_category: l.nhs.as_str(),
+                nhs_footprint: footprint,
+                cost: if primary { &cost_s } else { "" },
+                cost_currency: if primary { cost_currency } else { "" },
+            };
+            w.write_record(record.fields())?;
         }
         Ok(())
     }

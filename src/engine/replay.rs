@@ -6,7 +6,7 @@ use super::amounts::{line_amounts, Deflation};
 use super::apply::{Line, Work};
 use super::resolve::{Applied, FactorRef, Resolver};
 use crate::activity::{Period, ReportingYear};
-use crate::audit::ledger::LedgerLine;
+use crate::inventory::ledger::LedgerLine;
 use crate::inventory::{GroupKey, MarketBasis, ScopeClass, Totals};
 use crate::nhs::NhsCategory;
 use crate::units::{conversion, parse_unit};

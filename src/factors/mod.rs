@@ -1,7 +1,8 @@
 //! Emission-factor sets: TOML files under `factors/` (shipped inside the binary) and in the
-//! user's own directories, loaded exactly, validated, searched, compared and imported.
+//! user's own directories, loaded exactly, validated, searched and compared. The
+//! maintainers' importer that regenerates the shipped files is [`crate::importer`], apart from this
+//! runtime loader.
 
-pub mod import;
 pub mod load;
 pub mod model;
 pub mod table_files;

@@ -3,6 +3,7 @@
 //! Partial inventories merge exactly, so chunks, files and whole runs can be combined in any
 //! grouping and give the same figures.
 
+pub mod ledger;
 pub mod sum;
 
 use crate::activity::{Period, ReportingYear};

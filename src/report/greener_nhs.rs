@@ -5,9 +5,10 @@
 //! with its cost), intensities, and the sources. Built once as [`Table`]s; each output format
 //! renders the same tables, so the XLSX, CSV, JSON and text agree figure for figure.
 
-use crate::audit::ledger::LedgerLine;
+use crate::inventory::ledger::LedgerLine;
 use crate::nhs::{NhsCategory, NhsFootprint};
 use crate::num::{display_grouped, exact_string};
+use crate::report::table::{self as text_table, Align};
 use crate::units::{conversion, parse_unit, Dimension};
 use crate::{Error, Position, Result};
 use rust_decimal::Decimal;
@@ -612,24 +613,15 @@ pub fn render_table(r: &NhsReport) -> String {
                     .all(|r| !matches!(r.get(i), Some(Cell::Num(..))))
             })
             .collect();
-        let mut widths = vec![0usize; t.columns.len()];
-        for row in &cells {
-            for (w, c) in widths.iter_mut().zip(row) {
-                *w = (*w).max(c.chars().count());
-            }
+        let align: Vec<Align> = text_col
+            .iter()
+            .map(|&text| if text { Align::Left } else { Align::Right })
+            .collect();
+        let mut table = text_table::Table::new(align);
+        for row in cells {
+            table.row(row);
         }
-        for row in &cells {
-            let mut line = String::new();
-            for (i, c) in row.iter().enumerate() {
-                let sep = if i == 0 { "" } else { "  " };
-                if text_col[i] {
-                    let _ = write!(line, "{sep}{c:<w$}", w = widths[i]);
-                } else {
-                    let _ = write!(line, "{sep}{c:>w$}", w = widths[i]);
-                }
-            }
-            let _ = writeln!(out, "{}", line.trim_end());
-        }
+        out.push_str(&table.render());
         out.push('\n');
     }
     out

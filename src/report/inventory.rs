@@ -3,10 +3,14 @@
 
 use crate::inventory::{value_of, ExactSum, GroupKey, Headline, Inventory, MarketBasis, GASES};
 use crate::num::{display_grouped, exact_string};
+use crate::report::inventory_json::{
+    ActivityJson, FactorSetJson, InventoryJson, Kg, MarketBasisJson, NhsCategoryJson,
+    NhsFootprintJson, Ordered, RowsJson, ScopesJson, TierJson, TotalsJson, SCHEMA,
+};
 use crate::report::nhs::NhsFigures;
+use crate::report::table::Table;
 use crate::Result;
 use rust_decimal::Decimal;
-use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -79,12 +83,17 @@ impl Figures {
         })
     }
 
-    fn json(&self) -> Map<String, Value> {
-        let mut m = Map::new();
-        for (k, v) in self.named() {
-            m.insert(k.to_string(), Value::String(exact_string(v)));
+    /// The seven scope figures as inventory.json writes them.
+    pub fn scopes(&self) -> ScopesJson {
+        ScopesJson {
+            scope_1: Kg(self.scope_1),
+            scope_2_location: Kg(self.scope_2_location),
+            scope_2_market: Kg(self.scope_2_market),
+            scope_3: Kg(self.scope_3),
+            total_location: Kg(self.total_location),
+            total_market: Kg(self.total_market),
+            outside_of_scopes: Kg(self.outside_of_scopes),
         }
-        m
     }
 
     fn named(&self) -> [(&'static str, Decimal); 7] {
@@ -99,12 +108,12 @@ impl Figures {
         ]
     }
 
-    fn categories_json(&self) -> Map<String, Value> {
-        let mut m = Map::new();
-        for (i, v) in self.categories.iter().enumerate() {
-            m.insert((i + 1).to_string(), Value::String(exact_string(*v)));
-        }
-        m
+    fn categories_json(&self) -> Ordered<Kg> {
+        self.categories
+            .iter()
+            .enumerate()
+            .map(|(i, v)| ((i + 1).to_string(), Kg(*v)))
+            .collect()
     }
 }
 
@@ -183,77 +192,77 @@ pub fn inventory_json(
     facts: &RunFacts,
     describe: &dyn Fn(&str, &str) -> (String, String),
 ) -> Result<String> {
+    inventory_doc(inv, facts, describe)?.to_text()
+}
+
+/// The inventory as the typed inventory.json document.
+pub fn inventory_doc(
+    inv: &Inventory,
+    facts: &RunFacts,
+    describe: &dyn Fn(&str, &str) -> (String, String),
+) -> Result<InventoryJson> {
     let ov = || crate::Error::overflow(crate::Position::default(), "a total");
     let total = Figures::of(&inv.headline().ok_or_else(ov)?)?;
-    let mut totals = total.json();
-    totals.insert(
-        "scope_3_categories_kg_co2e".into(),
-        Value::Object(total.categories_json()),
-    );
-    let sets: Vec<Value> = facts
+    let factor_sets = facts
         .sets
         .iter()
-        .map(|(id, title, sha)| json!({"id": id, "title": title, "sha256": sha}))
+        .map(|(id, title, sha)| FactorSetJson {
+            id: id.clone(),
+            title: title.clone(),
+            sha256: sha.clone(),
+        })
         .collect();
-    let figures_map = |m: BTreeMap<String, Figures>| -> Value {
-        Value::Object(
-            m.into_iter()
-                .map(|(k, f)| (k, Value::Object(f.json())))
-                .collect(),
-        )
+    let figures_map = |m: BTreeMap<String, Figures>| -> Ordered<ScopesJson> {
+        m.into_iter().map(|(k, f)| (k, f.scopes())).collect()
     };
     let by_site = figures_map(by(inv, |k| k.site.to_string())?);
     let by_period = figures_map(by(inv, |k| {
         k.period.map(|p| p.to_string()).unwrap_or_default()
     })?);
     let by_reporting_year = figures_map(by(inv, reporting_year_name)?);
-    let by_quality = figures_map(by(inv, |k| k.quality.as_str().to_string())?);
+    let by_data_quality = figures_map(by(inv, |k| k.quality.as_str().to_string())?);
     let nhs = NhsFigures::of(inv)?;
     let ghg_by_nhs = by(inv, |k| k.nhs_category)?;
-    let mut by_nhs_category = Map::new();
-    for (c, n) in &nhs.by_category {
-        let mut m = Map::new();
-        m.insert("title".into(), json!(c.title()));
-        m.insert(
-            "nhs_footprint".into(),
-            json!(c.footprint().map(|f| f.as_str())),
-        );
-        m.insert("parent".into(), json!(c.parent().map(|p| p.as_str())));
-        m.insert("kg_co2e".into(), json!(exact_string(n.kg)));
-        m.insert(
-            "outside_ghg_protocol_kg_co2e".into(),
-            json!(exact_string(n.outside_ghg_protocol)),
-        );
-        m.insert("lines".into(), json!(n.lines));
-        if let Some(f) = ghg_by_nhs.get(c) {
-            m.extend(f.json());
-        }
-        by_nhs_category.insert(c.as_str().to_string(), Value::Object(m));
-    }
+    let by_nhs_category = nhs
+        .by_category
+        .iter()
+        .map(|(c, n)| {
+            (
+                c.as_str().to_string(),
+                NhsCategoryJson {
+                    title: c.title().to_string(),
+                    nhs_footprint: c.footprint().map(|f| f.as_str().to_string()),
+                    parent: c.parent().map(|p| p.as_str().to_string()),
+                    kg_co2e: Kg(n.kg),
+                    outside_ghg_protocol_kg_co2e: Kg(n.outside_ghg_protocol),
+                    lines: n.lines,
+                    scopes: ghg_by_nhs.get(c).map(Figures::scopes),
+                },
+            )
+        })
+        .collect();
     let mut by_activity = Vec::new();
     for (k, r) in activities(inv, describe)? {
-        by_activity.push(json!({
-            "factor_set": k.set,
-            "factor_key": k.factor,
-            "label": r.label,
-            "scope": k.scope,
-            "category": k.category,
-            "upstream_of": if k.upstream_of.is_empty() { Value::Null } else { Value::String(k.upstream_of) },
-            "quantity": exact_string(value_of(&r.quantity, "a quantity")?),
-            "unit": r.unit,
-            "kg_co2e": exact_string(value_of(&r.kg, "an activity total")?),
-            "kg_co2e_market": exact_string(value_of(&r.kg_market, "an activity total")?),
-            "lines": r.lines,
-        }));
+        by_activity.push(ActivityJson {
+            factor_set: k.set,
+            factor_key: k.factor,
+            label: r.label,
+            scope: k.scope,
+            category: k.category,
+            upstream_of: (!k.upstream_of.is_empty()).then_some(k.upstream_of),
+            quantity: Kg(value_of(&r.quantity, "a quantity")?),
+            unit: r.unit,
+            kg_co2e: Kg(value_of(&r.kg, "an activity total")?),
+            kg_co2e_market: Kg(value_of(&r.kg_market, "an activity total")?),
+            lines: r.lines,
+        });
     }
     let gases = inv.by_gas().ok_or_else(ov)?;
-    let mut by_gas = Map::new();
-    for (name, s) in GASES.iter().zip(&gases) {
-        by_gas.insert(
-            name.to_string(),
-            Value::String(exact_string(value_of(s, "a gas total")?)),
-        );
-    }
+    let by_gas_kg_co2e = GASES
+        .iter()
+        .zip(&gases)
+        .map(|(name, s)| Ok((name.to_string(), Kg(value_of(s, "a gas total")?))))
+        .collect::<Result<_>>()?;
     let mut fallback = ExactSum::ZERO;
     let mut fallback_lines = 0u64;
     let mut contractual = ExactSum::ZERO;
@@ -273,39 +282,42 @@ pub fn inventory_json(
             MarketBasis::NotApplicable => {}
         }
     }
-    let v = json!({
-        "schema": "ghg-inventory/1",
-        "unit": "kg CO2e",
-        "factor_sets": sets,
-        "rows": {"read": inv.rows.read, "used": inv.rows.used, "rejected": inv.rows.rejected, "blank_lines_skipped": inv.rows.blank, "spend_without_price_year": inv.rows.spend_undated},
-        "totals_kg_co2e": totals,
-        "scope_3_categories_kg_co2e": total.categories_json(),
-        "scope_2_market_basis": {
-            "contractual_kg_co2e": exact_string(value_of(&contractual, "a total")?),
-            "residual_mix_kg_co2e": exact_string(value_of(&residual, "a total")?),
-            "location_fallback_kg_co2e": exact_string(value_of(&fallback, "a total")?),
-            "location_fallback_lines": fallback_lines,
+    Ok(InventoryJson {
+        schema: SCHEMA.to_string(),
+        unit: "kg CO2e".to_string(),
+        factor_sets,
+        rows: RowsJson {
+            read: inv.rows.read,
+            used: inv.rows.used,
+            rejected: inv.rows.rejected,
+            blank_lines_skipped: inv.rows.blank,
+            spend_without_price_year: inv.rows.spend_undated,
         },
-        "by_gas_kg_co2e": by_gas,
-        "by_site": by_site,
-        "by_period": by_period,
-        "by_reporting_year": by_reporting_year,
-        "nhs_footprint_kg_co2e": {
-            "carbon_footprint": exact_string(nhs.carbon_footprint),
-            "footprint_plus": exact_string(nhs.footprint_plus),
-            "outside_nhs_footprints": exact_string(nhs.outside_nhs_footprints),
-            "outside_ghg_protocol": exact_string(nhs.outside_ghg_protocol),
-            "ghg_protocol_total": exact_string(nhs.ghg_protocol_total),
+        totals_kg_co2e: TotalsJson::new(total.scopes(), total.categories_json()),
+        scope_3_categories_kg_co2e: total.categories_json(),
+        scope_2_market_basis: MarketBasisJson {
+            contractual_kg_co2e: Kg(value_of(&contractual, "a total")?),
+            residual_mix_kg_co2e: Kg(value_of(&residual, "a total")?),
+            location_fallback_kg_co2e: Kg(value_of(&fallback, "a total")?),
+            location_fallback_lines: fallback_lines,
         },
-        "by_nhs_category": by_nhs_category,
-        "by_data_quality": by_quality,
-        "by_tier": by_tier_json(inv)?,
-        "by_activity": by_activity,
-        "notes": facts.notes,
-    });
-    let mut s = serde_json::to_string_pretty(&v).map_err(|e| crate::Error::usage(e.to_string()))?;
-    s.push('\n');
-    Ok(s)
+        by_gas_kg_co2e,
+        by_site,
+        by_period,
+        by_reporting_year,
+        nhs_footprint_kg_co2e: NhsFootprintJson {
+            carbon_footprint: Kg(nhs.carbon_footprint),
+            footprint_plus: Kg(nhs.footprint_plus),
+            outside_nhs_footprints: Kg(nhs.outside_nhs_footprints),
+            outside_ghg_protocol: Kg(nhs.outside_ghg_protocol),
+            ghg_protocol_total: Kg(nhs.ghg_protocol_total),
+        },
+        by_nhs_category,
+        by_data_quality,
+        by_tier: by_tier_json(inv)?,
+        by_activity,
+        notes: facts.notes.clone(),
+    })
 }
 
 /// One tier's figures: kg CO2e of every line in scopes 1-3 (location-based) and GBP spend of
@@ -366,20 +378,21 @@ pub fn by_tier(inv: &Inventory) -> Result<Vec<TierFigures>> {
         .collect())
 }
 
-fn by_tier_json(inv: &Inventory) -> Result<Value> {
-    let mut m = Map::new();
-    for t in by_tier(inv)? {
-        m.insert(
-            t.tier.as_str().to_string(),
-            json!({
-                "kg_co2e": exact_string(t.kg),
-                "emissions_share_percent": exact_string(t.kg_share),
-                "spend_gbp": exact_string(t.spend),
-                "spend_share_percent": exact_string(t.spend_share),
-            }),
-        );
-    }
-    Ok(Value::Object(m))
+fn by_tier_json(inv: &Inventory) -> Result<Ordered<TierJson>> {
+    Ok(by_tier(inv)?
+        .into_iter()
+        .map(|t| {
+            (
+                t.tier.as_str().to_string(),
+                TierJson {
+                    kg_co2e: Kg(t.kg),
+                    emissions_share_percent: Kg(t.kg_share),
+                    spend_gbp: Kg(t.spend),
+                    spend_share_percent: Kg(t.spend_share),
+                },
+            )
+        })
+        .collect())
 }
 
 /// kg to tonnes, exactly.
@@ -432,28 +445,24 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
         "Rows: {} read, {} used, {} rejected\n",
         inv.rows.read, inv.rows.used, inv.rows.rejected
     );
-    let width = rows
-        .iter()
-        .map(|(l, _)| l.chars().count())
-        .max()
-        .unwrap_or(0);
-    let vwidth = rows.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
-    for (l, v) in &rows {
-        let _ = writeln!(out, "{l:<width$}  {v:>vwidth$}");
+    let mut headline = Table::figures(2);
+    for (l, v) in rows {
+        headline.row([l, v]);
     }
+    out.push_str(&headline.render());
     let sites = by(inv, |k| k.site.to_string())?;
     if sites.len() > 1 || sites.keys().any(|s| !s.is_empty()) {
         breakdown_table(&mut out, "site", "(no site)", &sites);
     }
     let nhs = NhsFigures::of(inv)?;
     let _ = writeln!(out, "\nNHS footprints (location-based), tCO2e");
-    let mut table = vec![[
+    let mut table = Table::figures(3).with_row([
         "NHS category".to_string(),
         "footprint".into(),
         "tCO2e".into(),
-    ]];
+    ]);
     for (c, n) in &nhs.by_category {
-        table.push([
+        table.row([
             c.title().to_string(),
             c.footprint().map_or("neither", |f| f.as_str()).to_string(),
             t2(n.kg),
@@ -467,31 +476,31 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
         ),
         ("Outside both NHS footprints", nhs.outside_nhs_footprints),
     ] {
-        table.push([name.to_string(), String::new(), t2(v)]);
+        table.row([name.to_string(), String::new(), t2(v)]);
     }
     if !nhs.outside_ghg_protocol.is_zero() {
-        table.push([
+        table.row([
             "of which outside the GHG Protocol scopes".to_string(),
             String::new(),
             t2(nhs.outside_ghg_protocol),
         ]);
     }
-    out.push_str(&right_aligned(&table));
+    out.push_str(&table.render());
     let years = by(inv, reporting_year_name)?;
     if years.len() > 1 {
         breakdown_table(&mut out, "reporting year", "(no period)", &years);
     }
     if !inv.supply.tiers.is_empty() {
         let _ = writeln!(out, "\nBy data-quality tier");
-        let mut table = vec![[
+        let mut table = Table::figures(5).with_row([
             "tier".to_string(),
             "tCO2e".into(),
             "% of emissions".into(),
             "spend GBP".into(),
             "% of spend".into(),
-        ]];
+        ]);
         for t in by_tier(inv)? {
-            table.push([
+            table.row([
                 t.tier.as_str().to_string(),
                 t2(t.kg),
                 display_grouped(t.kg_share, 1),
@@ -499,7 +508,7 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
                 display_grouped(t.spend_share, 1),
             ]);
         }
-        out.push_str(&right_aligned(&table));
+        out.push_str(&table.render());
     }
     // Rounded parts need not add up to the rounded total; say so rather than adjust.
     let parts = [f.scope_1, f.scope_2_location, f.scope_3]
@@ -516,27 +525,6 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
         let _ = writeln!(out, "note: {n}");
     }
     Ok(out)
-}
-
-fn right_aligned<const N: usize>(rows: &[[String; N]]) -> String {
-    let mut widths = [0usize; N];
-    for r in rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            if i == 0 {
-                let _ = write!(out, "{c:<w$}", w = widths[0]);
-            } else {
-                let _ = write!(out, "  {c:>w$}", w = widths[i]);
-            }
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// The inventory as CSV: one row per breakdown entry, exact kg CO2e.
@@ -599,16 +587,16 @@ pub fn inventory_csv(inv: &Inventory) -> Result<String> {
 /// a heading, then a row per key, `empty` standing for the rows that have no key.
 fn breakdown_table(out: &mut String, name: &str, empty: &str, rows: &BTreeMap<String, Figures>) {
     let _ = writeln!(out, "\nBy {name}, tCO2e");
-    let mut table = vec![[
+    let mut table = Table::figures(6).with_row([
         name.to_string(),
         "scope 1".into(),
         "scope 2 (loc)".into(),
         "scope 2 (mkt)".into(),
         "scope 3".into(),
         "total (loc)".into(),
-    ]];
+    ]);
     for (k, f) in rows {
-        table.push([
+        table.row([
             if k.is_empty() {
                 empty.to_string()
             } else {
@@ -621,5 +609,5 @@ fn breakdown_table(out: &mut String, name: &str, empty: &str, rows: &BTreeMap<St
             t2(f.total_location),
         ]);
     }
-    out.push_str(&right_aligned(&table));
+    out.push_str(&table.render());
 }

@@ -5,5 +5,7 @@ pub mod diff;
 pub mod greener_nhs;
 pub mod html;
 pub mod inventory;
+pub mod inventory_json;
 pub mod nhs;
 pub mod procurement;
+pub mod table;

@@ -3,6 +3,7 @@
 //! workbook with a sheet per table (figures stored as numbers, formatted).
 
 use crate::num::{display_grouped, parse_decimal};
+use crate::report::table::{self as text_table, Align};
 use crate::supply::metrics::{Bucket, Procurement, SupplierRow};
 use crate::{Error, Result};
 use rust_decimal::Decimal;
@@ -238,34 +239,25 @@ pub fn procurement_table(p: &Procurement) -> Result<String> {
                 .chain(t.rows.iter().map(|r| r.iter().map(shown).collect()))
                 .collect();
         let n = t.headers.len();
-        let mut widths = vec![0usize; n];
-        for r in &cells {
-            for (w, c) in widths.iter_mut().zip(r) {
-                *w = (*w).max(c.chars().count());
-            }
-        }
         // A column with any figure in it is right-aligned, its header too.
-        let text_col: Vec<bool> = (0..n)
+        let align: Vec<Align> = (0..n)
             .map(|i| {
-                t.rows
+                let text = t
+                    .rows
                     .iter()
-                    .all(|r| matches!(r.get(i), Some(Cell::Text(_) | Cell::Empty) | None))
+                    .all(|r| matches!(r.get(i), Some(Cell::Text(_) | Cell::Empty) | None));
+                if text {
+                    Align::Left
+                } else {
+                    Align::Right
+                }
             })
             .collect();
-        for r in &cells {
-            let mut line = String::new();
-            for (i, c) in r.iter().enumerate() {
-                if i > 0 {
-                    line.push_str("  ");
-                }
-                if text_col[i] {
-                    let _ = write!(line, "{c:<w$}", w = widths[i]);
-                } else {
-                    let _ = write!(line, "{c:>w$}", w = widths[i]);
-                }
-            }
-            let _ = writeln!(out, "{}", line.trim_end());
+        let mut table = text_table::Table::new(align);
+        for r in cells {
+            table.row(r);
         }
+        out.push_str(&table.render());
     }
     let _ = writeln!(
         out,

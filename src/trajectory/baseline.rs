@@ -5,7 +5,7 @@
 use super::plan::{Plan, SliceSpec};
 use super::YearStyle;
 use crate::activity::Period;
-use crate::audit::ledger::LedgerLine;
+use crate::inventory::ledger::LedgerLine;
 use crate::inventory::ExactSum;
 use crate::{Error, Result};
 use rust_decimal::Decimal;

@@ -16,12 +16,12 @@
 //! exactly too (it equals the sum of its lines' factor effects to the 28th significant digit).
 //! Scope 2 is location-based; outside-of-scopes lines are left out, as from the totals.
 
-use crate::audit::ledger::LedgerLine;
+use crate::inventory::ledger::LedgerLine;
 use crate::inventory::ExactSum;
-use crate::num::{exact_string, parse_decimal};
+use crate::num::exact_string;
+use crate::report::inventory_json::{InventoryJson, ScopeField};
 use crate::{Error, Position, Result};
 use rust_decimal::Decimal;
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// What identifies a line in both runs.
@@ -315,43 +315,38 @@ pub fn bridge(a: &[LedgerLine], b: &[LedgerLine]) -> Result<Bridge> {
 pub fn disagreements(
     bridge: &Bridge,
     side_a: bool,
-    inventory: &Value,
+    inventory: &InventoryJson,
 ) -> Vec<(String, Decimal, Option<Decimal>)> {
     let pick = |p: &Parts| if side_a { p.kg_a } else { p.kg_b };
-    let get = |v: Option<&Value>| {
-        v.and_then(Value::as_str)
-            .and_then(|s| parse_decimal(s).ok())
-    };
-    let totals = inventory.get("totals_kg_co2e");
+    let totals = &inventory.totals_kg_co2e;
     let mut want: Vec<(String, Decimal, Option<Decimal>)> = vec![(
         "total_location".into(),
         pick(&bridge.total),
-        get(totals.and_then(|t| t.get("total_location"))),
+        Some(totals.total_location.0),
     )];
     for (scope, field) in [
-        ("1", "scope_1"),
-        ("2", "scope_2_location"),
-        ("3", "scope_3"),
+        ("1", ScopeField::Scope1),
+        ("2", ScopeField::Scope2Location),
+        ("3", ScopeField::Scope3),
     ] {
         let ours = bridge.by_scope.get(scope).map_or(Decimal::ZERO, pick);
-        want.push((field.into(), ours, get(totals.and_then(|t| t.get(field)))));
+        want.push((field.as_str().into(), ours, Some(totals.get(field))));
     }
     for c in 1..=15u8 {
         let ours = bridge.by_category.get(&c).map_or(Decimal::ZERO, pick);
-        let theirs = get(inventory
-            .get("scope_3_categories_kg_co2e")
-            .and_then(|m| m.get(c.to_string())));
+        let theirs = inventory
+            .scope_3_categories_kg_co2e
+            .get(&c.to_string())
+            .map(|k| k.0);
         want.push((format!("scope 3 category {c}"), ours, theirs));
     }
-    if let Some(sites) = inventory.get("by_site").and_then(Value::as_object) {
-        for (site, figures) in sites {
-            let ours = bridge.by_site.get(site).map_or(Decimal::ZERO, pick);
-            want.push((
-                format!("site {site:?}"),
-                ours,
-                get(figures.get("total_location")),
-            ));
-        }
+    for (site, figures) in inventory.by_site.iter() {
+        let ours = bridge.by_site.get(site).map_or(Decimal::ZERO, pick);
+        want.push((
+            format!("site {site:?}"),
+            ours,
+            Some(figures.total_location.0),
+        ));
     }
     want.into_iter()
         .filter(|(_, ours, theirs)| Some(*ours) != *theirs)
@@ -375,34 +370,33 @@ mod tests {
     /// Ledger lines of scope 2 electricity, read back through the ledger reader so the test
     /// follows the ledger's columns: (site, key, kWh, factor).
     fn lines(rows: &[(&str, &str, &str, &str)]) -> Vec<LedgerLine> {
-        use crate::engine::LEDGER_HEADER;
+        use crate::inventory::ledger::{LedgerRecord, LEDGER_HEADER};
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(LEDGER_HEADER).unwrap();
         for (site, key, q, f) in rows {
             let kg = (d(q) * d(f)).to_string();
-            let rec: Vec<String> = LEDGER_HEADER
-                .iter()
-                .map(|c| match *c {
-                    "file" => "e.csv",
-                    "line" => "2",
-                    "activity" => "electricity",
-                    "quantity" | "converted_quantity" => q,
-                    "unit" | "converted_unit" => "kWh",
-                    "factor_set" => "s",
-                    "factor_key" => key,
-                    "factor_value" => f,
-                    "kg_co2e" | "kg_co2e_market" => kg.as_str(),
-                    "scope" => "2",
-                    "site" => site,
-                    "period" => "2024/25",
-                    "factor_label" => "UK electricity",
-                    _ => "",
-                })
-                .map(str::to_string)
-                .collect();
-            w.write_record(&rec).unwrap();
+            let rec = LedgerRecord {
+                file: "e.csv",
+                line: "2",
+                activity: "electricity",
+                quantity: q,
+                converted_quantity: q,
+                unit: "kWh",
+                converted_unit: "kWh",
+                factor_set: "s",
+                factor_key: key,
+                factor_value: f,
+                kg_co2e: &kg,
+                kg_co2e_market: &kg,
+                scope: "2",
+                site,
+                period: "2024/25",
+                factor_label: "UK electricity",
+                ..LedgerRecord::default()
+            };
+            w.write_record(rec.fields()).unwrap();
         }
-        crate::audit::ledger::read_ledger("ledger.csv", &w.into_inner().unwrap()).unwrap()
+        crate::inventory::ledger::read_ledger("ledger.csv", &w.into_inner().unwrap()).unwrap()
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::plan::{Intervention, Reduction};
 use super::project::Projection;
 use super::YearStyle;
 use crate::num::{display_grouped, exact_string};
+use crate::report::table::Table;
 use crate::{Error, Result};
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
@@ -269,30 +270,11 @@ pub fn trajectory_csv(r: &Report) -> Result<String> {
 }
 
 fn table(out: &mut String, header: &[String], rows: &[Vec<String>]) {
-    let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut t = Table::figures(header.len()).with_row(header.iter().cloned());
     for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            if let Some(w) = width.get_mut(i) {
-                *w = (*w).max(c.chars().count());
-            }
-        }
+        t.row(r.iter().cloned());
     }
-    let line = |out: &mut String, cells: &[String]| {
-        let mut l = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            let w = width.get(i).copied().unwrap_or(0);
-            if i == 0 {
-                let _ = write!(l, "{c:<w$}");
-            } else {
-                let _ = write!(l, "  {c:>w$}");
-            }
-        }
-        let _ = writeln!(out, "{}", l.trim_end());
-    };
-    line(out, header);
-    for r in rows {
-        line(out, r);
-    }
+    out.push_str(&t.render());
 }
 
 /// The trajectory as a table for people, tCO2e to two places.

@@ -18,3 +18,4 @@ mod report_html;
 mod robust;
 mod supply;
 mod trajectory;
+mod typed;

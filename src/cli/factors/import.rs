@@ -5,11 +5,11 @@
 
 use super::super::output::write_atomic;
 use super::super::{GlobalArgs, Outcome};
-use crate::factors::import::all::{compare_rows, import_all};
-use crate::factors::import::desnz::{self, DesnzInput};
-use crate::factors::import::desnz_read::{read_csv, read_workbook};
-use crate::factors::import::{preamble, render_checked};
 use crate::factors::{parse_set, sha256_hex, FactorSet};
+use crate::importer::all::{compare_rows, import_all};
+use crate::importer::desnz::{self, DesnzInput};
+use crate::importer::desnz_read::{read_csv, read_workbook};
+use crate::importer::{preamble, render_checked};
 use crate::{Error, Result};
 use clap::Subcommand;
 use std::path::{Path, PathBuf};

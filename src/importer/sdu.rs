@@ -437,7 +437,7 @@ fn read(file: &str, bytes: &[u8]) -> Result<Vec<SduRow>> {
                     at(0),
                     "category",
                     category,
-                    "a scope 3 category listed in the table of src/factors/import/sdu.rs \
+                    "a scope 3 category listed in the table of src/importer/sdu.rs \
                      (add the row's GHG Protocol category there)",
                 )
             })?),
@@ -537,7 +537,7 @@ fn header(fy: &str, file: &str, sha: &str, rows: usize) -> SetHeader {
              disposal row, clinical waste included, 5; flights, cars, rail, bus and taxi with their \
              WTT and totals 6. The SDU's own spend rows (SDU - Trust, Care org, CCG) by name: \
              freight transport 4, waste products and recycling 5, business travel and fleet 6, the \
-             rest 1 (construction would be 2 for capital spend). Table in src/factors/import/sdu.rs."
+             rest 1 (construction would be 2 for capital spend). Table in src/importer/sdu.rs."
                 .to_string(),
             "Keys: slug(category)/slug(name), the same in every year; repeated pairs get --2. \
              Procurement categories L (Fuel Light Power & Water) and X (Transportation) read -1 in every \
@@ -551,7 +551,7 @@ fn header(fy: &str, file: &str, sha: &str, rows: usize) -> SetHeader {
              factor's note."
                 .to_string(),
             "Upstream links: only factors the file pairs with their WTT, T&D or distribution-loss rows \
-             (table in src/factors/import/sdu.rs)."
+             (table in src/importer/sdu.rs)."
                 .to_string(),
         ]
         .join("\n"),

@@ -433,7 +433,7 @@ pub fn build(input: &DesnzInput, later: &[&FactorSet]) -> Result<DesnzOutput> {
     }
     if uncategorised > 0 {
         return Err(Error::usage(format!(
-            "{}: {uncategorised} scope 3 factors have a level 1 with no GHG Protocol category in the importer's table (src/factors/import/desnz.rs)",
+            "{}: {uncategorised} scope 3 factors have a level 1 with no GHG Protocol category in the importer's table (src/importer/desnz.rs)",
             input.rows_file
         )));
     }
@@ -458,7 +458,7 @@ fn header(input: &DesnzInput, n: usize, m: &MatchReport, l: &LinkReport) -> SetH
     } else {
         format!(
             "the edition has no factor IDs; {} of {} factors take the key of the same factor in a later \
-             edition, matched by label path (rules in src/factors/import/desnz_match.rs), and {} have a key \
+             edition, matched by label path (rules in src/importer/desnz_match.rs), and {} have a key \
              derived from their labels (listed in factors/desnz/MATCHING.md).",
             m.matched_total(),
             m.rows,
@@ -492,7 +492,7 @@ fn header(input: &DesnzInput, n: usize, m: &MatchReport, l: &LinkReport) -> SetH
             .to_string(),
         format!(
             "Upstream links: {} factors carry {} links to their WTT, T&D and distribution-loss factors \
-             (rules in src/factors/import/desnz.rs); a battery EV's WTT hangs on its electricity factor, \
+             (rules in src/importer/desnz.rs); a battery EV's WTT hangs on its electricity factor, \
              not its zero scope 1 factor. {} biofuel and bioenergy factors link to their outside-of-scopes \
              factor (biogenic CO2, published as CO2 only), reported apart from the scope totals.",
             l.factors, l.links, l.outside
