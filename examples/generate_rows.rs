@@ -1,9 +1,10 @@
-//! Writes the benchmark's activity file: ROWS rows of 8 activities over 200 sites and the 12
-//! months of 2025, a unique `ref` per row, in a fixed pseudo-random order (the same file on
-//! every machine).
+//! Writes the benchmark's activity file: ROWS rows of 8 activities over SITES sites (200 unless
+//! given) and the 12 months of 2025, a unique `ref` per row, in a fixed pseudo-random order (the
+//! same file on every machine).
 //!
 //! ```text
 //! cargo run --release --example generate_rows -- 1000000 /tmp/rows-1m.csv
+//! cargo run --release --example generate_rows -- 5000000 /tmp/rows-5m.csv 100000
 //! ```
 
 use std::io::Write;
@@ -25,8 +26,14 @@ fn main() {
     let rows: u64 = args
         .next()
         .and_then(|a| a.parse().ok())
-        .expect("usage: generate_rows ROWS OUT.csv");
-    let out = args.next().expect("usage: generate_rows ROWS OUT.csv");
+        .expect("usage: generate_rows ROWS OUT.csv [SITES]");
+    let out = args
+        .next()
+        .expect("usage: generate_rows ROWS OUT.csv [SITES]");
+    let sites: u64 = args
+        .next()
+        .map_or(Some(200), |a| a.parse().ok().filter(|n| *n > 0))
+        .expect("SITES: a whole number above zero");
     let file = std::fs::File::create(&out).expect("create the output file");
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
     writeln!(w, "site,period,activity,quantity,unit,ref").expect("write");
@@ -39,7 +46,7 @@ fn main() {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^= z >> 31;
         let (key, unit, scale) = ACTIVITIES[(z % 8) as usize];
-        let site = (z >> 8) % 200;
+        let site = (z >> 8) % sites;
         let month = 1 + (z >> 16) % 12;
         let cents = 100 + (z >> 24) % 99_900;
         let q = cents * scale;

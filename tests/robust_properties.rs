@@ -147,3 +147,129 @@ proptest! {
         }
     }
 }
+
+/// Every known unit, parsed from its canonical name.
+fn all_units() -> Vec<ghg::units::Unit> {
+    ghg::units::known_unit_names()
+        .into_iter()
+        .map(|n| ghg::units::parse_unit(n).unwrap_or_else(|| panic!("unit {n} does not parse")))
+        .collect()
+}
+
+/// True when `a * b` is exactly `p`, worked in 128-bit integers (Decimal's own
+/// multiplication rounds past 28 digits, so it cannot check itself).
+fn exact_product(a: Decimal, b: Decimal, p: Decimal) -> bool {
+    let Some(m) = a.mantissa().checked_mul(b.mantissa()) else {
+        return false;
+    };
+    let s = a.scale() + b.scale();
+    let ten = |n: u32| 10i128.checked_pow(n);
+    if p.scale() >= s {
+        ten(p.scale() - s).and_then(|t| m.checked_mul(t)) == Some(p.mantissa())
+    } else {
+        ten(s - p.scale()).and_then(|t| p.mantissa().checked_mul(t)) == Some(m)
+    }
+}
+
+/// `q` moved by a conversion as the engine moves it: times `num`, then over `den`; `None`
+/// where that overflows, and whether the result is exact (no digit rounded away).
+fn apply(q: Decimal, c: &ghg::units::Conversion) -> Option<(Decimal, bool)> {
+    let product = q.checked_mul(c.num)?;
+    let out = product.checked_div(c.den)?;
+    let exact = exact_product(q, c.num, product) && exact_product(out, c.den, product);
+    Some((out, exact))
+}
+
+/// A to B and B to A are inverse ratios, exactly, for every pair of units that convert.
+#[test]
+fn unit_conversions_there_and_back_are_inverse_ratios() {
+    let units = all_units();
+    let mut pairs = 0;
+    for a in &units {
+        for b in &units {
+            let (Ok(there), Ok(back)) =
+                (ghg::units::conversion(a, b), ghg::units::conversion(b, a))
+            else {
+                continue;
+            };
+            pairs += 1;
+            assert_eq!(
+                there.num * back.num,
+                there.den * back.den,
+                "{} -> {} -> {}: {there:?} then {back:?}",
+                a.name,
+                b.name,
+                a.name
+            );
+        }
+    }
+    // Every unit with itself at least, and many more (kWh, MWh, GJ, therms, ...).
+    assert!(pairs > units.len() * 2, "{pairs} pairs");
+}
+
+/// Any decimal, whole or not, of any scale.
+fn any_decimal() -> impl Strategy<Value = Decimal> {
+    (
+        any::<u32>(),
+        any::<u32>(),
+        any::<u32>(),
+        any::<bool>(),
+        0u32..=28,
+    )
+        .prop_map(|(lo, mid, hi, neg, scale)| Decimal::from_parts(lo, mid, hi, neg, scale))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    /// Any decimal moved A -> B -> A never panics; where both steps are exact (most
+    /// quantities people write, in units a whole or decimal ratio apart) it comes back equal.
+    #[test]
+    fn unit_conversion_round_trips_exactly_and_never_panics(
+        q in prop_oneof![
+            any_decimal(),
+            (1i64..1_000_000_000_000, 0u32..6).prop_map(|(m, s)| Decimal::new(m, s)),
+        ],
+        i in any::<prop::sample::Index>(),
+        j in any::<prop::sample::Index>(),
+    ) {
+        let units = all_units();
+        let (a, b) = (i.get(&units), j.get(&units));
+        if let (Ok(there), Ok(back)) = (ghg::units::conversion(a, b), ghg::units::conversion(b, a)) {
+            if let Some((mid, exact_there)) = apply(q, &there) {
+                if let Some((again, exact_back)) = apply(mid, &back) {
+                    if exact_there && exact_back {
+                        prop_assert_eq!(again, q, "{} -> {} ({}) -> {}", a.name, b.name, mid, a.name);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The round trip is exact for the units people mix most, at quantities with few digits.
+#[test]
+fn common_unit_round_trips_come_back_exactly() {
+    let q = Decimal::new(123_456_789, 3); // 123456.789
+    for (a, b) in [
+        ("kWh", "MWh"),
+        ("kWh", "GWh"),
+        ("litres", "cubic metres"),
+        ("kg", "tonnes"),
+        ("miles", "km"),
+        ("UK gallons", "litres"),
+    ] {
+        let (ua, ub) = (
+            ghg::units::parse_unit(a).unwrap(),
+            ghg::units::parse_unit(b).unwrap(),
+        );
+        let there = ghg::units::conversion(&ua, &ub).unwrap();
+        let back = ghg::units::conversion(&ub, &ua).unwrap();
+        let (mid, e1) = apply(q, &there).unwrap();
+        let (again, e2) = apply(mid, &back).unwrap();
+        assert!(e1, "{a} -> {b}: {mid} is not exact");
+        if e2 {
+            assert_eq!(again, q, "{a} -> {b} -> {a}");
+        }
+    }
+}

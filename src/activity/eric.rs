@@ -271,6 +271,13 @@ fn identify(
 /// Reads an ERIC CSV (`bytes`, named `file` in messages) and returns the organisation's
 /// rows, or the site's with `site`.
 pub fn read(file: &str, bytes: &[u8], org: &str, site: Option<&str>) -> Result<Import> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Error::malformed(
+            Position::new(file, 1, 1),
+            "the file is UTF-16 text (it starts with a UTF-16 byte order mark), not the UTF-8 \
+             CSV NHS Digital publishes; save the ERIC file as CSV UTF-8",
+        ));
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -330,6 +337,21 @@ pub fn read(file: &str, bytes: &[u8], org: &str, site: Option<&str>) -> Result<I
         let rec = rec.map_err(|e| csv_error(file, e))?;
         let line = rec.position().map_or(0, csv::Position::line);
         last_line = line;
+        // Every published ERIC file has as many cells in each row as in its header: a shorter
+        // row is a file cut short or a row damaged by hand, and reading its missing cells as
+        // blanks would turn figures into "missing" without a word.
+        if rec.len() != header.len() {
+            return Err(Error::malformed(
+                Position::new(file, line, 0),
+                format!(
+                    "the row has {} cells but the header has {}; the file may be cut short or \
+                     the row damaged (a comma or quote added or lost): download the ERIC file \
+                     again or repair the row",
+                    rec.len(),
+                    header.len()
+                ),
+            ));
+        }
         let cell = |i: usize| rec.get(i).unwrap_or("").trim();
         // The 2015-16 site file is a pivot table export: "R1A Result" sums R1A's sites and
         // "Grand Total" sums everything. Reading them would count every site twice.
@@ -420,6 +442,13 @@ pub fn read(file: &str, bytes: &[u8], org: &str, site: Option<&str>) -> Result<I
             &mut rows,
             &mut summary,
         )?;
+    }
+    if last_line == 1 {
+        return Err(Error::malformed(
+            Position::new(file, 2, 0),
+            "the file has a header but no rows; expected the rows of the organisations (the \
+             file may be cut short: download the ERIC file again)",
+        ));
     }
     if !found_org {
         return Err(Error::bad_value(
@@ -581,7 +610,7 @@ fn csv_error(file: &str, e: csv::Error) -> Error {
         csv::ErrorKind::Io(io) => Error::io(file, io),
         csv::ErrorKind::Utf8 { pos, err } => Error::malformed(
             Position::new(file, pos.map_or(line, |p| p.line()), err.field() as u64 + 1),
-            "not valid UTF-8 text; save the ERIC file as UTF-8 CSV",
+            "not valid UTF-8 text (a Windows-1252 or Latin-1 file?); save the ERIC file as CSV UTF-8",
         ),
         other => Error::malformed(Position::new(file, line, 0), format!("{other:?}")),
     }

@@ -81,13 +81,27 @@ pub struct Sheet {
 pub fn read_sheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet> {
     let here = Position::new(file, 0, 0);
     let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        Error::malformed(
-            here.clone(),
+        // A zip that calamine cannot open is most often a workbook cut short (a copy or a
+        // download that stopped) or a zip that holds no spreadsheet: say so, not "format".
+        let message = if bytes.starts_with(b"PK\x03\x04") {
+            format!(
+                "it is a zip archive but not a readable workbook ({e}): damaged, cut short, or \
+                 not a spreadsheet; open it in your spreadsheet and save it again as .xlsx, or \
+                 as CSV (UTF-8)"
+            )
+        } else if !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok() {
+            // A CSV saved with a workbook's name: the fix is the name, not the contents.
+            format!(
+                "cannot read it as a workbook ({e}): it is text, not a spreadsheet; if it is \
+                 CSV, give it a .csv name"
+            )
+        } else {
             format!(
                 "cannot read it as a workbook ({e}); save it from your spreadsheet as .xlsx or \
                  as CSV (UTF-8)"
-            ),
-        )
+            )
+        };
+        Error::malformed(here.clone(), message)
     })?;
     let names = wb.sheet_names();
     let name = match sheet {
@@ -149,7 +163,7 @@ pub fn cell_text(cell: &Data) -> String {
         }
         Data::DateTime(d) => format!("{}", d.as_f64()),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        Data::Error(e) => e.to_string(),
     }
 }
 
@@ -181,6 +195,10 @@ mod tests {
         assert_eq!(cell_text(&Data::Float(1e21)), "1000000000000000000000");
         assert_eq!(cell_text(&Data::Float(12.0)), "12");
         assert_eq!(cell_text(&Data::Int(7)), "7");
+        assert_eq!(
+            cell_text(&Data::Error(calamine::CellErrorType::Div0)),
+            "#DIV/0!"
+        );
         assert_eq!(column_letters(3), "C");
         assert_eq!(column_letters(27), "AA");
         assert_eq!(location("b.xlsx#Sheet1", 12, 3), "b.xlsx#Sheet1!C12");

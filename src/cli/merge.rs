@@ -7,11 +7,11 @@
 use super::run_dir::RunDir;
 use super::verify::load_manifest;
 use super::{GlobalArgs, Outcome};
-use crate::audit::ledger::read_ledger;
 use crate::audit::manifest::{path_text, FileEntry, Manifest};
 use crate::engine::replay::{merge_groups, Replay};
 use crate::engine::{LazySet, Resolver};
 use crate::factors::{sha256_hex, FactorSet};
+use crate::inventory::ledger::for_each_ledger_line;
 use crate::inventory::{Inventory, RowCounts};
 use crate::report::inventory::{inventory_csv, inventory_json, RunFacts};
 use crate::report::inventory_json::InventoryJson;
@@ -251,12 +251,13 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs) -> Result<Outcome> {
     let mut notes_per_part = Vec::new();
     for d in &args.runs {
         let path = d.join("ledger.csv");
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        // Streamed: a part's ledger can be far larger than memory.
+        let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
         let mut replay = Replay::new(&resolver);
         let ledger_name = path.display().to_string();
-        for l in read_ledger(&ledger_name, &bytes)? {
-            replay.add(&ledger_name, &l)?;
-        }
+        for_each_ledger_line(&ledger_name, std::io::BufReader::new(file), |l| {
+            replay.add(&ledger_name, &l)
+        })?;
         parts.push(replay.finish()?);
         let (r, notes) = rows_and_notes(d)?;
         rows.read += r.read;
@@ -384,16 +385,20 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// One CSV from the parts' files of that name: the first header, then every part's rows.
+/// One CSV from the parts' files of that name: the first header, then every part's rows,
+/// copied through a buffer so no part is held in memory.
 fn concat_csv(runs: &[PathBuf], file: &str, to: &mut impl Write) -> Result<()> {
+    use std::io::BufRead;
     for (i, d) in runs.iter().enumerate() {
         let path = d.join(file);
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        let body = match memchr::memchr(b'\n', &bytes) {
-            Some(n) if i > 0 => &bytes[n + 1..],
-            _ => &bytes[..],
-        };
-        to.write_all(body).map_err(|e| Error::io(&path, e))?;
+        let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        let mut from = std::io::BufReader::with_capacity(1 << 20, f);
+        if i > 0 {
+            let mut header = Vec::new();
+            from.read_until(b'\n', &mut header)
+                .map_err(|e| Error::io(&path, e))?;
+        }
+        std::io::copy(&mut from, to).map_err(|e| Error::io(&path, e))?;
     }
     Ok(())
 }

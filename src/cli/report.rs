@@ -233,7 +233,7 @@ fn html(args: &HtmlArgs, global: &GlobalArgs) -> Result<Outcome> {
         None => None,
         Some(plan) => {
             // The oldest run given is the baseline unless the plan states one in kg.
-            let text = std::fs::read_to_string(plan).map_err(|e| Error::io(plan, e))?;
+            let text = crate::factors::catalog::read_text(plan)?;
             let parsed = crate::trajectory::plan::parse_plan(&plan.display().to_string(), &text)?;
             let mut dirs: Vec<(Option<u16>, PathBuf)> = vec![(this_year, args.run.clone())];
             for (d, (_, _, y)) in args.actuals.iter().zip(&others) {

@@ -91,7 +91,17 @@ pub struct Run {
 pub fn read_run(dir: &Path) -> Result<Run> {
     let name = dir.display().to_string();
     let ledger_path = dir.join("ledger.csv");
-    let bytes = std::fs::read(&ledger_path).map_err(|e| Error::io(&ledger_path, e))?;
+    let bytes = std::fs::read(&ledger_path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            // The usual slip is a folder that is not a run (or a typo), not a lost file.
+            Error::usage(format!(
+                "{name}: not an inventory run (no ledger.csv there); name a directory \
+                 `ghg inventory --out DIR` wrote"
+            ))
+        } else {
+            Error::io(&ledger_path, e)
+        }
+    })?;
     let lines = read_ledger(&ledger_path.display().to_string(), &bytes)?;
     let inv_path = dir.join("inventory.json");
     let text = std::fs::read_to_string(&inv_path).map_err(|e| Error::io(&inv_path, e))?;
@@ -158,7 +168,15 @@ fn year_arg(text: &str, what: &str) -> Result<u16> {
 pub fn build(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Report> {
     let plan: Plan = match &args.plan {
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+            // A located error for a plan that is not UTF-8 (UTF-16 named), not the bare OS one.
+            let text = crate::factors::catalog::read_text(p)?;
+            if text.trim().is_empty() {
+                // An empty file is more often a save gone wrong than a wish for no plan.
+                crate::say!(
+                    "warning: {}: the plan is empty: one flat slice and every built-in target",
+                    p.display()
+                );
+            }
             parse_plan(&p.display().to_string(), &text)?
         }
         // Your own baseline without a plan: one slice, flat, every built-in target.
@@ -258,8 +276,13 @@ pub fn build(args: &TrajectoryArgs, global: &GlobalArgs) -> Result<Report> {
         None => plan.to.unwrap_or(DEFAULT_TO),
     };
     if to <= base_year {
+        // Name where the year came from: --to, or the plan's `to`.
+        let from = match (&args.to, &args.plan) {
+            (None, Some(p)) if plan.to.is_some() => format!("{}: to", p.display()),
+            _ => "--to".to_string(),
+        };
         return Err(Error::usage(format!(
-            "--to {}: must be after the base year {}",
+            "{from} {}: must be after the base year {}",
             style.label(to),
             style.label(base_year)
         )));

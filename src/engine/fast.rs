@@ -505,8 +505,13 @@ impl Work<'_> {
 
     /// Moves every running sum into the group sums; `None` on overflow.
     pub(super) fn flush_fast(&mut self) -> Option<()> {
+        // Only the slots that hold rows become groups: the per-site vectors are dense, so
+        // with many sites most slots of a (resolution, period) are empty.
         let lines: usize = (self.fast.combos.iter())
-            .map(|c| c.by_site.len() * self.fast.res[c.res as usize].lines.len())
+            .map(|c| {
+                let used = c.by_site.iter().filter(|a| a.rows > 0).count();
+                used * self.fast.res[c.res as usize].lines.len()
+            })
             .sum();
         self.groups.reserve(lines);
         for ci in 0..self.fast.combos.len() {

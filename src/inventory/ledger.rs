@@ -195,9 +195,25 @@ pub struct LedgerLine {
 
 /// Reads `ledger.csv`; `name` names it in errors.
 pub fn read_ledger(name: &str, bytes: &[u8]) -> Result<Vec<LedgerLine>> {
+    let mut out = Vec::new();
+    for_each_ledger_line(name, bytes, |l| {
+        out.push(l);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Reads a ledger line by line from `from`, handing each to `f`: a ledger of any size in
+/// constant memory (how `ghg merge` replays its parts). Stops at the first error, `f`'s or the
+/// ledger's.
+pub fn for_each_ledger_line(
+    name: &str,
+    from: impl std::io::Read,
+    mut f: impl FnMut(LedgerLine) -> Result<()>,
+) -> Result<()> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(bytes);
+        .from_reader(from);
     let header = rdr
         .headers()
         .map_err(|e| Error::malformed(Position::new(name, 1, 0), format!("not a ledger: {e}")))?
@@ -222,15 +238,19 @@ pub fn read_ledger(name: &str, bytes: &[u8]) -> Result<Vec<LedgerLine>> {
             }
         }
     }
-    let mut out = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            Error::malformed(
-                Position::new(name, line, 0),
-                format!("unreadable ledger line: {e}"),
-            )
-        })?;
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                return Err(Error::malformed(
+                    Position::new(name, line, 0),
+                    format!("unreadable ledger line: {e}"),
+                ));
+            }
+        }
         let ledger_line = rec.position().map_or(0, |p| p.line());
         let r = LedgerRecord::from_columns(|c| col.get(c).and_then(|&i| rec.get(i)).unwrap_or(""));
         let at =
@@ -260,7 +280,7 @@ pub fn read_ledger(name: &str, bytes: &[u8]) -> Result<Vec<LedgerLine>> {
             .line
             .parse::<u64>()
             .map_err(|_| Error::bad_value(at("line"), "line", r.line, "a line number"))?;
-        out.push(LedgerLine {
+        f(LedgerLine {
             ledger_line,
             file: r.file.to_string(),
             line,
@@ -298,9 +318,9 @@ pub fn read_ledger(name: &str, bytes: &[u8]) -> Result<Vec<LedgerLine>> {
             nhs_footprint: r.nhs_footprint.to_string(),
             cost: opt_num("cost", r.cost)?,
             cost_currency: r.cost_currency.to_string(),
-        });
+        })?;
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]

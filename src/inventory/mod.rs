@@ -229,7 +229,7 @@ pub struct Headline {
 impl Headline {
     /// Scopes 1 + 2 (location) + 3.
     pub fn total_location(&self) -> Option<ExactSum> {
-        let mut t = self.scope_1;
+        let mut t = self.scope_1.clone();
         t.merge(&self.scope_2_location)?;
         t.merge(&self.scope_3)?;
         Some(t)
@@ -237,7 +237,7 @@ impl Headline {
 
     /// Scopes 1 + 2 (market) + 3.
     pub fn total_market(&self) -> Option<ExactSum> {
-        let mut t = self.scope_1;
+        let mut t = self.scope_1.clone();
         t.merge(&self.scope_2_market)?;
         t.merge(&self.scope_3)?;
         Some(t)

@@ -45,8 +45,10 @@ fn outward(postcode: &str) -> String {
         .to_ascii_uppercase();
     // A full postcode has 5 to 7 characters, the last three (a digit and two letters) the
     // inward code; shorter text is an outward code on its own.
-    if p.len() >= 5 {
-        p[..p.len() - 3].to_string()
+    // Counted in characters: a byte slice could cut a character in two (and panic).
+    let n = p.chars().count();
+    if n >= 5 {
+        p.chars().take(n - 3).collect()
     } else {
         p
     }
@@ -122,6 +124,15 @@ impl LocalArea {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outward_codes_count_characters_not_bytes() {
+        assert_eq!(outward("TR1 3LJ"), "TR1");
+        assert_eq!(outward("tr13lj"), "TR1");
+        // Once a panic: the byte slice cut the euro sign in two.
+        assert_eq!(outward("TR1 \u{20ac}A"), "TR");
+        assert_eq!(outward("TR1"), "TR1");
+    }
 
     fn supplier(pc: Option<&str>, la: Option<&str>) -> Supplier {
         Supplier {

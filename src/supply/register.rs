@@ -248,15 +248,8 @@ impl Register {
     /// Reads a register from its bytes; `file` names it in errors. Every problem is
     /// reported, one a line, each at `file:line:column` (column = field number from 1).
     pub fn parse(file: &str, bytes: &[u8]) -> Result<Register> {
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            Error::malformed(
-                Position::new(file, 0, 0),
-                format!(
-                    "not UTF-8 text (byte {}); save the register as CSV UTF-8",
-                    e.valid_up_to()
-                ),
-            )
-        })?;
+        // The line and column of the first bad byte, and UTF-16 named, as for factor files.
+        let text = crate::factors::catalog::utf8_text(file, bytes.to_vec())?;
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -290,7 +283,28 @@ impl Register {
                     }
                 }
                 None if raw.trim().is_empty() => {}
-                None => reg.ignored_columns.push(raw.trim().to_string()),
+                None => {
+                    // `scope_1_kgco2e` or `revenue_usd`: a known figure in another unit.
+                    // Ignoring it would price the supplier as if it reported nothing.
+                    const UNITS: [(&str, &str, &str); 4] = [
+                        ("scope_1_", "scope_1_tco2e", "tCO2e"),
+                        ("scope_2_", "scope_2_tco2e", "tCO2e"),
+                        ("scope_3_", "scope_3_upstream_tco2e", "tCO2e"),
+                        ("revenue_", "revenue_gbp", "GBP"),
+                    ];
+                    if let Some((_, c, unit)) = UNITS.iter().find(|u| k.starts_with(u.0)) {
+                        return Err(Error::bad_value(
+                            Position::new(file, 1, i as u64 + 1),
+                            "header",
+                            raw,
+                            format!(
+                                "{c}: the register takes this figure in {unit} only; convert \
+                                 the column to {unit} and name it {c}"
+                            ),
+                        ));
+                    }
+                    reg.ignored_columns.push(raw.trim().to_string());
+                }
             }
         }
         let missing: Vec<&str> = REQUIRED
@@ -323,6 +337,28 @@ impl Register {
                 continue;
             }
             let line = rec.position().map_or(0, |p| p.line());
+            // A row with more or fewer cells than the header has its values under the wrong
+            // columns (a comma in an unquoted name, a quote left open): say that once rather
+            // than a wrong value in every column after it.
+            // Empty cells past the header (a trailing comma) and a row that stops after its
+            // last required column (optional cells left off) read as meant; anything else
+            // would put values under the wrong columns.
+            let extra_data = rec.iter().skip(header.len()).any(|f| !f.trim().is_empty());
+            let cut_short = REQUIRED
+                .iter()
+                .any(|c| cols.get(c).is_some_and(|&i| i >= rec.len()));
+            if extra_data || cut_short {
+                problems.push(Error::malformed(
+                    Position::new(file, line, 0),
+                    format!(
+                        "the row has {} cells but the header has {}; quote a name or address \
+                         that holds a comma (\"Smith, Jones Ltd\") and close every quote",
+                        rec.len(),
+                        header.len()
+                    ),
+                ));
+                continue;
+            }
             let mut row = Row {
                 file,
                 line,
@@ -349,12 +385,36 @@ impl Register {
                 if let Some(ch) = &s.companies_house {
                     reg.by_companies_house.insert(lookup_key(ch), i);
                 }
+                let name_key = lookup_key(&s.name);
+                if let Some(&Some(j)) = reg.by_name.get(&name_key) {
+                    // Spend rows that give this name cannot be joined to either supplier;
+                    // without a word they would be priced by spend factor as "not in the
+                    // register".
+                    let other = &reg.suppliers[j as usize];
+                    reg.warnings.push(format!(
+                        "{}: suppliers {} and {} have the same name {:?}: spend \
+                         rows that give it in `supplier` match neither and are priced by spend \
+                         factor; give their supplier_id in `supplier` instead",
+                        Position::new(file, line, 0),
+                        other.id,
+                        s.id,
+                        s.name
+                    ));
+                }
                 reg.by_name
-                    .entry(lookup_key(&s.name))
+                    .entry(name_key)
                     .and_modify(|v| *v = None)
                     .or_insert(Some(i));
                 reg.suppliers.push(s);
             }
+        }
+        if reg.suppliers.is_empty() && problems.is_empty() {
+            // A header alone is most often an export that lost its rows.
+            reg.warnings.push(format!(
+                "{}: the register has a header but no suppliers: every spend row is priced by \
+                 spend factor",
+                Position::new(file, 1, 0)
+            ));
         }
         match problems.len() {
             0 => Ok(reg),
@@ -566,6 +626,20 @@ impl<'a> Row<'a> {
                 None => self.problem("revenue_gbp", "", "the revenue of the reporting year in GBP: reported emissions need it to give kg CO2e per GBP"),
                 Some(r) if r.is_zero() => self.problem("revenue_gbp", "0", "a revenue above zero: emissions are divided by it"),
                 _ => {}
+            }
+        }
+        if let Some(pc) = self.text("postcode") {
+            // A UK postcode is letters, digits and a space; anything else cannot be matched to
+            // a postcode area and is a slip (a stray character, a pasted address).
+            let compact = pc.chars().filter(|c| !c.is_whitespace()).count();
+            if !pc.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ')
+                || !(2..=8).contains(&compact)
+            {
+                self.problem(
+                    "postcode",
+                    pc,
+                    "a UK postcode such as TR1 3LJ (or its outward code, TR1): letters, digits and a space",
+                );
             }
         }
         let id = id?;

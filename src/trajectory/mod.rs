@@ -82,7 +82,17 @@ pub(crate) fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> Error {
         || Position::new(file, 0, 0),
         |s| position(file, text, s.start),
     );
-    Error::malformed(pos, e.message().trim_end().to_string())
+    let mut message = e.message().trim_end().to_string();
+    // toml says only "duplicate key": name it, so the user knows which line to delete.
+    if message == "duplicate key" {
+        if let Some(key) = e.span().and_then(|s| text.get(s)) {
+            message = format!(
+                "duplicate key `{}`: it is given twice in one table; keep one",
+                key.trim()
+            );
+        }
+    }
+    Error::malformed(pos, message)
 }
 
 #[cfg(test)]

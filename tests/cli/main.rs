@@ -13,6 +13,7 @@ mod corpus;
 mod inputs;
 mod kill;
 mod merge;
+mod merge_split;
 mod nhs;
 mod report_html;
 mod robust;

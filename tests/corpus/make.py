@@ -159,3 +159,269 @@ put("rundir/inventory-not-json.json", "{")
 put("rundir/ledger-garbage.csv", b"\x00\x01\x02garbage\n")
 put("rundir/ledger-forged.csv", "file,line\na.csv,2\n")
 put("rundir/stray.txt", "not a run output\n")
+
+# --- activity workbooks ------------------------------------------------------------------
+# Written with the standard library (an .xlsx is a zip of XML parts; an .ods a zip with a
+# stored mimetype and content.xml), as a spreadsheet saves them.
+import io
+import zipfile
+from xml.sax.saxutils import escape
+
+XLSX_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '{sheets}</Types>'
+)
+XLSX_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    '</Relationships>'
+)
+
+
+def zi(name, deflate=True):
+    """A zip entry with a fixed date, so the corpus files are the same bytes on every run."""
+    i = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
+    i.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
+    return i
+
+
+def col_letters(n):
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def xlsx_cell(ref, v):
+    """A number, a string, ("err", "#DIV/0!"), ("bool", 1) or None (no cell)."""
+    if v is None:
+        return ""
+    if isinstance(v, tuple) and v[0] == "err":
+        return f'<c r="{ref}" t="e"><v>{escape(v[1])}</v></c>'
+    if isinstance(v, tuple) and v[0] == "bool":
+        return f'<c r="{ref}" t="b"><v>{v[1]}</v></c>'
+    if isinstance(v, (int, float)):
+        return f'<c r="{ref}"><v>{v!r}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(v)}</t></is></c>'
+
+
+def xlsx(sheets):
+    """The bytes of an .xlsx with `sheets`: [(name, rows)]."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zi("[Content_Types].xml"), XLSX_TYPES.format(sheets="".join(
+            f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(len(sheets)))))
+        z.writestr(zi("_rels/.rels"), XLSX_RELS)
+        z.writestr(zi("xl/workbook.xml"),
+                   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                   '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                   'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+                   + "".join(f'<sheet name="{escape(n)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
+                             for i, (n, _) in enumerate(sheets))
+                   + "</sheets></workbook>")
+        z.writestr(zi("xl/_rels/workbook.xml.rels"),
+                   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                   '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   + "".join(f'<Relationship Id="rId{i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
+                             for i in range(len(sheets)))
+                   + "</Relationships>")
+        for i, (_, rows) in enumerate(sheets):
+            body = "".join(
+                f'<row r="{r}">' + "".join(xlsx_cell(f"{col_letters(c)}{r}", v) for c, v in enumerate(row, 1)) + "</row>"
+                for r, row in enumerate(rows, 1))
+            z.writestr(zi(f"xl/worksheets/sheet{i + 1}.xml"),
+                       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                       '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                       f"<sheetData>{body}</sheetData></worksheet>")
+    return buf.getvalue()
+
+
+def ods(sheets):
+    """The bytes of an .ods (OpenDocument spreadsheet) with `sheets`: [(name, rows)]."""
+    def cell(v):
+        if v is None:
+            return "<table:table-cell/>"
+        if isinstance(v, (int, float)):
+            return f'<table:table-cell office:value-type="float" office:value="{v!r}"><text:p>{v!r}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(v)}</text:p></table:table-cell>'
+
+    tables = "".join(
+        f'<table:table table:name="{escape(n)}">'
+        + "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+        + "</table:table>"
+        for n, rows in sheets)
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        # The mimetype comes first and uncompressed, as the OpenDocument package format asks.
+        z.writestr(zi("mimetype", False), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr(zi("META-INF/manifest.xml"), manifest)
+        z.writestr(zi("content.xml"), content)
+    return buf.getvalue()
+
+
+WH = ["Site", "activity", "quantity", "unit"]
+put("workbook/ok.xlsx", xlsx([("Energy", [WH, ["RX1", GAS, 100, "kWh"]])]))
+put("workbook/text-number.xlsx", xlsx([("Energy", [WH, ["RX1", GAS, 100, "kWh"], ["RX1", GAS, "12O", "kWh"]])]))
+put("workbook/error-cell.xlsx", xlsx([("Energy", [WH, ["RX1", GAS, ("err", "#DIV/0!"), "kWh"]])]))
+put("workbook/bool-cell.xlsx", xlsx([("Energy", [WH, ["RX1", GAS, ("bool", 1), "kWh"]])]))
+put("workbook/negative.xlsx", xlsx([("Energy", [WH, ["RX1", GAS, -5, "kWh"]])]))
+put("workbook/huge.xlsx", xlsx([("Energy", [WH, ["RX1", GAS, 1e30, "kWh"]])]))
+put("workbook/unknown-unit.xlsx", xlsx([("Energy", [WH, ["RX1", GAS, 100, "kWhs"]])]))
+put("workbook/header-only.xlsx", xlsx([("Energy", [WH])]))
+put("workbook/empty-sheet.xlsx", xlsx([("Energy", [])]))
+put("workbook/no-activity.xlsx", xlsx([("Energy", [["Site", "fuel", "quantity", "unit"], ["RX1", "gas", 1, "kWh"]])]))
+put("workbook/duplicate-header.xlsx", xlsx([("Energy", [["activity", "quantity", "quantity", "unit"], [GAS, 1, 2, "kWh"]])]))
+put("workbook/blank-row-between.xlsx", xlsx([("Energy", [WH, ["RX1", GAS, 100, "kWh"], [None], ["RX1", GAS, 50, "kWh"]])]))
+put("workbook/gap-in-row.xlsx", xlsx([("Energy", [WH, ["RX1", GAS, None, "kWh"]])]))
+put("workbook/two-sheets.xlsx", xlsx([("Notes", [["Prepared by Estates"]]), ("Energy", [WH, ["RX1", GAS, 7, "kWh"]])]))
+put("workbook/truncated.xlsx", xlsx([("Energy", [WH, ["RX1", GAS, 100, "kWh"]])])[:300])
+plain = io.BytesIO()
+with zipfile.ZipFile(plain, "w") as z:
+    z.writestr(zi("readme.txt"), "not a workbook")
+put("workbook/plain-zip.xlsx", plain.getvalue())
+put("workbook/csv-named-xlsx.xlsx", f"{H}{GAS},100,kWh\n")
+put("workbook/ok.ods", ods([("Energy", [WH, ["RX1", GAS, 100, "kWh"]])]))
+put("workbook/text-number.ods", ods([("Energy", [WH, ["RX1", GAS, 100, "kWh"], ["RX1", GAS, "1,0,0", "kWh"]])]))
+put("workbook/header-only.ods", ods([("Energy", [WH])]))
+put("workbook/truncated.ods", ods([("Energy", [WH, ["RX1", GAS, 100, "kWh"]])])[:200])
+
+# --- ERIC returns (ghg import eric) ------------------------------------------------------
+# Cut from the checked-in fixture of Royal Cornwall's 2016-17 site return.
+with open(os.path.join(ROOT, "..", "fixtures", "eric", "eric_2016-17_site_REF.csv"), encoding="utf-8", newline="") as f:
+    ERIC = f.read()
+ERIC_LINES = ERIC.split("\n")
+ERIC_HEAD = ERIC_LINES[0].split(",")
+# Column 58 (from 1) is "Electricity consumed (kWh)"; line 3 is site REF01.
+ELEC = ERIC_HEAD.index("Electricity consumed (kWh)")
+
+
+def eric_cell(value, line=3, col=ELEC):
+    lines = list(ERIC_LINES)
+    cells = lines[line - 1].split(",")
+    cells[col] = value
+    lines[line - 1] = ",".join(cells)
+    return "\n".join(lines)
+
+
+put("eric/cut-in-last-row.csv", ERIC.encode()[:-300])
+put("eric/cut-in-header.csv", ERIC.encode()[:3000])
+put("eric/empty.csv", "")
+put("eric/header-only.csv", ERIC_LINES[0] + "\n")
+put("eric/wrong-layout.csv", "Site,Gas (kWh),Electricity (kWh)\nRX1,100,200\n")
+put("eric/bad-number.csv", eric_cell("12O4"))
+put("eric/european-number.csv", eric_cell('"1.234,5"'))
+put("eric/negative.csv", eric_cell("-976350"))
+put("eric/not-applicable.csv", eric_cell("Not Applicable"))
+put("eric/bom.csv", "\ufeff" + ERIC)
+put("eric/utf16.csv", ERIC.encode("utf-16"))
+put("eric/windows-1252.csv", ERIC.encode("cp1252"))
+put("eric/short-row.csv", "\n".join(ERIC_LINES[:2] + [",".join(ERIC_LINES[2].split(",")[:10])] + ERIC_LINES[3:]))
+put("eric/duplicate-site.csv", "\n".join(ERIC_LINES[:3] + [ERIC_LINES[2]] + ERIC_LINES[3:]))
+put("eric/nul-byte.csv", eric_cell("97\x006350"))
+put("eric/binary.csv", bytes((i * 41 + 5) % 256 for i in range(400)))
+
+# --- trajectory plans (ghg trajectory --plan) ---------------------------------------------
+PLAN = """name = "corpus plan"
+to = "2030/31"
+
+[[slice]]
+name = "all"
+baseline_kg = "1000"
+growth_pct = "1"
+
+[[intervention]]
+name = "LED"
+slice = "all"
+start = "2021/22"
+ramp_years = 2
+reduction_pct = "10"
+"""
+put("plan/ok.toml", PLAN)
+put("plan/not-toml.toml", 'name = "corpus plan\n[[slice]\n')
+put("plan/empty.toml", "")
+put("plan/binary.toml", bytes((i * 29 + 1) % 256 for i in range(200)))
+put("plan/utf16.toml", PLAN.encode("utf-16"))
+put("plan/latin1.toml", PLAN.replace("corpus plan", "Sant\u00e9").encode("latin-1"))
+put("plan/unknown-key.toml", PLAN.replace("growth_pct", "growht_pct"))
+put("plan/unknown-top-key.toml", "colour = \"green\"\n" + PLAN)
+put("plan/duplicate-key.toml", PLAN.replace('to = "2030/31"', 'to = "2030/31"\nto = "2035/36"'))
+put("plan/year-backwards.toml", PLAN.replace('"2021/22"', '"2021/20"'))
+put("plan/year-two-digits.toml", PLAN.replace('"2021/22"', '"21"'))
+put("plan/year-1800.toml", PLAN.replace('"2021/22"', '"1800/01"'))
+put("plan/year-9999.toml", PLAN.replace('"2030/31"', '"9999/00"'))
+put("plan/to-before-base.toml", PLAN.replace('"2030/31"', '"2010/11"'))
+put("plan/reduction-negative.toml", PLAN.replace('"10"', '"-10"'))
+put("plan/reduction-over-100.toml", PLAN.replace('"10"', '"150"'))
+put("plan/growth-minus-150.toml", PLAN.replace('growth_pct = "1"', 'growth_pct = "-150"'))
+put("plan/growth-1e30.toml", PLAN.replace('growth_pct = "1"', 'growth_pct = "1e30"'))
+put("plan/growth-float.toml", PLAN.replace('growth_pct = "1"', "growth_pct = 1.5"))
+put("plan/growth-nan.toml", PLAN.replace('growth_pct = "1"', 'growth_pct = "NaN"'))
+put("plan/ramp-negative.toml", PLAN.replace("ramp_years = 2", "ramp_years = -2"))
+put("plan/ramp-huge.toml", PLAN.replace("ramp_years = 2", "ramp_years = 100000000000"))
+put("plan/baseline-negative.toml", PLAN.replace('baseline_kg = "1000"', 'baseline_kg = "-5"'))
+put("plan/baseline-missing.toml", PLAN.replace('baseline_kg = "1000"\n', ""))
+put("plan/unknown-slice.toml", PLAN.replace('slice = "all"', 'slice = "nope"'))
+put("plan/duplicate-slice.toml", PLAN + '\n[[slice]]\nname = "all"\nbaseline_kg = "1"\n')
+put("plan/target-negative.toml", PLAN + '\n[[target]]\nname = "board"\npoints = [{ year = "2025/26", pct_of_baseline = "-5" }]\n')
+put("plan/capex-negative.toml", PLAN.replace("ramp_years = 2", 'capex_gbp = "-5"'))
+put("plan/cost-no-price-year.toml", PLAN.replace("ramp_years = 2", "capex_gbp = 5\nlifetime_years = 10"))
+put("plan/discount-negative.toml", 'discount_rate_pct = "-100"\n' + PLAN)
+
+# --- supplier registers (ghg inventory --suppliers) ----------------------------------------
+REG_H = "supplier_id,name,companies_house,postcode,local_authority,sme,vcse,crp,crp_date,crp_url,scope_1_tco2e,scope_2_tco2e,scope_3_upstream_tco2e,reporting_year,revenue_gbp\n"
+REG_S1 = "S1,Kernow Medical Ltd,01234567,TR1 3LJ,,no,no,full,2024-03-31,https://kernow.example/crp.pdf,100,50,350,2023,2000000\n"
+put("supply/spend.csv", "activity,amount,currency,price_year,supplier,ref\nsic-32,1217,GBP,2022,Kernow Medical Ltd,PO-1\n")
+put("supply/ok.csv", REG_H + REG_S1)
+put("supply/empty.csv", "")
+put("supply/header-only.csv", REG_H)
+put("supply/binary.csv", bytes((i * 67 + 9) % 256 for i in range(300)))
+put("supply/utf16.csv", (REG_H + REG_S1).encode("utf-16"))
+put("supply/latin1.csv", (REG_H + REG_S1.replace("Kernow", "K\u00e9rnow")).encode("latin-1"))
+put("supply/duplicate-id.csv", REG_H + REG_S1 + REG_S1)
+put("supply/duplicate-id-case.csv", REG_H + REG_S1 + REG_S1.replace("S1,", "s1 ,", 1))
+put("supply/duplicate-name.csv", REG_H + REG_S1 + "S2,Kernow  Medical Ltd,,,,no,no,none,,,,,,,\n")
+put("supply/duplicate-column.csv", REG_H.rstrip("\n") + ",sme\n" + REG_S1.rstrip("\n") + ",no\n")
+put("supply/missing-column.csv", REG_H.replace("crp,", "") + REG_S1.replace("full,", ""))
+put("supply/number-letter-o.csv", REG_H + REG_S1.replace(",100,50,", ",1OO,50,"))
+put("supply/number-negative.csv", REG_H + REG_S1.replace(",100,50,", ",-100,50,"))
+put("supply/number-1e30.csv", REG_H + REG_S1.replace(",100,50,", ",1e30,50,"))
+put("supply/number-nan.csv", REG_H + REG_S1.replace(",100,50,", ",NaN,50,"))
+put("supply/revenue-with-currency.csv", REG_H + REG_S1.replace(",2000000", ",2000000 EUR"))
+put("supply/revenue-zero.csv", REG_H + REG_S1.replace(",2000000", ",0"))
+put("supply/unit-kg-column.csv", REG_H.replace("scope_1_tco2e", "scope_1_kgco2e") + REG_S1)
+put("supply/unit-usd-column.csv", REG_H.replace("revenue_gbp", "revenue_usd") + REG_S1)
+put("supply/scope-1-without-2.csv", REG_H + REG_S1.replace(",100,50,", ",100,,"))
+put("supply/year-1800.csv", REG_H + REG_S1.replace(",2023,", ",1800,"))
+put("supply/yes-no.csv", REG_H + REG_S1.replace(",no,no,", ",maybe,no,"))
+put("supply/crp-status.csv", REG_H + REG_S1.replace(",full,", ",fullish,"))
+put("supply/crp-date.csv", REG_H + REG_S1.replace("2024-03-31", "2024-02-30"))
+put("supply/extra-cell.csv", REG_H + REG_S1.replace("TR1 3LJ", "TR1 3LJ,Truro"))
+put("supply/open-quote.csv", REG_H + REG_S1.replace(",Kernow", ',"Kernow') + "S2,Tamar,,,,no,no,none,,,,,,,\n")
+put("supply/blank-id.csv", REG_H + REG_S1.replace("S1,", ",", 1))
+put("supply/postcode-euro.csv", REG_H + REG_S1.replace("TR1 3LJ", "TR1 \u20acA"))
+put("supply/postcode-address.csv", REG_H + REG_S1.replace("TR1 3LJ", "\"1 High St, Truro TR1 3LJ\""))
+put("supply/local-area.toml", 'local_authorities = ["Cornwall"]\npostcode_areas = ["TR"]\n')
+put("supply/spend-by-id.csv", "activity,amount,currency,price_year,supplier,ref\nsic-32,1217,GBP,2022,S1,PO-1\n")
+put("supply/trailing-empty-cells.csv", REG_H + REG_S1.rstrip("\n") + ",,\n")
+put("supply/optional-cells-left-off.csv", REG_H + REG_S1 + "S2,Tamar Pharma,,,,no,no,none\n")
