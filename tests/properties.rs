@@ -349,3 +349,123 @@ fn results_do_not_depend_on_threads_or_blocks() {
         &one.3[0..5]
     );
 }
+
+/// A plain file on disk is cut into raw blocks that the workers parse; anything else (here
+/// the same text shipped in memory) is parsed by the reader alone. Over block boundaries
+/// that fall inside quoted fields holding line breaks, in a CRLF file with a byte-order
+/// mark, blank lines, bare carriage returns, a runaway quote near the end and no final line
+/// feed, both give the same inventory, ledger bytes, rejects and record count, on 1 and 2
+/// threads.
+#[test]
+fn raw_blocks_give_the_one_reader_results() {
+    blocks_match_the_reader(true);
+}
+
+/// As [`raw_blocks_give_the_one_reader_results`], for blocks with no quote, which workers
+/// split in place instead of parsing: rows on the fast path, rows priced one by one (rejects,
+/// non-ASCII sites, extra fields) and blank lines among CRLF, LF and bare CR line ends.
+#[test]
+fn unquoted_blocks_split_in_place_give_the_one_reader_results() {
+    blocks_match_the_reader(false);
+}
+
+fn blocks_match_the_reader(quoted: bool) {
+    let acts = if quoted {
+        [
+            "1_100_1004_6,{q},kWh",
+            "\"7_400_4000_5\",\"{q}\",\"MWh\"",
+            "\"1_101_1011_8\nwith a break\",{q},litres",
+            "17_404_4005_1,{q},\"m\r\n3\"",
+            "nonsense,{q},kWh",
+            "",
+            ",,",
+            "1_100_1004_6,{q},kWh\r",
+        ]
+    } else {
+        [
+            "1_100_1004_6,{q},kWh",
+            "7_400_4000_5, {q} ,MWh",
+            "1_101_1011_8,-{q},litres",
+            "17_404_4005_1,{q},m3\r",
+            "nonsense,{q},kWh",
+            "",
+            ",,,,",
+            "1_100_1004_6,{q}£,kWh",
+        ]
+    };
+    let mut text = String::from("\u{feff}activity,quantity,unit,site,period\r\n");
+    let mut state = 11u64;
+    let mut i = 0u64;
+    while text.len() < 5 << 20 {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let a = acts[(state >> 33) as usize % acts.len()];
+        let q = format!("{}.{}", (state >> 20) % 100_000, i % 1000);
+        text.push_str(&a.replace("{q}", &q));
+        if !a.is_empty() && quoted {
+            text.push_str(&format!(",\"site\r\n{}\",2025-{:02}", i % 37, 1 + i % 12));
+        } else if !a.is_empty() && !a.starts_with(',') {
+            let site = ["café", "ward 7", "x"][i as usize % 3];
+            text.push_str(&format!(",{site} {},2025-{:02}", i % 37, 1 + i % 12));
+            if i % 101 == 0 {
+                text.push_str(",extra");
+            }
+        }
+        text.push_str(["\r\n", "\n", "\r"][i as usize % 3]);
+        i += 1;
+    }
+    if quoted {
+        text.push_str("1_100_1004_6,\"5,kWh,s,2025-01\r\n1_100_1004_6,6,kWh,s,2025-02");
+    } else {
+        text.push_str("1_100_1004_6,6,kWh,s,2025-02");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("in.csv");
+    std::fs::write(&p, &text).unwrap();
+    let shipped: &'static str = Box::leak(text.into_boxed_str());
+    let run_on = |input: Input, threads: usize, ledger: bool| {
+        let mut buf = Vec::new();
+        let mut rejects = Vec::new();
+        let mut keep = |r: &ghg::inventory::Reject| -> ghg::Result<()> {
+            rejects.push(r.to_string());
+            Ok(())
+        };
+        let sinks = Sinks {
+            ledger: if ledger { Some(&mut buf) } else { None },
+            rejects: Some(&mut keep),
+        };
+        let layout = ghg::activity::Layout::default();
+        let out = engine::run_on(
+            threads,
+            vec![input],
+            &layout,
+            &resolver(),
+            sinks,
+            &mut |_| {},
+        )
+        .unwrap();
+        let f = &out.files[0];
+        let file = (f.records, f.sha256.clone(), f.bytes);
+        (out.inventory, file, buf, rejects)
+    };
+    let name = p.display().to_string();
+    let want = run_on(Input::Embedded(name, shipped), 1, true);
+    assert!(want.0.rows.used > 30_000 && want.0.rows.rejected > 5_000);
+    assert!(want.0.rows.blank > 5_000);
+    if quoted {
+        let last = want.3.last().unwrap();
+        assert!(last.contains("never closed"), "{last}");
+    }
+    for threads in [1, 2] {
+        for ledger in [true, false] {
+            let got = run_on(Input::Path(p.clone()), threads, ledger);
+            assert_eq!(want.0, got.0, "{threads} threads, ledger {ledger}");
+            assert_eq!(want.1, got.1, "{threads} threads");
+            if ledger {
+                assert!(want.2 == got.2, "ledger bytes differ on {threads} threads");
+            }
+            assert_eq!(want.3, got.3, "{threads} threads");
+        }
+    }
+}

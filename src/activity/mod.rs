@@ -10,7 +10,7 @@ pub mod read;
 pub mod workbook;
 
 pub use period::{Period, ReportingYear};
-pub use read::{Chunk, ChunkReader, Input};
+pub use read::{Chunk, ChunkReader, Input, PlainRecord};
 
 use crate::num::{parse_decimal, NumError};
 use crate::{Error, Result};

@@ -80,12 +80,163 @@ pub struct Chunk {
     len: usize,
     /// Rows the reader itself refused (an unterminated quote), in line order.
     pub rejects: Vec<Reject>,
+    /// Whole records as raw bytes, for the worker to parse ([`Chunk::parse`]); empty when the
+    /// reader parsed the records itself.
+    raw: Vec<u8>,
+    /// Line in the file of the raw bytes' first byte, from 1.
+    first_line: u64,
+    /// The file's field delimiter.
+    delimiter: u8,
 }
 
 impl Chunk {
     /// The records, each with its position in the file.
     pub fn records(&self) -> &[csv::ByteRecord] {
         &self.buf[..self.len]
+    }
+
+    /// Whether the chunk is raw bytes for the worker to parse.
+    pub fn is_raw(&self) -> bool {
+        !self.raw.is_empty()
+    }
+
+    /// Calls `each` with every record of a raw chunk that holds no quote, in order, split
+    /// without copying (`ends` is a buffer for field ends), and returns the records read; or
+    /// `None`, calling nothing, for a chunk with a quote (read it with [`Chunk::parse`]). The
+    /// records are the ones `csv` reads: fields split at every delimiter, empty lines skipped
+    /// and each record at the line `csv` gives it (where it began looking: after the last
+    /// record's line feed).
+    pub fn for_each_plain(
+        &self,
+        ends: &mut Vec<usize>,
+        mut each: impl FnMut(&PlainRecord<'_>),
+    ) -> Option<u64> {
+        let raw = &self.raw[..];
+        if raw.is_empty() || memchr::memchr(b'"', raw).is_some() {
+            return None;
+        }
+        let (mut start, mut line, mut at, mut records) = (0, self.first_line, self.first_line, 0);
+        while start < raw.len() {
+            let end = memchr::memchr(b'\n', &raw[start..]).map_or(raw.len(), |i| start + i);
+            let text = &raw[start..end];
+            start = end + 1;
+            line += 1;
+            if text.is_empty() {
+                continue;
+            }
+            ends.clear();
+            // Fields are short: a plain loop beats setting up a search per field.
+            let d = self.delimiter;
+            ends.extend((text.iter().enumerate()).filter_map(|(i, &b)| (b == d).then_some(i)));
+            ends.push(text.len());
+            records += 1;
+            each(&PlainRecord {
+                text,
+                ends,
+                line: at,
+            });
+            at = line;
+        }
+        Some(records)
+    }
+
+    /// Parses a raw chunk's records into `out` (its buffers reused) exactly as the reader
+    /// would have: positions name file lines, a runaway quote's record is refused into
+    /// `rejects` and the lines it swallowed are read again. Returns the records it holds and
+    /// the records read (rows and blank lines, before a runaway quote is split).
+    pub fn parse(&self, out: &mut Vec<csv::ByteRecord>, rejects: &mut Vec<Reject>) -> (usize, u64) {
+        let mut rdr = reader_builder(self.delimiter).from_reader(&self.raw[..]);
+        let mut len = 0;
+        let mut raw = 0u64;
+        let mut pending = VecDeque::new();
+        loop {
+            if len == out.len() {
+                out.push(csv::ByteRecord::new());
+            }
+            let rec = &mut out[len];
+            // Reading bytes already in memory cannot fail: csv reports only I/O errors for
+            // byte records read flexibly.
+            if !rdr.read_byte_record(rec).unwrap_or(false) {
+                break;
+            }
+            raw += 1;
+            let line = rec.position().map_or(0, |p| p.line()) + self.first_line - 1;
+            let mut pos = csv::Position::new();
+            pos.set_line(line);
+            rec.set_position(Some(pos));
+            if self.columns.wide.is_empty() && !rec.as_slice().contains(&b'\n') {
+                len += 1;
+                continue;
+            }
+            let rec = std::mem::take(rec);
+            expand(
+                rec,
+                &self.columns,
+                self.delimiter,
+                &self.name,
+                &mut pending,
+                rejects,
+            );
+            for r in pending.drain(..) {
+                if len == out.len() {
+                    out.push(r);
+                } else {
+                    out[len] = r;
+                }
+                len += 1;
+            }
+        }
+        (len, raw)
+    }
+}
+
+/// A record of a raw chunk with no quote, as its bytes and where each field ends.
+#[derive(Debug)]
+pub struct PlainRecord<'a> {
+    text: &'a [u8],
+    /// Offset in `text` of each field's end (its delimiter, or the end of the text).
+    ends: &'a [usize],
+    line: u64,
+}
+
+impl PlainRecord<'_> {
+    /// Fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the record has no field (never: an empty line is no record).
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Field `i`.
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+        self.text.get(start..end)
+    }
+
+    /// The record's bytes, delimiters included.
+    pub fn text(&self) -> &[u8] {
+        self.text
+    }
+
+    /// Its line in the file.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// The record as `csv` reads it.
+    pub fn to_record(&self) -> csv::ByteRecord {
+        let mut r = csv::ByteRecord::with_capacity(self.text.len(), self.ends.len());
+        for i in 0..self.ends.len() {
+            r.push_field(self.get(i).unwrap_or_default());
+        }
+        let mut pos = csv::Position::new();
+        pos.set_line(self.line);
+        r.set_position(Some(pos));
+        r
     }
 }
 
@@ -163,13 +314,204 @@ type Reader = csv::Reader<Box<dyn Read + Send>>;
 /// Where a file's records come from: a CSV parser, or a sheet already read.
 enum Records {
     Csv(Reader),
+    /// CSV bytes as they are on disk (no UTF-16, not a workbook): may be read as raw blocks.
+    Plain(Reader),
     Sheet(std::vec::IntoIter<csv::ByteRecord>),
+}
+
+/// Bytes per raw block: big enough that per-block costs vanish, small enough that two
+/// threads finish together and memory stays flat. Fixed in code, like [`CHUNK_ROWS`].
+pub const BLOCK_BYTES: usize = 1 << 20;
+
+/// A plain CSV file read as raw blocks of whole records, which the workers parse: the
+/// common case (a UTF-8 or ASCII file on disk, not wide) parsed on every thread. The file is
+/// read again from its start, so every byte is hashed once, header and preamble included.
+struct RawSource {
+    file: std::fs::File,
+    delimiter: u8,
+    /// Bytes read and not yet handed out; they start at a record boundary.
+    buf: Vec<u8>,
+    /// Bytes of `buf` whose bare carriage returns are already read as line feeds.
+    clean: usize,
+    /// Line of `buf`'s first byte.
+    line: u64,
+    eof: bool,
+}
+
+impl RawSource {
+    /// Opens `path` and skips the header (`body` bytes, hashed into `state`), so the next
+    /// byte starts line `line`.
+    fn open(
+        path: &std::path::Path,
+        delimiter: u8,
+        body: u64,
+        line: u64,
+        state: &HashState,
+    ) -> Result<Self> {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        if let Ok(mut st) = state.lock() {
+            *st = (Sha256::new(), 0);
+        }
+        let mut src = RawSource {
+            file,
+            delimiter,
+            buf: Vec::new(),
+            clean: 0,
+            line,
+            eof: false,
+        };
+        let want = usize::try_from(body).unwrap_or(usize::MAX);
+        src.fill(want, state, path)?;
+        if src.buf.len() < want {
+            // The file changed under us: read it as it now is, the slow way.
+            return Err(Error::io(
+                path,
+                std::io::Error::other("the file became shorter while it was read"),
+            ));
+        }
+        src.buf.drain(..want);
+        src.clean = src.clean.saturating_sub(want);
+        Ok(src)
+    }
+
+    /// Reads until `buf` holds `want` bytes or the file ends, hashing each byte as read and
+    /// reading bare carriage returns as line feeds (as [`BareCrToLf`] does).
+    fn fill(&mut self, want: usize, state: &HashState, path: &std::path::Path) -> Result<()> {
+        while self.buf.len() < want && !self.eof {
+            let old = self.buf.len();
+            let room = (want - old).clamp(1, BLOCK_BYTES);
+            self.buf.resize(old + room, 0);
+            let n = loop {
+                match self.file.read(&mut self.buf[old..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        self.buf.truncate(old);
+                        return Err(Error::io(path, e));
+                    }
+                }
+            };
+            self.buf.truncate(old + n);
+            if n == 0 {
+                self.eof = true;
+            }
+            if let Ok(mut st) = state.lock() {
+                st.0.update(&self.buf[old..]);
+                st.1 += n as u64;
+            }
+        }
+        // A carriage return is bare when the next byte is not a line feed; the last byte
+        // waits for the next read unless the file has ended.
+        let end = self.buf.len();
+        let from = self.clean;
+        if let Some(first) = memchr::memchr(b'\r', &self.buf[from..]) {
+            for i in from + first..end {
+                if self.buf[i] == b'\r' {
+                    match self.buf.get(i + 1) {
+                        Some(b'\n') => {}
+                        Some(_) => self.buf[i] = b'\n',
+                        None if self.eof => self.buf[i] = b'\n',
+                        None => {
+                            self.clean = i;
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+        }
+        self.clean = end;
+        Ok(())
+    }
+
+    /// The next block of whole records (about `block` bytes) and the line it starts on, or
+    /// `None` at the end.
+    fn next_block(
+        &mut self,
+        block: usize,
+        spare: Vec<u8>,
+        state: &HashState,
+        path: &std::path::Path,
+    ) -> Result<Option<(Vec<u8>, u64)>> {
+        let mut limit = block.max(1);
+        let cut = loop {
+            self.fill(limit, state, path)?;
+            let whole = self.eof && self.clean == self.buf.len();
+            if whole && self.buf.len() <= limit {
+                break self.buf.len();
+            }
+            match cut_point(&self.buf[..self.clean.min(limit)], self.delimiter) {
+                Some(c) => break c,
+                // One record longer than a block (or a quote never closed): read on.
+                None if whole => break self.buf.len(),
+                None => limit = limit.saturating_mul(2),
+            }
+        };
+        if cut == 0 {
+            return Ok(None);
+        }
+        let mut next = spare;
+        next.clear();
+        next.extend_from_slice(&self.buf[cut..]);
+        let mut out = std::mem::replace(&mut self.buf, next);
+        out.truncate(cut);
+        self.clean -= cut;
+        let line = self.line;
+        self.line += memchr::memchr_iter(b'\n', &out).count() as u64;
+        Ok(Some((out, line)))
+    }
+}
+
+/// Where a block of `buf` (which starts where a record starts) may end: just after the last
+/// line feed that ends a record, or `None` when none does. As `csv_core` reads: a quote opens
+/// a quoted field only as a field's first byte, and an empty line ends no record (its line
+/// feed is skipped, and the next record's position is where the skipping began, so a block
+/// may not start there). Blocks with no quote need no scan.
+fn cut_point(buf: &[u8], delimiter: u8) -> Option<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum S {
+        Record,
+        Field0,
+        Field,
+        Quoted,
+        QuoteInQuoted,
+    }
+    if memchr::memchr(b'"', buf).is_none() {
+        // The last line feed that ends a non-empty line.
+        let mut end = buf.len();
+        while let Some(i) = memchr::memrchr(b'\n', &buf[..end]) {
+            if i > 0 && buf[i - 1] != b'\n' {
+                return Some(i + 1);
+            }
+            end = i;
+        }
+        return None;
+    }
+    let mut s = S::Record;
+    let mut cut = None;
+    for (i, &b) in buf.iter().enumerate() {
+        s = match (s, b) {
+            (S::Quoted, b'"') => S::QuoteInQuoted,
+            (S::Quoted, _) => S::Quoted,
+            (S::QuoteInQuoted, b'"') => S::Quoted,
+            (S::Record | S::Field0, b'"') => S::Quoted,
+            (S::Record, b'\n') => S::Record,
+            (_, b'\n') => {
+                cut = Some(i + 1);
+                S::Record
+            }
+            (_, d) if d == delimiter => S::Field0,
+            _ => S::Field,
+        };
+    }
+    cut
 }
 
 impl Records {
     fn read(&mut self, rec: &mut csv::ByteRecord, name: &str) -> Result<bool> {
         match self {
-            Records::Csv(r) => r.read_byte_record(rec).map_err(|e| csv_error(name, e)),
+            Records::Csv(r) | Records::Plain(r) => {
+                r.read_byte_record(rec).map_err(|e| csv_error(name, e))
+            }
             Records::Sheet(rows) => Ok(match rows.next() {
                 Some(r) => {
                     *rec = r;
@@ -240,6 +582,9 @@ struct OpenFile {
     hash: HashState,
     delimiter: u8,
     pending: VecDeque<csv::ByteRecord>,
+    /// Set when the file is read as raw blocks.
+    raw: Option<RawSource>,
+    path: PathBuf,
 }
 
 /// Reads inputs one after another and hands out chunks of records, in file order.
@@ -253,18 +598,29 @@ pub struct ChunkReader {
     layout: Layout,
     /// Reading a file ahead to net its credit notes: no netting within.
     prescan: bool,
+    /// Plain files on disk go to the workers as raw blocks (off only to compare the two ways).
+    blocks: bool,
+    /// Raw block buffers given back for reuse.
+    spare_raw: Vec<Vec<u8>>,
+    /// Bytes per raw block: [`BLOCK_BYTES`] (tests cut smaller blocks).
+    block_bytes: usize,
 }
 
-/// A CSV reader with the project's settings over any bytes.
-fn csv_reader(source: Box<dyn Read + Send>, delimiter: u8) -> Reader {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
+/// The project's CSV settings.
+fn reader_builder(delimiter: u8) -> csv::ReaderBuilder {
+    let mut b = csv::ReaderBuilder::new();
+    b.has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         // csv counts lines wrongly for CRLF files when \r ends records; ending records at
         // \n alone keeps line numbers right, and the stray \r is trimmed with the field.
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(source)
+        .terminator(csv::Terminator::Any(b'\n'));
+    b
+}
+
+/// A CSV reader with the project's settings over any bytes.
+fn csv_reader(source: Box<dyn Read + Send>, delimiter: u8) -> Reader {
+    reader_builder(delimiter).from_reader(source)
 }
 
 /// Reads to the end, mapping errors to the file.
@@ -356,12 +712,26 @@ impl ChunkReader {
             spare: Vec::new(),
             layout,
             prescan: false,
+            blocks: true,
+            spare_raw: Vec::new(),
+            block_bytes: BLOCK_BYTES,
         }
+    }
+
+    /// Whether plain files on disk are read as raw blocks for the workers to parse (the
+    /// default) or parsed by the reader itself: the records are the same either way.
+    pub fn with_blocks(mut self, blocks: bool) -> Self {
+        self.blocks = blocks;
+        self
     }
 
     /// Gives a chunk's buffers back for reuse.
     pub fn recycle(&mut self, chunk: Chunk) {
-        if self.spare.len() < 64 {
+        if chunk.is_raw() {
+            if self.spare_raw.len() < 64 {
+                self.spare_raw.push(chunk.raw);
+            }
+        } else if self.spare.len() < 64 {
             self.spare.push(chunk.buf);
         }
     }
@@ -439,11 +809,12 @@ impl ChunkReader {
             inner: buffered,
             ahead: None,
         });
-        Ok((
-            display,
-            Records::Csv(csv_reader(source, delimiter)),
-            delimiter,
-        ))
+        let rdr = csv_reader(source, delimiter);
+        let records = match input {
+            Input::Path(_) => Records::Plain(rdr),
+            _ => Records::Csv(rdr),
+        };
+        Ok((display, records, delimiter))
     }
 
     fn open_next(&mut self) -> Result<bool> {
@@ -523,6 +894,20 @@ impl ChunkReader {
         if columns.amount.is_some() && !self.prescan && input != Input::Stdin {
             columns.credit_rejects = net_credit_notes(&input, &self.layout)?;
         }
+        // A plain file on disk is read again as raw blocks from just after its header, for
+        // the workers to parse; anything else is parsed here.
+        let raw = match (&input, &rdr) {
+            (Input::Path(p), Records::Plain(r))
+                if self.blocks
+                    && !self.prescan
+                    && columns.wide.is_empty()
+                    && std::fs::metadata(p).is_ok_and(|m| m.is_file()) =>
+            {
+                let at = r.position();
+                Some(RawSource::open(p, delimiter, at.byte(), at.line(), &state)?)
+            }
+            _ => None,
+        };
         self.files[idx].columns = columns.clone();
         self.current = Some(OpenFile {
             index: idx,
@@ -532,6 +917,11 @@ impl ChunkReader {
             hash: state,
             delimiter,
             pending: VecDeque::new(),
+            raw,
+            path: match &input {
+                Input::Path(p) => p.clone(),
+                _ => PathBuf::new(),
+            },
         });
         Ok(true)
     }
@@ -553,6 +943,28 @@ impl ChunkReader {
         done + current
     }
 
+    /// End of the current file: finish its hash.
+    fn finish_file(&mut self, file: usize) {
+        if let Some(OpenFile {
+            reader,
+            hash: state,
+            ..
+        }) = self.current.take()
+        {
+            drop(reader);
+            let (hasher, bytes) = match Arc::try_unwrap(state) {
+                Ok(m) => m.into_inner().unwrap_or_else(|p| p.into_inner()),
+                Err(shared) => match shared.lock() {
+                    Ok(g) => g.clone(),
+                    Err(p) => p.into_inner().clone(),
+                },
+            };
+            let info = &mut self.files[file];
+            info.sha256 = hex_digest(&hasher.finalize());
+            info.bytes = bytes;
+        }
+    }
+
     /// The next chunk, or `None` when every input has been read.
     pub fn next_chunk(&mut self) -> Result<Option<Chunk>> {
         loop {
@@ -563,6 +975,24 @@ impl ChunkReader {
                 continue;
             };
             let (file, name_arc, columns) = (open.index, open.name.clone(), open.columns.clone());
+            if let Some(src) = open.raw.as_mut() {
+                let spare = self.spare_raw.pop().unwrap_or_default();
+                if let Some((raw, first_line)) =
+                    src.next_block(self.block_bytes, spare, &open.hash, &open.path)?
+                {
+                    return Ok(Some(Chunk {
+                        file,
+                        name: name_arc,
+                        columns,
+                        raw,
+                        first_line,
+                        delimiter: open.delimiter,
+                        ..Chunk::default()
+                    }));
+                }
+                self.finish_file(file);
+                continue;
+            }
             // Record buffers are reused from chunk to chunk: no allocation per row.
             let mut buf = self.spare.pop().unwrap_or_default();
             let mut len = 0;
@@ -604,25 +1034,7 @@ impl ChunkReader {
             }
             self.files[file].records += raw;
             if eof {
-                // End of this file: finish its hash.
-                if let Some(OpenFile {
-                    reader,
-                    hash: state,
-                    ..
-                }) = self.current.take()
-                {
-                    drop(reader);
-                    let (hasher, bytes) = match Arc::try_unwrap(state) {
-                        Ok(m) => m.into_inner().unwrap_or_else(|p| p.into_inner()),
-                        Err(shared) => match shared.lock() {
-                            Ok(g) => g.clone(),
-                            Err(p) => p.into_inner().clone(),
-                        },
-                    };
-                    let info = &mut self.files[file];
-                    info.sha256 = hex_digest(&hasher.finalize());
-                    info.bytes = bytes;
-                }
+                self.finish_file(file);
             }
             if len > 0 || !rejects.is_empty() {
                 return Ok(Some(Chunk {
@@ -632,6 +1044,7 @@ impl ChunkReader {
                     buf,
                     len,
                     rejects,
+                    ..Chunk::default()
                 }));
             }
             self.spare.push(buf);
@@ -804,5 +1217,119 @@ fn csv_error(name: &str, e: csv::Error) -> Error {
     match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::io(name, io),
         other => Error::malformed(Position::new(name, line, 0), format!("{other:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records (line and fields), rejects, record count, and hash with size.
+    type Read = (Vec<(u64, Vec<Vec<u8>>)>, Vec<String>, u64, String);
+
+    /// What is read from `text`, by the reader itself or (with `block` set) as raw blocks of
+    /// that size parsed afterwards.
+    fn read(text: &[u8], block: Option<usize>) -> Read {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("in.csv");
+        std::fs::write(&p, text).unwrap();
+        let name = p.display().to_string();
+        let mut r = ChunkReader::new(vec![Input::Path(p)]).with_blocks(block.is_some());
+        r.block_bytes = block.unwrap_or(BLOCK_BYTES);
+        let (mut recs, mut rejects, mut parsed) = (Vec::new(), Vec::new(), 0);
+        let mut buf = Vec::new();
+        let shown = |rec: &csv::ByteRecord| {
+            let line = rec.position().map_or(0, |p| p.line());
+            (line, rec.iter().map(<[u8]>::to_vec).collect::<Vec<_>>())
+        };
+        loop {
+            match r.next_chunk() {
+                Ok(Some(chunk)) => {
+                    let mut rj = chunk.rejects.clone();
+                    if chunk.is_raw() {
+                        assert!(block.is_some());
+                        let (len, n) = chunk.parse(&mut buf, &mut rj);
+                        parsed += n;
+                        recs.extend(buf[..len].iter().map(shown));
+                    } else {
+                        recs.extend(chunk.records().iter().map(shown));
+                    }
+                    rejects.extend(
+                        (rj.iter())
+                            .map(|r| format!("{}:{} {} {}", r.line, r.column, r.value, r.reason)),
+                    );
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    rejects.push(format!("error: {}", e.to_string().replace(&*name, "")));
+                    break;
+                }
+            }
+        }
+        let f = &r.files[0];
+        (
+            recs,
+            rejects,
+            f.records + parsed,
+            format!("{} {}", f.sha256, f.bytes),
+        )
+    }
+
+    #[test]
+    fn raw_blocks_read_the_records_the_reader_reads() {
+        let texts: &[&[u8]] = &[
+            b"activity,quantity,unit\na,1,kWh\nb,2,kWh\n",
+            b"activity,quantity,unit\na,1,kWh\nb,2,kWh",
+            b"activity,quantity,unit\r\na,1,kWh\r\n\r\nb,2,kWh\r\n",
+            b"activity,quantity,unit\ra,1,kWh\rb,2,kWh\r",
+            b"activity,quantity,unit\r\na,1,k\rWh\r\nb,2,kWh\r",
+            b"\xEF\xBB\xBFactivity,quantity,unit\na,1,kWh\n",
+            b"activity,quantity,unit,site\n\"a\nb\",1,kWh,\"x,\ny\"\nc,2,kWh,s\n",
+            b"activity,quantity,unit\n12\" pipe,1,kWh\nb,2,\"kW\nh\"\nc,3,kWh\n",
+            b"activity,quantity,unit\na,\"1,kWh\nb,2,kWh\nc,3,kWh\n",
+            b"activity,quantity,unit\n\"a\"\"\nb\",1,kWh\nc,2,kWh\n",
+            b"activity,quantity,unit\n\"a\"x\ny,1,kWh\n\"q\"\"\",2,kWh\n",
+            b"Title\n\nactivity,quantity,unit\na,1,kWh\n",
+            b"activity,quantity,unit\n\n,,\na,1,kWh\n\n\n",
+            b"activity;quantity;unit\na;1,5;kWh\n\"b;\n\";2;kWh\n",
+            b"activity,quantity,unit\n",
+            b"activity,quantity,unit",
+            b"\"activity\",\"quantity\",\"unit\"\r\n\"a\",\"1\",\"kWh\"\r\n",
+        ];
+        for text in texts {
+            let want = read(text, None);
+            for block in [1, 2, 3, 5, 8, 13, 64, BLOCK_BYTES] {
+                assert_eq!(
+                    want,
+                    read(text, Some(block)),
+                    "{block}-byte blocks of {:?}",
+                    String::from_utf8_lossy(text)
+                );
+            }
+        }
+        // Random bodies of the bytes that matter to splitting.
+        let alphabet = b"ab1,,;\"\"\n\n\r \t";
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..400 {
+            let mut text = b"activity,quantity,unit\n".to_vec();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            for _ in 0..(state % 120) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push(alphabet[(state % alphabet.len() as u64) as usize]);
+            }
+            let want = read(&text, None);
+            for block in [1, 4, 9, 32] {
+                assert_eq!(
+                    want,
+                    read(&text, Some(block)),
+                    "{block}-byte blocks of {:?}",
+                    String::from_utf8_lossy(&text)
+                );
+            }
+        }
     }
 }

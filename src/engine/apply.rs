@@ -30,6 +30,9 @@ pub struct BlockOutput {
     pub file: usize,
     /// Records read (rows and blank lines).
     pub records: u64,
+    /// Records the worker parsed from the block's raw bytes (counted into the file's records
+    /// when the reader did not parse them itself).
+    pub parsed: u64,
     /// Bytes of input read by the end of the chunk.
     pub bytes: u64,
     /// Its rejected rows, in line order.
@@ -73,6 +76,10 @@ pub struct Work<'a> {
     pub(super) fast: Fast,
     /// Spend rows by supplier and tier.
     supply: crate::supply::SupplyTotals,
+    /// Record buffers for raw blocks, reused from block to block.
+    parsed: Vec<csv::ByteRecord>,
+    /// Field ends of a record split in place, reused from record to record.
+    ends: Vec<usize>,
 }
 
 /// One line about to be added: a row's primary factor or one of its upstream factors.
@@ -543,6 +550,54 @@ impl<'a> Work<'a> {
             rows: RowCounts::default(),
             fast: Fast::default(),
             supply: crate::supply::SupplyTotals::default(),
+            parsed: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// One record: blank, priced on the fast path, or read and priced row by row from the
+    /// `csv` record `parsed` gives (a record split in place is made into one only then).
+    fn take_row<'r, R: super::fast::Fields>(
+        &mut self,
+        cols: &Columns,
+        file: &str,
+        rec: &R,
+        parsed: impl FnOnce() -> std::borrow::Cow<'r, csv::ByteRecord>,
+        rejects: &mut Vec<Reject>,
+    ) {
+        if (0..rec.count()).all(|i| rec.field(i).unwrap_or_default().trim_ascii().is_empty()) {
+            self.rows.blank += 1;
+            return;
+        }
+        self.rows.read += 1;
+        if !self.want_ledger && self.fast_row(cols, rec) {
+            self.rows.used += 1;
+            return;
+        }
+        let line = rec.line();
+        let rec = parsed();
+        let rec = &*rec;
+        // A row that is not UTF-8 is read as Windows-1252, the encoding Excel on Windows
+        // saves "CSV" in (a pound sign is byte 0xA3 there).
+        let transcoded;
+        let r = if std::str::from_utf8(rec.as_slice()).is_ok() {
+            rec
+        } else {
+            transcoded = windows_1252(rec);
+            &transcoded
+        };
+        match self.row(cols, file, r, line) {
+            Ok(()) => self.rows.used += 1,
+            Err(e) => {
+                self.rows.rejected += 1;
+                rejects.push(Reject {
+                    file: file.to_string(),
+                    line,
+                    column: e.column.map_or(0, |c| source_column(r, cols, c)),
+                    value: crate::activity::shorten(&e.value).into_owned(),
+                    reason: e.reason,
+                })
+            }
         }
     }
 
@@ -556,42 +611,45 @@ impl<'a> Work<'a> {
             self.ledger = Some(csv::WriterBuilder::new().from_writer(Vec::new()));
         }
         let mut rejects = Vec::new();
-        let records = chunk.records();
+        let mut buf = std::mem::take(&mut self.parsed);
+        let mut parsed_rejects = 0;
+        let mut ends = std::mem::take(&mut self.ends);
+        // A block with no quote is split in place, no record copied, unless a ledger is
+        // written (every row then takes the per-row path).
+        let plain = if chunk.is_raw() && !self.want_ledger {
+            chunk.for_each_plain(&mut ends, |r| {
+                let parsed = || std::borrow::Cow::Owned(r.to_record());
+                self.take_row(cols, file, r, parsed, &mut rejects)
+            })
+        } else {
+            None
+        };
+        self.ends = ends;
+        let (records, parsed) = if let Some(n) = plain {
+            (&buf[..0], n)
+        } else if chunk.is_raw() {
+            let (len, parsed) = chunk.parse(&mut buf, &mut rejects);
+            // Rows the parse refused (a runaway quote), as the reader's own in `chunk.rejects`.
+            self.rows.read += rejects.len() as u64;
+            self.rows.rejected += rejects.len() as u64;
+            parsed_rejects = rejects.len();
+            (&buf[..len], parsed)
+        } else {
+            (chunk.records(), 0)
+        };
         for rec in records {
-            if rec.iter().all(|f| f.trim_ascii().is_empty()) {
-                self.rows.blank += 1;
-                continue;
-            }
-            self.rows.read += 1;
-            if !self.want_ledger && self.fast_row(cols, rec) {
-                self.rows.used += 1;
-                continue;
-            }
-            let line = rec.position().map_or(0, |p| p.line());
-            // A row that is not UTF-8 is read as Windows-1252, the encoding Excel on Windows
-            // saves "CSV" in (a pound sign is byte 0xA3 there).
-            let transcoded;
-            let r = if std::str::from_utf8(rec.as_slice()).is_ok() {
-                rec
-            } else {
-                transcoded = windows_1252(rec);
-                &transcoded
-            };
-            match self.row(cols, file, r, line) {
-                Ok(()) => self.rows.used += 1,
-                Err(e) => {
-                    self.rows.rejected += 1;
-                    rejects.push(Reject {
-                        file: file.to_string(),
-                        line,
-                        column: e.column.map_or(0, |c| source_column(r, cols, c)),
-                        value: crate::activity::shorten(&e.value).into_owned(),
-                        reason: e.reason,
-                    })
-                }
-            }
+            self.take_row(
+                cols,
+                file,
+                rec,
+                || std::borrow::Cow::Borrowed(rec),
+                &mut rejects,
+            );
         }
         // Rows the reader refused (a runaway quote) join the chunk's rejects, in line order.
+        if parsed_rejects > 0 {
+            rejects.sort_by_key(|r| r.line);
+        }
         if !chunk.rejects.is_empty() {
             let n = chunk.rejects.len() as u64;
             self.rows.read += n;
@@ -604,10 +662,17 @@ impl<'a> Work<'a> {
             .take()
             .and_then(|wr| wr.into_inner().ok())
             .unwrap_or_default();
+        let records = if plain.is_some() {
+            parsed
+        } else {
+            records.len() as u64
+        };
+        self.parsed = buf;
         BlockOutput {
             seq,
             file: chunk.file,
-            records: records.len() as u64,
+            records,
+            parsed,
             bytes,
             rejects,
             ledger,
@@ -619,37 +684,104 @@ impl<'a> Work<'a> {
     pub fn finish(mut self) -> Option<super::Partial> {
         self.flush_fast()?;
         let resolver = self.resolver;
-        let groups: Vec<(GroupKey, Totals)> = self
-            .groups
-            .drain()
-            .map(|(k, t)| {
-                let f = resolver.factor(k.factor);
-                let key = GroupKey {
-                    class: k.class,
-                    site: self.site_names[k.site as usize].clone(),
-                    period: k.period,
-                    reporting_year: k.year,
-                    nhs_category: k.nhs,
-                    set: Arc::from(resolver.set(k.factor).id()),
-                    factor: Arc::from(f.key.as_str()),
-                    upstream_of: k
-                        .upstream_of
-                        .map(|u| Arc::from(resolver.factor(u).key.as_str())),
-                    quality: k.quality,
-                    market: k.market,
-                };
-                (key, t)
-            })
+        let mut groups: Vec<(LocalKey, Totals)> = self.groups.drain().collect();
+        // Sorted as their group keys sort, but by numbers: each name (site, set id, factor
+        // key) is ranked once among the names in use, equal names equal ranks, so comparing
+        // ranks is comparing names, field by field in GroupKey's order.
+        let dense = |names: Vec<(&str, usize)>, len: usize| -> Vec<u32> {
+            let mut names = names;
+            names.sort_unstable();
+            let mut rank = vec![0u32; len];
+            let (mut r, mut last) = (0u32, None);
+            for (n, i) in names {
+                if last.is_some_and(|l| l != n) {
+                    r += 1;
+                }
+                last = Some(n);
+                rank[i] = r;
+            }
+            rank
+        };
+        let site_rank = dense(
+            (self.site_names.iter().enumerate())
+                .map(|(i, n)| (&**n, i))
+                .collect(),
+            self.site_names.len(),
+        );
+        let mut factors: Vec<FactorRef> = groups
+            .iter()
+            .flat_map(|(k, _)| std::iter::once(k.factor).chain(k.upstream_of))
             .collect();
-        // Distinct local keys map to distinct group keys, so the sorted list has no repeats.
-        // Sorted by index: the sums are large, moved once rather than at every swap.
-        let mut order: Vec<u32> = (0..groups.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| groups[a as usize].0.cmp(&groups[b as usize].0));
-        let mut slots: Vec<Option<(GroupKey, Totals)>> = groups.into_iter().map(Some).collect();
-        let sorted = order
-            .into_iter()
-            .filter_map(|i| slots[i as usize].take())
+        factors.sort_unstable();
+        factors.dedup();
+        // Set ids as the parsed sets name themselves, for the sets the groups use.
+        let mut set_ids: Vec<Option<&str>> = vec![None; resolver.sets.len()];
+        for f in &factors {
+            set_ids[usize::from(f.set)] = Some(resolver.set(*f).id());
+        }
+        let set_rank = dense(
+            (set_ids.iter().enumerate())
+                .filter_map(|(i, id)| id.map(|id| (id, i)))
+                .collect(),
+            set_ids.len(),
+        );
+        let factor_rank = dense(
+            (factors.iter().enumerate())
+                .map(|(i, f)| (resolver.factor(*f).key.as_str(), i))
+                .collect(),
+            factors.len(),
+        );
+        let rank_of = |f: FactorRef| factor_rank[factors.binary_search(&f).unwrap_or(0)];
+        let sort_key = |k: &LocalKey| {
+            (
+                k.class,
+                site_rank[k.site as usize],
+                k.period,
+                k.year,
+                k.nhs,
+                set_rank[usize::from(k.factor.set)],
+                rank_of(k.factor),
+                k.upstream_of.map(rank_of),
+                k.quality,
+                k.market,
+            )
+        };
+        let mut order: Vec<_> = (groups.iter().enumerate())
+            .map(|(i, (k, _))| (sort_key(k), i as u32))
             .collect();
+        order.sort_unstable();
+        // Names made once, shared by every group that uses them.
+        let set_names: Vec<Arc<str>> = (set_ids.iter())
+            .map(|id| Arc::from(id.unwrap_or_default()))
+            .collect();
+        let factor_names: Vec<Arc<str>> = (factors.iter())
+            .map(|f| Arc::from(resolver.factor(*f).key.as_str()))
+            .collect();
+        let name_of = |f: FactorRef| factor_names[factors.binary_search(&f).unwrap_or(0)].clone();
+        let mut sorted = Vec::with_capacity(groups.len());
+        let mut slots: Vec<Option<Totals>> = groups
+            .iter_mut()
+            .map(|(_, t)| Some(std::mem::take(t)))
+            .collect();
+        for (_, i) in order {
+            let k = groups[i as usize].0;
+            let Some(t) = slots[i as usize].take() else {
+                continue;
+            };
+            let key = GroupKey {
+                class: k.class,
+                site: self.site_names[k.site as usize].clone(),
+                period: k.period,
+                reporting_year: k.year,
+                nhs_category: k.nhs,
+                set: set_names[usize::from(k.factor.set)].clone(),
+                factor: name_of(k.factor),
+                upstream_of: k.upstream_of.map(name_of),
+                quality: k.quality,
+                market: k.market,
+            };
+            sorted.push((key, t));
+        }
         Some((self.rows, sorted, self.supply))
     }
 }

@@ -124,8 +124,50 @@ pub(super) struct Fast {
     key: Vec<u8>,
 }
 
-fn trimmed(rec: &csv::ByteRecord, col: Option<usize>) -> &[u8] {
-    col.and_then(|c| rec.get(c)).unwrap_or(b"").trim_ascii()
+/// A record's fields, parsed into a `csv` record or split in place from a block's bytes.
+pub(super) trait Fields {
+    /// Fields in the record.
+    fn count(&self) -> usize;
+    /// Field `i`.
+    fn field(&self, i: usize) -> Option<&[u8]>;
+    /// Every byte of the fields (delimiters may be among them: they are ASCII).
+    fn text(&self) -> &[u8];
+    /// The record's line in its file.
+    fn line(&self) -> u64;
+}
+
+impl Fields for csv::ByteRecord {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> Option<&[u8]> {
+        self.get(i)
+    }
+    fn text(&self) -> &[u8] {
+        self.as_slice()
+    }
+    fn line(&self) -> u64 {
+        self.position().map_or(0, |p| p.line())
+    }
+}
+
+impl Fields for crate::activity::PlainRecord<'_> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> Option<&[u8]> {
+        self.get(i)
+    }
+    fn text(&self) -> &[u8] {
+        self.text()
+    }
+    fn line(&self) -> u64 {
+        self.line()
+    }
+}
+
+fn trimmed<R: Fields>(rec: &R, col: Option<usize>) -> &[u8] {
+    col.and_then(|c| rec.field(c)).unwrap_or(b"").trim_ascii()
 }
 
 /// `123`, `123.45`: digits with at most one point between digits, at most 19 digits.
@@ -153,10 +195,10 @@ fn plain_quantity(b: &[u8]) -> Option<(u64, u32)> {
 impl Work<'_> {
     /// Prices a row on the fast path and returns true, or returns false having changed
     /// nothing but caches, for the per-row path to take it.
-    pub(super) fn fast_row(&mut self, c: &Columns, rec: &csv::ByteRecord) -> bool {
+    pub(super) fn fast_row<R: Fields>(&mut self, c: &Columns, rec: &R) -> bool {
         // Vertical tab is the one ASCII byte `str::trim` trims and `trim_ascii` does not.
-        let text = rec.as_slice();
-        if rec.len() > c.width
+        let text = rec.text();
+        if rec.count() > c.width
             || c.synthetic > 0
             || c.decimal_comma
             || !text.is_ascii()
@@ -173,11 +215,8 @@ impl Work<'_> {
         {
             return false;
         }
-        if !c.credit_rejects.is_empty() {
-            let line = rec.position().map_or(0, |p| p.line());
-            if c.credit_rejects.contains_key(&line) {
-                return false;
-            }
+        if !c.credit_rejects.is_empty() && c.credit_rejects.contains_key(&rec.line()) {
+            return false;
         }
         let Some((qm, qs)) = c
             .quantity
@@ -466,8 +505,13 @@ impl Work<'_> {
 
     /// Moves every running sum into the group sums; `None` on overflow.
     pub(super) fn flush_fast(&mut self) -> Option<()> {
+        // Only the slots that hold rows become groups: the per-site vectors are dense, so
+        // with many sites most slots of a (resolution, period) are empty.
         let lines: usize = (self.fast.combos.iter())
-            .map(|c| c.by_site.len() * self.fast.res[c.res as usize].lines.len())
+            .map(|c| {
+                let used = c.by_site.iter().filter(|a| a.rows > 0).count();
+                used * self.fast.res[c.res as usize].lines.len()
+            })
             .sum();
         self.groups.reserve(lines);
         for ci in 0..self.fast.combos.len() {

@@ -164,9 +164,14 @@ pub fn run_on(
         drop(spare_tx);
         // Outputs arrive in any order; they are written in chunk order.
         let mut pending: BTreeMap<u64, BlockOutput> = BTreeMap::new();
+        // Records the workers parsed from raw blocks, by file.
+        let mut parsed: BTreeMap<usize, u64> = BTreeMap::new();
         let mut next = 0u64;
         let mut ticket_tx = Some(ticket_tx);
         for o in out_rx.iter() {
+            if o.parsed > 0 {
+                *parsed.entry(o.file).or_default() += o.parsed;
+            }
             pending.insert(o.seq, o);
             while let Some(o) = pending.remove(&next) {
                 next += 1;
@@ -186,7 +191,14 @@ pub fn run_on(
         drop(ticket_tx);
         let partials: Vec<Option<Option<Partial>>> =
             handles.into_iter().map(|h| h.join().ok()).collect();
-        let read = producer.join();
+        let read = producer.join().map(|(r, mut files)| {
+            for (f, n) in parsed {
+                if let Some(info) = files.get_mut(f) {
+                    info.records += n;
+                }
+            }
+            (r, files)
+        });
         (read, partials)
     });
     let (read, files) =
@@ -225,11 +237,12 @@ pub fn run_on(
 /// built in one pass from sorted keys. `None` on overflow.
 fn merge_sorted(parts: Vec<Vec<(GroupKey, Totals)>>) -> Option<BTreeMap<GroupKey, Totals>> {
     // A k-way merge of sorted lists (k is the thread count): each group moved once.
+    let total = parts.iter().map(Vec::len).sum();
     let mut heads: Vec<_> = parts
         .into_iter()
         .map(|p| p.into_iter().peekable())
         .collect();
-    let mut merged: Vec<(GroupKey, Totals)> = Vec::new();
+    let mut merged: Vec<(GroupKey, Totals)> = Vec::with_capacity(total);
     loop {
         let mut best: Option<(usize, &GroupKey)> = None;
         for (i, h) in heads.iter_mut().enumerate() {
