@@ -4,7 +4,7 @@
 //! 1. [`factors`]: versioned emission-factor sets from TOML, validated, searched, diffed.
 //!    [`importer`] (maintainers only) regenerates them from the publishers' files.
 //! 2. [`activity`]: activity CSVs (energy, travel, waste, water, refrigerants, spend) to typed rows or rejects.
-//! 3. [`inventory`]: the model the engine fills and reports read: the ledger line and its
+//! 3. [`model`]: the model the engine fills and reports read: the ledger line and its
 //!    columns, group keys, exact sums by scope, category, site, period, activity and gas.
 //! 4. [`engine`]: each row times its resolved factor, plus upstream lines, into ledger lines and
 //!    those sums, in parallel.
@@ -25,7 +25,7 @@ pub mod engine;
 pub mod error;
 pub mod factors;
 pub mod importer;
-pub mod inventory;
+pub mod model;
 pub mod nhs;
 pub mod num;
 pub mod report;

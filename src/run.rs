@@ -36,7 +36,7 @@ use crate::activity::{Input, Layout, ReportingYear};
 use crate::engine::{self, Edition, LazySet, PriceIndex, Resolver, Sinks};
 use crate::factors::gwp::Basis;
 use crate::factors::{Catalog, FactorSet};
-use crate::inventory::{Inventory, Reject};
+use crate::model::{Inventory, Reject};
 use crate::report::inventory::{inventory_csv, inventory_json, inventory_table, RunFacts};
 use crate::supply::metrics::Procurement;
 use crate::supply::{LocalArea, Supply};
@@ -708,7 +708,7 @@ pub fn desnz_editions(resolver: &Resolver) -> BTreeMap<u16, String> {
 /// it is also printed as a warning. Shared with `ghg merge`, which recomputes them for the
 /// merged figures: `desnz` is [`desnz_editions`], `find_set` finds a set the groups name.
 pub fn figure_notes<'s>(
-    inv: &crate::inventory::Inventory,
+    inv: &crate::model::Inventory,
     desnz: &BTreeMap<u16, String>,
     find_set: &dyn Fn(&str) -> Option<&'s FactorSet>,
 ) -> Result<Vec<(String, bool)>> {
@@ -738,7 +738,7 @@ pub fn figure_notes<'s>(
     let mut not_grid: Vec<String> = inv
         .groups
         .keys()
-        .filter(|k| k.class == crate::inventory::ScopeClass::Two && k.upstream_of.is_none())
+        .filter(|k| k.class == crate::model::ScopeClass::Two && k.upstream_of.is_none())
         .filter(|k| {
             let set = find_set(&k.set);
             let supplier =
@@ -784,7 +784,7 @@ pub fn figure_notes<'s>(
 }
 
 /// One note per reporting year priced by DESNZ edition: which set and why.
-fn edition_notes(inv: &crate::inventory::Inventory, desnz: &BTreeMap<u16, String>) -> Vec<String> {
+fn edition_notes(inv: &crate::model::Inventory, desnz: &BTreeMap<u16, String>) -> Vec<String> {
     if desnz.is_empty() {
         return Vec::new();
     }

@@ -313,7 +313,7 @@ fn results_do_not_depend_on_threads_or_blocks() {
             .unwrap();
         let mut buf = Vec::new();
         let mut rejects = Vec::new();
-        let mut keep = |r: &ghg::inventory::Reject| -> ghg::Result<()> {
+        let mut keep = |r: &ghg::model::Reject| -> ghg::Result<()> {
             rejects.push(r.to_string());
             Ok(())
         };
@@ -427,7 +427,7 @@ fn blocks_match_the_reader(quoted: bool) {
     let run_on = |input: Input, threads: usize, ledger: bool| {
         let mut buf = Vec::new();
         let mut rejects = Vec::new();
-        let mut keep = |r: &ghg::inventory::Reject| -> ghg::Result<()> {
+        let mut keep = |r: &ghg::model::Reject| -> ghg::Result<()> {
             rejects.push(r.to_string());
             Ok(())
         };

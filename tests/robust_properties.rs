@@ -5,7 +5,7 @@
 use ghg::activity::Input;
 use ghg::engine::{self, Resolver, Sinks};
 use ghg::factors::Catalog;
-use ghg::inventory::Headline;
+use ghg::model::Headline;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 

@@ -4,7 +4,7 @@
 use super::workbook::{self, is_workbook, split_sheet};
 use super::{shorten, Columns, Layout, LAYOUTS_WANTED};
 use crate::factors::hex_digest;
-use crate::inventory::Reject;
+use crate::model::Reject;
 use crate::{Error, Position, Result};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};

@@ -6,7 +6,7 @@
 //! uses it, upstream lines under their own keys) differs between the two runs. Factor keys
 //! are stable across DESNZ editions, so a key names the same factor in both.
 
-use crate::inventory::{value_of, Inventory, RowCounts};
+use crate::model::{value_of, Inventory, RowCounts};
 use crate::num::{exact_string, percent_change};
 use crate::report::inventory::{Figures, CATEGORY_NAMES};
 use crate::report::table::{Align, Table};
@@ -143,7 +143,7 @@ pub fn compare(
     site_names.dedup();
     let mut sites = Vec::new();
     for s in site_names {
-        let t = |m: &BTreeMap<String, crate::inventory::Headline>| -> Result<Decimal> {
+        let t = |m: &BTreeMap<String, crate::model::Headline>| -> Result<Decimal> {
             match m.get(s) {
                 Some(h) => Ok(Figures::of(h)?.total_location),
                 None => Ok(Decimal::ZERO),
@@ -152,11 +152,11 @@ pub fn compare(
         sites.push(Change::new(s.clone(), t(&sa)?, t(&sb)?)?);
     }
     let contributions = |inv: &Inventory| -> Result<BTreeMap<String, Decimal>> {
-        let mut sums: BTreeMap<String, crate::inventory::ExactSum> = BTreeMap::new();
+        let mut sums: BTreeMap<String, crate::model::ExactSum> = BTreeMap::new();
         for (k, t) in &inv.groups {
             if matches!(
                 k.class,
-                crate::inventory::ScopeClass::Outside | crate::inventory::ScopeClass::NhsOnly
+                crate::model::ScopeClass::Outside | crate::model::ScopeClass::NhsOnly
             ) {
                 continue;
             }
@@ -409,7 +409,7 @@ pub fn render_text(c: &Comparison, top: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::{ExactSum, GroupKey, MarketBasis, Quality, ScopeClass, Totals};
+    use crate::model::{ExactSum, GroupKey, MarketBasis, Quality, ScopeClass, Totals};
     use std::str::FromStr;
     use std::sync::Arc;
 

@@ -6,7 +6,7 @@
 //! ledger's, so an explanation that does not reproduce its figure says so.
 
 pub use super::ledger::{read_ledger, LedgerLine};
-use crate::inventory::ExactSum;
+use crate::model::ExactSum;
 use crate::num::exact_string;
 use crate::report::inventory::CATEGORY_NAMES;
 use crate::report::inventory_json::{InventoryJson, ScopeField};

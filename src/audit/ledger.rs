@@ -1,4 +1,4 @@
 //! `ledger.csv` read back into typed lines; the type lives with the inventory model
-//! ([`crate::inventory::ledger`]), below the engine that writes it.
+//! ([`crate::model::ledger`]), below the engine that writes it.
 
-pub use crate::inventory::ledger::{read_ledger, LedgerLine, LedgerRecord, LEDGER_HEADER};
+pub use crate::model::ledger::{read_ledger, LedgerLine, LedgerRecord, LEDGER_HEADER};

@@ -5,7 +5,7 @@ use super::run_dir::{OutputFile, RunDir};
 use super::{GlobalArgs, Outcome};
 use crate::activity::{Input, ReportingYear};
 use crate::engine::{Sinks, LEDGER_HEADER};
-use crate::inventory::Reject;
+use crate::model::Reject;
 use crate::run::{Run, RunOptions, RunOutput};
 use crate::{Error, Result};
 use std::io::Write;

@@ -6,7 +6,7 @@ use super::cells::{field, reject, RowReject};
 use super::resolve::{Applied, Resolved, Resolver};
 use crate::activity::{Columns, Period};
 use crate::factors::{Factor, FactorSet, Scope};
-use crate::inventory::{MarketBasis, ScopeClass};
+use crate::model::{MarketBasis, ScopeClass};
 use rust_decimal::Decimal;
 
 /// How a spend amount moves from its price year to the factor's: multiply by `num`

@@ -11,15 +11,15 @@ use super::fast::Fast;
 use super::resolve::{Blame, FactorRef, ResolveError, Resolved, Resolver, NO_SET};
 use crate::activity::{Chunk, Columns, Period, ReportingYear};
 use crate::factors::Scope;
-use crate::inventory::{GroupKey, MarketBasis, Quality, Reject, RowCounts, ScopeClass, Totals};
+use crate::model::{GroupKey, MarketBasis, Quality, Reject, RowCounts, ScopeClass, Totals};
 use crate::nhs::NhsCategory;
 use crate::num::exact_string;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
-use crate::inventory::ledger::LedgerRecord;
-pub use crate::inventory::ledger::LEDGER_HEADER;
+use crate::model::ledger::LedgerRecord;
+pub use crate::model::ledger::LEDGER_HEADER;
 
 /// What one chunk produced, written out in chunk order.
 #[derive(Debug, Default)]

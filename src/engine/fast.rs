@@ -19,7 +19,7 @@ use super::apply::{LocalKey, Work};
 use super::resolve::Resolved;
 use crate::activity::{Columns, Period, ReportingYear};
 use crate::factors::Scope;
-use crate::inventory::{MarketBasis, Quality, ScopeClass, Totals};
+use crate::model::{MarketBasis, Quality, ScopeClass, Totals};
 use crate::nhs::NhsCategory;
 use ethnum::I256;
 use rust_decimal::Decimal;

@@ -6,7 +6,7 @@ use super::apply::Line;
 use super::cells::{reject, RowReject};
 use super::resolve::{Applied, Resolved, Resolver};
 use crate::activity::Columns;
-use crate::inventory::{MarketBasis, Quality};
+use crate::model::{MarketBasis, Quality};
 use crate::supply::{Pricing, METHOD_HYBRID_OWN, METHOD_HYBRID_UPSTREAM, METHOD_SUPPLIER};
 use rust_decimal::Decimal;
 

@@ -5,7 +5,7 @@
 //! with its cost), intensities, and the sources. Built once as [`Table`]s; each output format
 //! renders the same tables, so the XLSX, CSV, JSON and text agree figure for figure.
 
-use crate::inventory::ledger::LedgerLine;
+use crate::model::ledger::LedgerLine;
 use crate::nhs::{NhsCategory, NhsFootprint};
 use crate::num::{display_grouped, exact_string};
 use crate::report::table::{self as text_table, Align};

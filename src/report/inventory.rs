@@ -1,7 +1,7 @@
 //! An inventory to bytes: a table in tCO2e for people, CSV for spreadsheets, and JSON with
 //! exact decimal strings in kg CO2e for CI jobs (the schema is documented in the README).
 
-use crate::inventory::{value_of, ExactSum, GroupKey, Headline, Inventory, MarketBasis, GASES};
+use crate::model::{value_of, ExactSum, GroupKey, Headline, Inventory, MarketBasis, GASES};
 use crate::num::{display_grouped, exact_string};
 use crate::report::inventory_json::{
     ActivityJson, FactorSetJson, InventoryJson, Kg, MarketBasisJson, NhsCategoryJson,
@@ -325,7 +325,7 @@ pub fn inventory_doc(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TierFigures {
     /// The tier.
-    pub tier: crate::inventory::Quality,
+    pub tier: crate::model::Quality,
     /// kg CO2e.
     pub kg: Decimal,
     /// Percent of all kg CO2e.
@@ -345,7 +345,7 @@ pub fn by_tier(inv: &Inventory) -> Result<Vec<TierFigures>> {
     for (k, t) in &inv.groups {
         if matches!(
             k.class,
-            crate::inventory::ScopeClass::Outside | crate::inventory::ScopeClass::NhsOnly
+            crate::model::ScopeClass::Outside | crate::model::ScopeClass::NhsOnly
         ) {
             continue;
         }

@@ -5,7 +5,7 @@
 //! NHS footprint only. So `carbon_footprint + footprint_plus + outside_nhs_footprints
 //! - outside_ghg_protocol = total_location`, exactly. Biogenic CO2 is in neither view.
 
-use crate::inventory::{value_of, ExactSum, Inventory, ScopeClass};
+use crate::model::{value_of, ExactSum, Inventory, ScopeClass};
 use crate::nhs::{NhsCategory, NhsFootprint};
 use crate::Result;
 use rust_decimal::Decimal;

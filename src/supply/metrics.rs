@@ -5,7 +5,7 @@
 //! renders; every figure is an exact decimal string.
 
 use super::{share, shares, LocalArea, SupplierTotals, Supply, SupplyTotals};
-use crate::inventory::{value_of, ExactSum, Quality};
+use crate::model::{value_of, ExactSum, Quality};
 use crate::num::exact_string;
 use crate::Result;
 use rust_decimal::Decimal;

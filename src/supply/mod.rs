@@ -20,7 +20,7 @@ pub mod register;
 pub use local::LocalArea;
 pub use register::{Crp, Register, Supplier};
 
-use crate::inventory::{ExactSum, Quality};
+use crate::model::{ExactSum, Quality};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 

@@ -4,7 +4,7 @@
 
 use crate::activity::parse_amount;
 use crate::factors::sha256_hex;
-use crate::inventory::Quality;
+use crate::model::Quality;
 use crate::{Error, Position, Result};
 use rust_decimal::Decimal;
 use std::collections::HashMap;

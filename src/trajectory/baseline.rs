@@ -5,8 +5,8 @@
 use super::plan::{Plan, SliceSpec};
 use super::YearStyle;
 use crate::activity::Period;
-use crate::inventory::ledger::LedgerLine;
-use crate::inventory::ExactSum;
+use crate::model::ledger::LedgerLine;
+use crate::model::ExactSum;
 use crate::{Error, Result};
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;

@@ -16,8 +16,8 @@
 //! exactly too (it equals the sum of its lines' factor effects to the 28th significant digit).
 //! Scope 2 is location-based; outside-of-scopes lines are left out, as from the totals.
 
-use crate::inventory::ledger::LedgerLine;
-use crate::inventory::ExactSum;
+use crate::model::ledger::LedgerLine;
+use crate::model::ExactSum;
 use crate::num::exact_string;
 use crate::report::inventory_json::{InventoryJson, ScopeField};
 use crate::{Error, Position, Result};
@@ -370,7 +370,7 @@ mod tests {
     /// Ledger lines of scope 2 electricity, read back through the ledger reader so the test
     /// follows the ledger's columns: (site, key, kWh, factor).
     fn lines(rows: &[(&str, &str, &str, &str)]) -> Vec<LedgerLine> {
-        use crate::inventory::ledger::{LedgerRecord, LEDGER_HEADER};
+        use crate::model::ledger::{LedgerRecord, LEDGER_HEADER};
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(LEDGER_HEADER).unwrap();
         for (site, key, q, f) in rows {
@@ -396,7 +396,7 @@ mod tests {
             };
             w.write_record(rec.fields()).unwrap();
         }
-        crate::inventory::ledger::read_ledger("ledger.csv", &w.into_inner().unwrap()).unwrap()
+        crate::model::ledger::read_ledger("ledger.csv", &w.into_inner().unwrap()).unwrap()
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! because TOML floats reach a decimal through `f64`.
 
 use super::{position, toml_error, YearStyle};
-use crate::inventory::ledger::LedgerLine;
+use crate::model::ledger::LedgerLine;
 use crate::num::parse_decimal;
 use crate::{Error, Position, Result};
 use rust_decimal::Decimal;
