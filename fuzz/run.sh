@@ -13,12 +13,13 @@ export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-co
 -Cllvm-args=-sanitizer-coverage-trace-compares -Cdebug-assertions -Coverflow-checks"
 triple="$(rustc +nightly -vV | sed -n 's/^host: //p')"
 cargo +nightly build --release --target "$triple" --bins
-for t in activity factor_set; do
+for t in activity factor_set plan; do
     mkdir -p "corpus/$t" "artifacts/$t"
     # Seeds: the bad-input corpus and the shipped examples.
     case "$t" in
         activity) cp ../tests/corpus/activity/*.csv ../examples/nhs-trust/*.csv "corpus/$t/" ;;
         factor_set) cp ../tests/corpus/factors/*.toml ../tests/fixtures/factors/*.toml "corpus/$t/" ;;
+        plan) cp ../tests/corpus/plan/*.toml ../examples/nhs-trust/plan.toml "corpus/$t/" 2>/dev/null || cp ../examples/nhs-trust/plan.toml "corpus/$t/" ;;
     esac
     echo "== $t: ${secs}s"
     "$CARGO_TARGET_DIR/$triple/release/$t" "corpus/$t" -max_total_time="$secs" \

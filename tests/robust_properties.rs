@@ -1,5 +1,5 @@
-//! Robustness properties (256 cases each): any bytes as an activity file or a factor set give
-//! an answer or an error that says where, never a panic; scaling every quantity by k scales
+//! Robustness properties (256 cases each): any bytes as an activity file, a factor set or a
+//! trajectory plan give an answer or an error that says where, never a panic; scaling every quantity by k scales
 //! every total by k exactly, in any row order.
 
 use ghg::activity::Input;
@@ -8,6 +8,8 @@ use ghg::factors::Catalog;
 use ghg::model::Headline;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+
+const PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/nhs-trust/plan.toml");
 
 const MINI: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -103,6 +105,37 @@ proptest! {
         }
         if problems.is_empty() {
             prop_assert!(!set.id().is_empty());
+        }
+    }
+
+    /// Any bytes spliced into the shipped example's plan: a plan, or an error naming the plan
+    /// file at a line inside it (or no line at all); never a panic.
+    #[test]
+    fn any_bytes_in_a_plan_give_a_plan_or_a_located_error(
+        at in 0usize..3500,
+        junk in prop::collection::vec(any::<u8>(), 0..64),
+        whole in any::<bool>(),
+    ) {
+        let base = std::fs::read(PLAN).unwrap();
+        let bytes = if whole {
+            junk.clone()
+        } else {
+            let at = at.min(base.len());
+            [&base[..at], &junk[..], &base[at..]].concat()
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let lines = text.lines().count().max(1) as u64;
+        match ghg::trajectory::plan::parse_plan("plan.toml", &text) {
+            Ok(plan) => {
+                let _ = plan.check_years(2019);
+            }
+            Err(e) => {
+                prop_assert!(e.to_string().contains("plan.toml"), "{}", e);
+                if let Some(p) = e.position() {
+                    prop_assert_eq!(&p.file, "plan.toml");
+                    prop_assert!(p.line <= lines + 1, "{:?}", p);
+                }
+            }
         }
     }
 
