@@ -536,8 +536,11 @@ fn load_supply(c: &RunOptions) -> Result<(Option<Arc<Supply>>, Option<LocalArea>
     let local = match &c.local_area {
         None => None,
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
-            Some(LocalArea::parse(&p.display().to_string(), &text)?)
+            let name = p.display().to_string();
+            let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+            // The line and column of the first bad byte, and UTF-16 named, as for the register.
+            let text = crate::factors::catalog::utf8_text(&name, bytes)?;
+            Some(LocalArea::parse(&name, &text)?)
         }
     };
     Ok((
