@@ -830,6 +830,11 @@ impl ChunkReader {
         // a title or notes above it. Lines above it are reported, not read as rows.
         let mut header = csv::ByteRecord::new();
         let mut first: Option<(Vec<String>, &'static str, u64)> = None;
+        let empty = if matches!(rdr, Records::Sheet(_)) {
+            "the sheet is empty"
+        } else {
+            "the file is empty"
+        };
         let no_layout = |first: Option<(Vec<String>, &'static str, u64)>| match first {
             Some((names, what, line)) => Error::malformed(
                 Position::new(&name, line, 0),
@@ -843,7 +848,7 @@ impl ChunkReader {
             None => Error::malformed(
                 Position::new(&name, 1, 0),
                 format!(
-                    "the file is empty; expected a header row such as activity,quantity,unit: \
+                    "{empty}; expected a header row such as activity,quantity,unit: \
                      {LAYOUTS_WANTED}"
                 ),
             ),
