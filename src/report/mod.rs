@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod diff;
 pub mod explain;
+pub mod factors;
 pub mod greener_nhs;
 pub mod html;
 pub mod inventory;
