@@ -13,6 +13,28 @@ fn run(s: &Session, args: &[&str]) {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
+/// A session whose `out/` holds a run of [`ROWS`] over the mini set, without upstream lines.
+fn session_with_run_in_out() -> Session {
+    let s = Session::new();
+    s.write("a.csv", ROWS);
+    let set = mini_set();
+    run(
+        &s,
+        &[
+            "inventory",
+            "a.csv",
+            "--factors",
+            &set,
+            "--fallback-factors",
+            "none",
+            "--no-upstream",
+            "--out",
+            "out",
+        ],
+    );
+    s
+}
+
 #[test]
 fn the_shipped_examples_inventory_json_round_trips_through_its_types() {
     let s = Session::new();
@@ -64,23 +86,7 @@ fn the_shipped_examples_inventory_json_round_trips_through_its_types() {
 
 #[test]
 fn explain_reads_an_inventory_json_without_the_fields_added_since_the_schema_began() {
-    let s = Session::new();
-    s.write("a.csv", ROWS);
-    let set = mini_set();
-    run(
-        &s,
-        &[
-            "inventory",
-            "a.csv",
-            "--factors",
-            &set,
-            "--fallback-factors",
-            "none",
-            "--no-upstream",
-            "--out",
-            "out",
-        ],
-    );
+    let s = session_with_run_in_out();
     // An early ghg-inventory/1 file: no market basis, NHS, reporting-year, quality or tier
     // breakdowns; without a manifest, so explain does not check its hash.
     let mut v: serde_json::Value = serde_json::from_str(&s.read("out/inventory.json")).unwrap();
@@ -132,23 +138,7 @@ fn explain_reads_an_inventory_json_without_the_fields_added_since_the_schema_beg
 
 #[test]
 fn explain_refuses_an_inventory_json_of_another_schema() {
-    let s = Session::new();
-    s.write("a.csv", ROWS);
-    let set = mini_set();
-    run(
-        &s,
-        &[
-            "inventory",
-            "a.csv",
-            "--factors",
-            &set,
-            "--fallback-factors",
-            "none",
-            "--no-upstream",
-            "--out",
-            "out",
-        ],
-    );
+    let s = session_with_run_in_out();
     let text = s
         .read("out/inventory.json")
         .replace("ghg-inventory/1", "ghg-inventory/9");
