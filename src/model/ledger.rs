@@ -32,6 +32,13 @@ macro_rules! ledger_columns {
             pub fn from_columns(get: impl Fn(&str) -> &'a str) -> Self {
                 LedgerRecord { $($field: get($name),)* }
             }
+
+            /// A record from its cells in [`LEDGER_HEADER`] order: `next` is called once per
+            /// column, first to last (fields are evaluated in the order written), so a reader
+            /// that has matched the header once needs no lookup by name per line.
+            pub fn from_cells_in_order(mut next: impl FnMut() -> &'a str) -> Self {
+                LedgerRecord { $($field: next(),)* }
+            }
         }
     };
 }
@@ -238,6 +245,8 @@ pub fn for_each_ledger_line(
             }
         }
     }
+    // Each LEDGER_HEADER column's place in this file's header, found once.
+    let order: Vec<Option<usize>> = LEDGER_HEADER.iter().map(|c| col.get(c).copied()).collect();
     let mut rec = csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut rec) {
@@ -252,7 +261,15 @@ pub fn for_each_ledger_line(
             }
         }
         let ledger_line = rec.position().map_or(0, |p| p.line());
-        let r = LedgerRecord::from_columns(|c| col.get(c).and_then(|&i| rec.get(i)).unwrap_or(""));
+        let mut cells = order.iter();
+        let r = LedgerRecord::from_cells_in_order(|| {
+            cells
+                .next()
+                .copied()
+                .flatten()
+                .and_then(|i| rec.get(i))
+                .unwrap_or("")
+        });
         let at =
             |c: &str| Position::new(name, ledger_line, col.get(c).map_or(0, |&i| i as u64 + 1));
         let num = |c: &str, v: &str| -> Result<Decimal> {
@@ -333,6 +350,9 @@ mod tests {
         let r = LedgerRecord::from_columns(|c| LEDGER_HEADER.iter().find(|h| **h == c).unwrap());
         assert_eq!(r.fields().as_slice(), LEDGER_HEADER);
         assert_eq!(r.reference, "ref");
+        let mut names = LEDGER_HEADER.iter();
+        let r = LedgerRecord::from_cells_in_order(|| names.next().unwrap());
+        assert_eq!(r.fields().as_slice(), LEDGER_HEADER);
         assert_eq!(LEDGER_COLUMNS, 36);
     }
 
