@@ -3,7 +3,9 @@
 //! (resolution, site, period). Every line's kg, gases, market figure and converted quantity
 //! are then that sum times the line's constants, taken once when the worker finishes: the same
 //! exact values the per-row path adds line by line, for one hash lookup and one `i128`
-//! addition per row.
+//! addition per row: the sums are found by the row's (site, period, activity, unit) as
+//! written, hashed where they lie in the record, so nothing is copied and only the pairs
+//! of (resolution, period) and site that occur hold a sum.
 //!
 //! A row takes the fast path only when nothing about it could differ from the per-row path:
 //! ASCII text, no extra fields, a plain non-negative quantity small enough that every product
@@ -24,9 +26,13 @@ use crate::nhs::NhsCategory;
 use ethnum::I256;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
+use std::hash::Hasher;
 
 /// No fast resolution: take the per-row path.
 const SLOW: u32 = u32::MAX;
+
+/// A slot's site not yet interned: no row has been added to it.
+const NO_SITE: u32 = u32::MAX;
 
 /// An exact decimal as mantissa and scale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,26 +108,145 @@ struct Acc {
     rows: u64,
 }
 
-/// A (resolution, period) seen on the fast path, with its running sums by site number.
+/// A (resolution, period) seen on the fast path.
 #[derive(Debug)]
 struct Combo {
     res: u32,
     period: Option<Period>,
     year: Option<ReportingYear>,
-    by_site: Vec<Acc>,
+}
+
+/// The running quantity of one (combination, site) while it is read: an [`Acc`] kept small,
+/// found by one lookup of the two numbers.
+#[derive(Clone, Copy, Debug)]
+struct SiteAcc {
+    /// Index into `combos` (high half) and into the fast path's sites (low half).
+    key: u64,
+    q: i64,
+    rows: u32,
+    scale: u8,
+}
+
+impl SiteAcc {
+    fn acc(&self) -> Acc {
+        Acc {
+            q: i128::from(self.q),
+            scale: u32::from(self.scale),
+            rows: u64::from(self.rows),
+        }
+    }
+}
+
+/// Mixes two words (a 128-bit product folded, as wyhash and foldhash do).
+fn fold(a: u64, b: u64) -> u64 {
+    let r = u128::from(a) * u128::from(b);
+    (r as u64) ^ ((r >> 64) as u64)
+}
+
+fn acc_hash(key: u64) -> u64 {
+    fold(key ^ 0x243f_6a88_85a3_08d3, 0x1319_8a2e_0370_7344)
+}
+
+/// Whether two byte strings are equal: the short ones (nearly all fields) compared as two
+/// overlapping words, as `hash_bytes` reads them, with no call.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let w8 = |s: &[u8], i: usize| {
+        s.get(i..i + 8)
+            .map(|w| u64::from_le_bytes(w.try_into().unwrap_or_default()))
+    };
+    let w4 = |s: &[u8], i: usize| {
+        s.get(i..i + 4)
+            .map(|w| u32::from_le_bytes(w.try_into().unwrap_or_default()))
+    };
+    match n {
+        8..=16 => w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8),
+        4..=7 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
+        _ => a == b,
+    }
+}
+
+/// Keys of `N` byte strings (a site; a period, activity and unit) numbered in order of first
+/// sight, found by the bytes where they lie in the record: hashed and compared in place, copied
+/// once, when first seen.
+#[derive(Debug)]
+struct Interned<const N: usize> {
+    index: hashbrown::HashTable<u32>,
+    /// Each key's hash, where its bytes start in `bytes`, and its strings' lengths.
+    items: Vec<(u64, usize, [u32; N])>,
+    bytes: Vec<u8>,
+}
+
+impl<const N: usize> Default for Interned<N> {
+    fn default() -> Self {
+        Interned {
+            index: hashbrown::HashTable::new(),
+            items: Vec::new(),
+            bytes: Vec::new(),
+        }
+    }
+}
+
+impl<const N: usize> Interned<N> {
+    fn hash(parts: &[&[u8]; N]) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        for p in parts {
+            h.write(p);
+        }
+        h.finish()
+    }
+
+    /// The key's number, if seen.
+    fn find(&self, hash: u64, parts: &[&[u8]; N]) -> Option<u32> {
+        let (items, bytes) = (&self.items, &self.bytes[..]);
+        let found = self.index.find(hash, |&i| {
+            let (h, mut at, lens) = items[i as usize];
+            h == hash
+                && (parts.iter().zip(lens)).all(|(p, len)| {
+                    let end = at + len as usize;
+                    let ok = bytes.get(at..end).is_some_and(|b| same(b, p));
+                    at = end;
+                    ok
+                })
+        });
+        found.copied()
+    }
+
+    /// Numbers a key not seen before.
+    fn insert(&mut self, hash: u64, parts: &[&[u8]; N]) -> u32 {
+        let i = self.items.len() as u32;
+        let at = self.bytes.len();
+        for p in parts {
+            self.bytes.extend_from_slice(p);
+        }
+        self.items.push((hash, at, parts.map(|p| p.len() as u32)));
+        let items = &self.items;
+        self.index.insert_unique(hash, i, |&j| items[j as usize].0);
+        i
+    }
 }
 
 /// A worker's fast-path state.
 #[derive(Debug, Default)]
 pub(super) struct Fast {
-    /// (period, activity, unit) as written to an index into `combos`, or [`SLOW`]: one
-    /// lookup per row finds everything but the site.
-    combo_index: HashMap<Vec<u8>, u32>,
+    /// (period, activity, unit) as written, numbered; `combo_of` gives each one's index
+    /// into `combos`, or [`SLOW`].
+    combo_keys: Interned<3>,
+    combo_of: Vec<u32>,
     combos: Vec<Combo>,
+    /// Sites as written, numbered; `site_of` gives each one's number in [`Work::site_id`],
+    /// or [`NO_SITE`] until a row of the site is taken (a site is interned only for a row
+    /// taken, as the per-row path does).
+    site_keys: Interned<1>,
+    site_of: Vec<u32>,
+    /// The running sums, one per (combination, site) that holds rows.
+    accs: hashbrown::HashTable<SiteAcc>,
     /// (set, activity, unit) to an index into `res`, or [`SLOW`].
     res_index: HashMap<(u16, Vec<u8>, Vec<u8>), u32>,
     res: Vec<FastRes>,
-    key: Vec<u8>,
 }
 
 /// A record's fields, parsed into a `csv` record or split in place from a block's bytes.
@@ -134,6 +259,9 @@ pub(super) trait Fields {
     fn text(&self) -> &[u8];
     /// The record's line in its file.
     fn line(&self) -> u64;
+    /// Whether every byte is ASCII and none is a vertical tab, the one ASCII byte
+    /// `str::trim` trims and `trim_ascii` does not.
+    fn plain_ascii(&self) -> bool;
 }
 
 impl Fields for csv::ByteRecord {
@@ -149,6 +277,10 @@ impl Fields for csv::ByteRecord {
     fn line(&self) -> u64 {
         self.position().map_or(0, |p| p.line())
     }
+    fn plain_ascii(&self) -> bool {
+        let text = self.as_slice();
+        text.is_ascii() && memchr::memchr(0x0b, text).is_none()
+    }
 }
 
 impl Fields for crate::activity::PlainRecord<'_> {
@@ -163,6 +295,9 @@ impl Fields for crate::activity::PlainRecord<'_> {
     }
     fn line(&self) -> u64 {
         self.line()
+    }
+    fn plain_ascii(&self) -> bool {
+        self.is_plain_ascii()
     }
 }
 
@@ -196,13 +331,12 @@ impl Work<'_> {
     /// Prices a row on the fast path and returns true, or returns false having changed
     /// nothing but caches, for the per-row path to take it.
     pub(super) fn fast_row<R: Fields>(&mut self, c: &Columns, rec: &R) -> bool {
-        // Vertical tab is the one ASCII byte `str::trim` trims and `trim_ascii` does not.
-        let text = rec.text();
+        // Key lengths are kept as u32: a longer record goes the per-row way.
         if rec.count() > c.width
             || c.synthetic > 0
             || c.decimal_comma
-            || !text.is_ascii()
-            || memchr::memchr(0x0b, text).is_some()
+            || !rec.plain_ascii()
+            || rec.text().len() > u32::MAX as usize
         {
             return false;
         }
@@ -228,68 +362,80 @@ impl Work<'_> {
         if unit.is_empty() {
             return false;
         }
-        let period = trimmed(rec, c.period);
+        let (period, site) = (trimmed(rec, c.period), trimmed(rec, c.site));
         let f = &mut self.fast;
-        f.key.clear();
-        f.key.extend_from_slice(period);
-        f.key.push(0x1f);
-        f.key.extend_from_slice(activity);
-        f.key.push(0x1f);
-        f.key.extend_from_slice(unit);
-        let ci = match f.combo_index.get(&f.key[..]) {
-            Some(&i) => i,
+        let combo = [period, activity, unit];
+        let hash = Interned::hash(&combo);
+        let ci = match f.combo_keys.find(hash, &combo) {
+            Some(k) => f.combo_of[k as usize],
             None => {
-                let i = self.new_combo(c, period, activity, unit);
-                self.fast.combo_index.insert(self.fast.key.clone(), i);
-                i
+                let ci = self.new_combo(c, period, activity, unit);
+                let f = &mut self.fast;
+                f.combo_keys.insert(hash, &combo);
+                f.combo_of.push(ci);
+                ci
             }
         };
         if ci == SLOW {
             return false;
         }
-        let ri = self.fast.combos[ci as usize].res;
-        let r = &self.fast.res[ri as usize];
-        if qm > r.max_mantissa || qs > r.max_scale {
+        let f = &mut self.fast;
+        let r = &f.res[f.combos[ci as usize].res as usize];
+        // The running sum is an i64: a larger quantity goes the per-row way.
+        if qm > r.max_mantissa || qs > r.max_scale || qm > i64::MAX as u64 {
             return false;
         }
-        let site_bytes = trimmed(rec, c.site);
-        // ASCII checked above, so this cannot fail.
-        let site = self.site_id(std::str::from_utf8(site_bytes).unwrap_or_default()) as usize;
-        let by_site = &mut self.fast.combos[ci as usize].by_site;
-        if by_site.len() <= site {
-            by_site.resize(site + 1, Acc::default());
+        let hash = Interned::hash(&[site]);
+        let fs = match f.site_keys.find(hash, &[site]) {
+            Some(k) => k,
+            None => {
+                f.site_of.push(NO_SITE);
+                f.site_keys.insert(hash, &[site])
+            }
+        };
+        let mut site_id = f.site_of[fs as usize];
+        if site_id == NO_SITE {
+            // ASCII checked above, so this cannot fail.
+            site_id = self.site_id(std::str::from_utf8(site).unwrap_or_default());
+            self.fast.site_of[fs as usize] = site_id;
         }
-        let acc = &mut by_site[site];
-        let q = i128::from(qm);
+        let key = u64::from(ci) << 32 | u64::from(fs);
+        let acc = (self.fast.accs)
+            .entry(acc_hash(key), |a| a.key == key, |a| acc_hash(a.key))
+            .or_insert(SiteAcc {
+                key,
+                q: 0,
+                rows: 0,
+                scale: 0,
+            })
+            .into_mut();
+        // Below i64::MAX and max_scale <= 28, as checked above.
+        let (q, qs) = (qm as i64, qs as u8);
         let added = if qs == acc.scale {
             acc.q.checked_add(q)
         } else if qs < acc.scale {
-            10i128
-                .checked_pow(acc.scale - qs)
+            10i64
+                .checked_pow(u32::from(acc.scale - qs))
                 .and_then(|p| q.checked_mul(p))
                 .and_then(|q| acc.q.checked_add(q))
         } else {
-            10i128
-                .checked_pow(qs - acc.scale)
+            10i64
+                .checked_pow(u32::from(qs - acc.scale))
                 .and_then(|p| acc.q.checked_mul(p))
                 .and_then(|a| a.checked_add(q))
-                .inspect(|_| acc.scale = qs)
         };
-        match added {
-            Some(v) => {
+        match added.zip(acc.rows.checked_add(1)) {
+            Some((v, rows)) => {
                 acc.q = v;
-                acc.rows += 1;
+                acc.scale = acc.scale.max(qs);
+                acc.rows = rows;
                 true
             }
             None => {
                 // The running sum is full: move it into the exact group sums and start again.
-                let full = *acc;
-                *acc = Acc {
-                    q,
-                    scale: qs,
-                    rows: 1,
-                };
-                self.flush_acc(ci, site as u32, full).is_some()
+                let full = acc.acc();
+                (acc.q, acc.scale, acc.rows) = (q, qs, 1);
+                self.flush_acc(ci, site_id, full).is_some()
             }
         }
     }
@@ -327,7 +473,6 @@ impl Work<'_> {
             res: ri,
             period: p,
             year,
-            by_site: Vec::new(),
         });
         (self.fast.combos.len() - 1) as u32
     }
@@ -505,21 +650,54 @@ impl Work<'_> {
 
     /// Moves every running sum into the group sums; `None` on overflow.
     pub(super) fn flush_fast(&mut self) -> Option<()> {
-        // Only the slots that hold rows become groups: the per-site vectors are dense, so
-        // with many sites most slots of a (resolution, period) are empty.
-        let lines: usize = (self.fast.combos.iter())
-            .map(|c| {
-                let used = c.by_site.iter().filter(|a| a.rows > 0).count();
-                used * self.fast.res[c.res as usize].lines.len()
+        let accs = std::mem::take(&mut self.fast.accs);
+        let lines: usize = (accs.iter())
+            .map(|a| {
+                let combo = &self.fast.combos[(a.key >> 32) as usize];
+                self.fast.res[combo.res as usize].lines.len()
             })
             .sum();
         self.groups.reserve(lines);
-        for ci in 0..self.fast.combos.len() {
-            let by_site = std::mem::take(&mut self.fast.combos[ci].by_site);
-            for (site, acc) in by_site.into_iter().enumerate() {
-                self.flush_acc(ci as u32, site as u32, acc)?;
-            }
+        for a in &accs {
+            let site = self.fast.site_of[(a.key & u64::from(u32::MAX)) as usize];
+            self.flush_acc((a.key >> 32) as u32, site, a.acc())?;
         }
         Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `same` is byte equality for every length, and interned keys are found by their
+    /// strings, however the bytes split between them (short, word-sized and long strings).
+    #[test]
+    fn interned_keys_are_found_by_their_bytes() {
+        let text: Vec<u8> = (0..40u8).map(|i| b'a' + i % 7).collect();
+        for n in 0..=40 {
+            for m in 0..=40 {
+                let (a, mut b) = (&text[..n], text[..m].to_vec());
+                assert_eq!(same(a, &b), a == &b[..], "{n} {m}");
+                if let Some(last) = b.last_mut() {
+                    *last ^= 1;
+                    assert_eq!(same(a, &b), a == &b[..], "{n} {m} changed");
+                }
+            }
+        }
+        let mut keys = Interned::<3>::default();
+        let mut seen = Vec::new();
+        for i in 0..=20 {
+            for j in 0..=20 - i {
+                let k = 20 - i - j;
+                let parts = [&text[..i], &text[i..i + j], &text[i + j..i + j + k]];
+                let hash = Interned::hash(&parts);
+                assert_eq!(keys.find(hash, &parts), None, "{i} {j} {k}");
+                seen.push((parts, keys.insert(hash, &parts)));
+            }
+        }
+        for (parts, n) in &seen {
+            assert_eq!(keys.find(Interned::hash(parts), parts), Some(*n));
+        }
     }
 }
