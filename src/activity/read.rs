@@ -256,16 +256,19 @@ pub struct PlainRecord<'a> {
 
 impl PlainRecord<'_> {
     /// Fields.
+    #[inline]
     pub fn len(&self) -> usize {
         self.ends.len()
     }
 
     /// Whether the record has no field (never: an empty line is no record).
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
 
     /// Field `i`.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<&[u8]> {
         let end = *self.ends.get(i)?;
         let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
@@ -273,17 +276,20 @@ impl PlainRecord<'_> {
     }
 
     /// The record's bytes, delimiters included.
+    #[inline]
     pub fn text(&self) -> &[u8] {
         self.text
     }
 
     /// Its line in the file.
+    #[inline]
     pub fn line(&self) -> u64 {
         self.line
     }
 
     /// Whether every byte is ASCII and none is a vertical tab (the one ASCII byte
     /// `str::trim` trims and `trim_ascii` does not).
+    #[inline]
     pub fn is_plain_ascii(&self) -> bool {
         self.ascii
     }

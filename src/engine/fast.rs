@@ -149,6 +149,7 @@ fn acc_hash(key: u64) -> u64 {
 
 /// Whether two byte strings are equal: the short ones (nearly all fields) compared as two
 /// overlapping words, as `hash_bytes` reads them, with no call.
+#[inline]
 fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
@@ -165,6 +166,8 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     match n {
         8..=16 => w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8),
         4..=7 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
         _ => a == b,
     }
 }
@@ -284,29 +287,58 @@ impl Fields for csv::ByteRecord {
 }
 
 impl Fields for crate::activity::PlainRecord<'_> {
+    #[inline]
     fn count(&self) -> usize {
         self.len()
     }
+    #[inline]
     fn field(&self, i: usize) -> Option<&[u8]> {
         self.get(i)
     }
+    #[inline]
     fn text(&self) -> &[u8] {
         self.text()
     }
+    #[inline]
     fn line(&self) -> u64 {
         self.line()
     }
+    #[inline]
     fn plain_ascii(&self) -> bool {
         self.is_plain_ascii()
     }
 }
 
+#[inline]
 fn trimmed<R: Fields>(rec: &R, col: Option<usize>) -> &[u8] {
     col.and_then(|c| rec.field(c)).unwrap_or(b"").trim_ascii()
 }
 
 /// `123`, `123.45`: digits with at most one point between digits, at most 19 digits.
+#[inline]
 fn plain_quantity(b: &[u8]) -> Option<(u64, u32)> {
+    if b.len() > 19 {
+        return plain_quantity_checked(b);
+    }
+    // Nineteen digits or fewer fit a u64: no check per digit.
+    let mut m: u64 = 0;
+    let mut point = None;
+    for (i, &c) in b.iter().enumerate() {
+        let d = c.wrapping_sub(b'0');
+        if d < 10 {
+            m = m * 10 + u64::from(d);
+        } else if c == b'.' && point.is_none() && i > 0 && i + 1 < b.len() {
+            point = Some(i);
+        } else {
+            return None;
+        }
+    }
+    let scale = point.map_or(0, |p| b.len() - p - 1) as u32;
+    (!b.is_empty()).then_some((m, scale))
+}
+
+/// [`plain_quantity`] for longer text, checking each digit for overflow.
+fn plain_quantity_checked(b: &[u8]) -> Option<(u64, u32)> {
     let mut m: u64 = 0;
     let mut scale = 0u32;
     let mut digits = 0;
@@ -669,6 +701,33 @@ impl Work<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The quick quantity reader agrees with the checked one on every text up to 19 bytes.
+    #[test]
+    fn quick_quantities_are_the_checked_ones() {
+        let alphabet = b"0951.x-";
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 20) as usize;
+            let text: Vec<u8> = (0..len)
+                .map(|i| alphabet[((state >> (3 * i % 60)) % alphabet.len() as u64) as usize])
+                .collect();
+            assert_eq!(
+                plain_quantity(&text),
+                plain_quantity_checked(&text),
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            plain_quantity(b"9999999999999999999"),
+            Some((9_999_999_999_999_999_999, 0))
+        );
+        assert_eq!(plain_quantity(b"12.50"), Some((1250, 2)));
+        assert_eq!(plain_quantity(b"99999999999999999999"), None);
+    }
 
     /// `same` is byte equality for every length, and interned keys are found by their
     /// strings, however the bytes split between them (short, word-sized and long strings).
