@@ -21,6 +21,9 @@ use std::sync::Arc;
 use crate::model::ledger::LedgerRecord;
 pub use crate::model::ledger::LEDGER_HEADER;
 
+/// Groups named between two shrinks of the numbered list in [`Work::finish`].
+const SHRINK_EVERY: usize = 1 << 16;
+
 /// What one chunk produced, written out in chunk order.
 #[derive(Debug, Default)]
 pub struct BlockOutput {
@@ -684,7 +687,11 @@ impl<'a> Work<'a> {
     pub fn finish(mut self) -> Option<super::Partial> {
         self.flush_fast()?;
         let resolver = self.resolver;
-        let mut groups: Vec<(LocalKey, Totals)> = self.groups.drain().collect();
+        // Taken out of the map, whose table is freed here: with many sites the groups are most
+        // of the run's memory, so no more than two copies are ever alive (this list and the
+        // named one being built from it).
+        let mut groups: Vec<(LocalKey, Totals)> =
+            std::mem::take(&mut self.groups).into_iter().collect();
         // Sorted as their group keys sort, but by numbers: each name (site, set id, factor
         // key) is ranked once among the names in use, equal names equal ranks, so comparing
         // ranks is comparing names, field by field in GroupKey's order.
@@ -732,7 +739,8 @@ impl<'a> Work<'a> {
             factors.len(),
         );
         let rank_of = |f: FactorRef| factor_rank[factors.binary_search(&f).unwrap_or(0)];
-        let sort_key = |k: &LocalKey| {
+        // Each key computed once; the groups are then put in order in place.
+        groups.sort_by_cached_key(|(k, _)| {
             (
                 k.class,
                 site_rank[k.site as usize],
@@ -745,11 +753,7 @@ impl<'a> Work<'a> {
                 k.quality,
                 k.market,
             )
-        };
-        let mut order: Vec<_> = (groups.iter().enumerate())
-            .map(|(i, (k, _))| (sort_key(k), i as u32))
-            .collect();
-        order.sort_unstable();
+        });
         // Names made once, shared by every group that uses them.
         let set_names: Vec<Arc<str>> = (set_ids.iter())
             .map(|id| Arc::from(id.unwrap_or_default()))
@@ -758,16 +762,13 @@ impl<'a> Work<'a> {
             .map(|f| Arc::from(resolver.factor(*f).key.as_str()))
             .collect();
         let name_of = |f: FactorRef| factor_names[factors.binary_search(&f).unwrap_or(0)].clone();
+        // Named from the last group down, the list shrinking as it goes, so the two copies
+        // (numbered and named) are never both whole.
         let mut sorted = Vec::with_capacity(groups.len());
-        let mut slots: Vec<Option<Totals>> = groups
-            .iter_mut()
-            .map(|(_, t)| Some(std::mem::take(t)))
-            .collect();
-        for (_, i) in order {
-            let k = groups[i as usize].0;
-            let Some(t) = slots[i as usize].take() else {
-                continue;
-            };
+        while let Some((k, t)) = groups.pop() {
+            if groups.len() % SHRINK_EVERY == 0 {
+                groups.shrink_to_fit();
+            }
             let key = GroupKey {
                 class: k.class,
                 site: self.site_names[k.site as usize].clone(),
@@ -782,6 +783,7 @@ impl<'a> Work<'a> {
             };
             sorted.push((key, t));
         }
+        sorted.reverse();
         Some((self.rows, sorted, self.supply))
     }
 }

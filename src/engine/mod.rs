@@ -19,7 +19,7 @@ pub use resolve::{Edition, FactorRef, LazySet, PriceIndex, Resolved, Resolver};
 
 use crate::activity::read::FileInfo;
 use crate::activity::{Chunk, ChunkReader, Input, Layout};
-use crate::model::{GroupKey, Inventory, Reject, Totals};
+use crate::model::{GroupKey, Groups, Inventory, Reject, Totals};
 use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -233,33 +233,9 @@ pub fn run_on(
     Ok(out)
 }
 
-/// Merges the workers' sorted groups into one map, adding the sums of equal keys; the map is
-/// built in one pass from sorted keys. `None` on overflow.
-fn merge_sorted(parts: Vec<Vec<(GroupKey, Totals)>>) -> Option<BTreeMap<GroupKey, Totals>> {
-    // A k-way merge of sorted lists (k is the thread count): each group moved once.
-    let total = parts.iter().map(Vec::len).sum();
-    let mut heads: Vec<_> = parts
-        .into_iter()
-        .map(|p| p.into_iter().peekable())
-        .collect();
-    let mut merged: Vec<(GroupKey, Totals)> = Vec::with_capacity(total);
-    loop {
-        let mut best: Option<(usize, &GroupKey)> = None;
-        for (i, h) in heads.iter_mut().enumerate() {
-            if let Some((k, _)) = h.peek() {
-                if best.is_none_or(|(_, bk)| k < bk) {
-                    best = Some((i, k));
-                }
-            }
-        }
-        let Some((b, _)) = best else { break };
-        let Some((k, t)) = heads[b].next() else { break };
-        match merged.last_mut() {
-            Some((lk, lt)) if *lk == k => lt.merge(&t)?,
-            _ => merged.push((k, t)),
-        }
-    }
-    Some(merged.into_iter().collect())
+/// Merges the workers' sorted groups, adding the sums of equal keys; `None` on overflow.
+fn merge_sorted(parts: Vec<Vec<(GroupKey, Totals)>>) -> Option<Groups> {
+    crate::model::groups::merge_sorted(parts)
 }
 
 /// Writes one block's ledger bytes and rejects.

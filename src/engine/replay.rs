@@ -155,9 +155,7 @@ impl<'a> Replay<'a> {
 }
 
 /// Merges sorted group lists, adding equal keys.
-pub fn merge_groups(
-    parts: Vec<Vec<(GroupKey, Totals)>>,
-) -> Result<std::collections::BTreeMap<GroupKey, Totals>> {
+pub fn merge_groups(parts: Vec<Vec<(GroupKey, Totals)>>) -> Result<crate::model::Groups> {
     super::merge_sorted(parts)
         .ok_or_else(|| Error::overflow(Position::default(), "the inventory total"))
 }

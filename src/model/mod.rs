@@ -3,11 +3,13 @@
 //! Partial inventories merge exactly, so chunks, files and whole runs can be combined in any
 //! grouping and give the same figures.
 
+pub mod groups;
 pub mod ledger;
 pub mod sum;
 
 use crate::activity::{Period, ReportingYear};
 use crate::nhs::{NhsCategory, NhsFootprint};
+pub use groups::Groups;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -200,7 +202,7 @@ impl fmt::Display for Reject {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Inventory {
     /// Totals per group.
-    pub groups: BTreeMap<GroupKey, Totals>,
+    pub groups: Groups,
     /// Row counts.
     pub rows: RowCounts,
     /// Spend rows summed by supplier and tier, for the supply-chain views.
@@ -243,6 +245,19 @@ impl Headline {
         Some(t)
     }
 
+    /// Adds another headline's figures, each to its own.
+    pub fn merge(&mut self, o: &Headline) -> Option<()> {
+        self.scope_1.merge(&o.scope_1)?;
+        self.scope_2_location.merge(&o.scope_2_location)?;
+        self.scope_2_market.merge(&o.scope_2_market)?;
+        self.scope_3.merge(&o.scope_3)?;
+        for (a, b) in self.categories.iter_mut().zip(&o.categories) {
+            a.merge(b)?;
+        }
+        self.outside.merge(&o.outside)?;
+        self.nhs_only.merge(&o.nhs_only)
+    }
+
     /// Adds one group's totals in its place.
     pub fn add(&mut self, class: ScopeClass, market: MarketBasis, t: &Totals) -> Option<()> {
         match class {
@@ -271,15 +286,7 @@ impl Inventory {
         self.rows.blank += other.rows.blank;
         self.rows.spend_undated += other.rows.spend_undated;
         self.supply.merge(other.supply)?;
-        for (k, t) in other.groups {
-            match self.groups.get_mut(&k) {
-                Some(mine) => mine.merge(&t)?,
-                None => {
-                    self.groups.insert(k, t);
-                }
-            }
-        }
-        Some(())
+        self.groups.merge(other.groups)
     }
 
     /// Headline totals of the groups `keep` selects.

@@ -87,6 +87,24 @@ impl ExactSum {
 
     /// Adds a decimal; `None` only past about 10^48 kg.
     pub fn add(&mut self, d: Decimal) -> Option<()> {
+        // The common cases without the general decimal addition (most gas parts and market
+        // figures are zero; most terms share their scale). The decimal part's scale is never
+        // read (values are normalised), so adding zero may leave it as it was.
+        if d.is_zero() {
+            return Some(());
+        }
+        if self.fast.is_zero() {
+            self.fast = d;
+            return Some(());
+        }
+        if self.fast.scale() == d.scale() {
+            // Both mantissas are below 2^96, so their sum fits an i128.
+            let m = self.fast.mantissa() + d.mantissa();
+            if let Ok(r) = Decimal::try_from_i128_with_scale(m, d.scale()) {
+                self.fast = r;
+                return Some(());
+            }
+        }
         if let Some(r) = self.fast.checked_add(d) {
             if r.scale() == self.fast.scale().max(d.scale()) {
                 self.fast = r;

@@ -13,6 +13,7 @@ use crate::Result;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// The GHG Protocol's fifteen scope 3 categories.
 pub const CATEGORY_NAMES: [&str; 15] = [
@@ -129,9 +130,42 @@ fn by<K: Ord + Clone>(
         .collect()
 }
 
-/// A group's reporting year as outputs name it (`2024/25`, `2024`; empty for none).
-fn reporting_year_name(k: &GroupKey) -> String {
-    k.reporting_year.map(|y| y.to_string()).unwrap_or_default()
+/// Figures per name of a grouping: the groups are summed by a key that is cheap to make and
+/// compare (a shared name, a period), then by the name outputs print, so no text is made per
+/// group and the names sort as text.
+fn by_name<K: Ord + Clone, N: Ord>(
+    inv: &Inventory,
+    key: impl Fn(&GroupKey) -> K,
+    name: impl Fn(&K) -> N,
+) -> Result<BTreeMap<N, Figures>> {
+    let ov = || crate::Error::overflow(crate::Position::default(), "a breakdown total");
+    let mut named: BTreeMap<N, Headline> = BTreeMap::new();
+    for (k, h) in inv.headline_by(key).ok_or_else(ov)? {
+        named
+            .entry(name(&k))
+            .or_default()
+            .merge(&h)
+            .ok_or_else(ov)?;
+    }
+    named
+        .into_iter()
+        .map(|(n, h)| Ok((n, Figures::of(&h)?)))
+        .collect()
+}
+
+/// A site's name as outputs print it.
+fn site_name(site: &Arc<str>) -> String {
+    site.to_string()
+}
+
+/// A period as outputs print it (empty for none).
+fn period_name(p: &Option<crate::activity::Period>) -> String {
+    p.map(|p| p.to_string()).unwrap_or_default()
+}
+
+/// A reporting year as outputs print it (empty for none).
+fn year_name(y: &Option<crate::activity::ReportingYear>) -> String {
+    y.map(|y| y.to_string()).unwrap_or_default()
 }
 
 /// One row of the by-activity breakdown.
@@ -157,18 +191,35 @@ fn activities(
     inv: &Inventory,
     describe: &dyn Fn(&str, &str) -> (String, String),
 ) -> Result<BTreeMap<ActivityKey, ActivityRow>> {
-    let mut out: BTreeMap<ActivityKey, ActivityRow> = BTreeMap::new();
     let ov = || crate::Error::overflow(crate::Position::default(), "an activity total");
+    // Summed first by shared names (no text made per group), then named once per activity.
+    type Sums = (ExactSum, ExactSum, ExactSum, u64);
+    let mut fine: BTreeMap<_, Sums> = BTreeMap::new();
     for (k, t) in &inv.groups {
+        let (quantity, kg, kg_market, lines) = fine
+            .entry((
+                k.set.clone(),
+                k.factor.clone(),
+                k.upstream_of.clone(),
+                k.class,
+            ))
+            .or_default();
+        quantity.merge(&t.quantity).ok_or_else(ov)?;
+        kg.merge(&t.kg).ok_or_else(ov)?;
+        kg_market.merge(t.market(k.market)).ok_or_else(ov)?;
+        *lines += t.lines;
+    }
+    let mut out: BTreeMap<ActivityKey, ActivityRow> = BTreeMap::new();
+    for ((set, factor, upstream_of, class), (quantity, kg, kg_market, lines)) in fine {
         let key = ActivityKey {
-            set: k.set.to_string(),
-            factor: k.factor.to_string(),
-            upstream_of: k.upstream_of.as_deref().unwrap_or("").to_string(),
-            scope: k.class.scope_str().to_string(),
-            category: k.class.category(),
+            set: set.to_string(),
+            factor: factor.to_string(),
+            upstream_of: upstream_of.as_deref().unwrap_or("").to_string(),
+            scope: class.scope_str().to_string(),
+            category: class.category(),
         };
         let row = out.entry(key).or_insert_with(|| {
-            let (label, unit) = describe(&k.set, &k.factor);
+            let (label, unit) = describe(&set, &factor);
             ActivityRow {
                 label,
                 unit,
@@ -178,10 +229,10 @@ fn activities(
                 lines: 0,
             }
         });
-        row.quantity.merge(&t.quantity).ok_or_else(ov)?;
-        row.kg.merge(&t.kg).ok_or_else(ov)?;
-        row.kg_market.merge(t.market(k.market)).ok_or_else(ov)?;
-        row.lines += t.lines;
+        row.quantity.merge(&quantity).ok_or_else(ov)?;
+        row.kg.merge(&kg).ok_or_else(ov)?;
+        row.kg_market.merge(&kg_market).ok_or_else(ov)?;
+        row.lines += lines;
     }
     Ok(out)
 }
@@ -215,12 +266,10 @@ pub fn inventory_doc(
     let figures_map = |m: BTreeMap<String, Figures>| -> Ordered<ScopesJson> {
         m.into_iter().map(|(k, f)| (k, f.scopes())).collect()
     };
-    let by_site = figures_map(by(inv, |k| k.site.to_string())?);
-    let by_period = figures_map(by(inv, |k| {
-        k.period.map(|p| p.to_string()).unwrap_or_default()
-    })?);
-    let by_reporting_year = figures_map(by(inv, reporting_year_name)?);
-    let by_data_quality = figures_map(by(inv, |k| k.quality.as_str().to_string())?);
+    let by_site = figures_map(by_name(inv, |k| k.site.clone(), site_name)?);
+    let by_period = figures_map(by_name(inv, |k| k.period, period_name)?);
+    let by_reporting_year = figures_map(by_name(inv, |k| k.reporting_year, year_name)?);
+    let by_data_quality = figures_map(by_name(inv, |k| k.quality.as_str(), |q| q.to_string())?);
     let nhs = NhsFigures::of(inv)?;
     let ghg_by_nhs = by(inv, |k| k.nhs_category)?;
     let by_nhs_category = nhs
@@ -450,7 +499,7 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
         headline.row([l, v]);
     }
     out.push_str(&headline.render());
-    let sites = by(inv, |k| k.site.to_string())?;
+    let sites = by_name(inv, |k| k.site.clone(), site_name)?;
     if sites.len() > 1 || sites.keys().any(|s| !s.is_empty()) {
         breakdown_table(&mut out, "site", "(no site)", &sites);
     }
@@ -486,7 +535,7 @@ pub fn inventory_table(inv: &Inventory, facts: &RunFacts) -> Result<String> {
         ]);
     }
     out.push_str(&table.render());
-    let years = by(inv, reporting_year_name)?;
+    let years = by_name(inv, |k| k.reporting_year, year_name)?;
     if years.len() > 1 {
         breakdown_table(&mut out, "reporting year", "(no period)", &years);
     }
@@ -559,13 +608,13 @@ pub fn inventory_csv(inv: &Inventory) -> Result<String> {
             )?;
         }
     }
-    for (s, f) in by(inv, |k| k.site.to_string())? {
+    for (s, f) in by_name(inv, |k| k.site.clone(), site_name)? {
         put("site", &s, &f)?;
     }
-    for (p, f) in by(inv, |k| k.period.map(|p| p.to_string()).unwrap_or_default())? {
+    for (p, f) in by_name(inv, |k| k.period, period_name)? {
         put("period", &p, &f)?;
     }
-    for (y, f) in by(inv, reporting_year_name)? {
+    for (y, f) in by_name(inv, |k| k.reporting_year, year_name)? {
         put("reporting_year", &y, &f)?;
     }
     for (c, f) in by(inv, |k| k.nhs_category)? {
@@ -574,7 +623,11 @@ pub fn inventory_csv(inv: &Inventory) -> Result<String> {
     for (q, f) in by(inv, |k| k.quality.as_str())? {
         put("data_quality", q, &f)?;
     }
-    for (a, f) in by(inv, |k| format!("{}/{}", k.set, k.factor))? {
+    for (a, f) in by_name(
+        inv,
+        |k| (k.set.clone(), k.factor.clone()),
+        |(set, factor)| format!("{set}/{factor}"),
+    )? {
         put("activity", &a, &f)?;
     }
     let bytes = w
