@@ -469,3 +469,36 @@ fn blocks_match_the_reader(quoted: bool) {
         }
     }
 }
+
+#[test]
+fn a_factor_reached_by_two_units_is_one_group_on_both_paths() {
+    // The fast path keeps one running sum per (period, activity, unit) as written, so kWh and
+    // MWh rows of one factor become two sums; they must still make one group, equal to the
+    // per-row path's.
+    let text = b"site,period,activity,quantity,unit\n\
+        S,2025-01,7_400_4000_5,1000,kWh\n\
+        S,2025-01,7_400_4000_5,1,MWh\n\
+        S,2025-01, 7_400_4000_5,500,kWh\n";
+    let (fast, _) = run(text, false).unwrap();
+    let (per_row, _) = run(text, true).unwrap();
+    assert_eq!(fast.inventory.groups, per_row.inventory.groups);
+    let groups: Vec<_> = fast.inventory.groups.iter().collect();
+    // One primary line and its upstream (well-to-tank, T&D) lines, each once.
+    let mut keys: Vec<String> = groups
+        .iter()
+        .map(|(k, _)| format!("{}:{:?}", k.factor, k.upstream_of))
+        .collect();
+    keys.dedup();
+    assert_eq!(keys.len(), groups.len(), "{keys:?}");
+    let (_, primary) = groups
+        .iter()
+        .find(|(k, _)| k.upstream_of.is_none())
+        .unwrap();
+    assert_eq!(primary.lines, 3);
+    assert_eq!(primary.quantity.value(), Some(Decimal::from(2500)));
+    // 2,500 kWh x 0.177 kg CO2e/kWh
+    assert_eq!(
+        primary.kg.value(),
+        Some(Decimal::from_str("442.5").unwrap())
+    );
+}

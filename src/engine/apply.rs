@@ -68,6 +68,8 @@ pub struct Work<'a> {
     sites: HashMap<Vec<u8>, u32>,
     site_names: Vec<Arc<str>>,
     pub(super) groups: HashMap<LocalKey, Totals>,
+    /// The fast path's groups, one per line of each running sum, equal keys not yet summed.
+    pub(super) fast_groups: Vec<(LocalKey, Totals)>,
     ledger: Option<csv::Writer<Vec<u8>>>,
     /// The current row's lines; a buffer kept from row to row.
     lines: Vec<Line>,
@@ -547,6 +549,7 @@ impl<'a> Work<'a> {
             sites: HashMap::default(),
             site_names: Vec::new(),
             groups: HashMap::default(),
+            fast_groups: Vec::new(),
             ledger: None,
             lines: Vec::new(),
             factor_text: HashMap::default(),
@@ -687,11 +690,11 @@ impl<'a> Work<'a> {
     pub fn finish(mut self) -> Option<super::Partial> {
         self.flush_fast()?;
         let resolver = self.resolver;
-        // Taken out of the map, whose table is freed here: with many sites the groups are most
-        // of the run's memory, so no more than two copies are ever alive (this list and the
-        // named one being built from it).
-        let mut groups: Vec<(LocalKey, Totals)> =
-            std::mem::take(&mut self.groups).into_iter().collect();
+        // One list: the fast path's groups and the per-row path's map (its table freed here).
+        // With many sites the groups are most of the run's memory, so no more than about one
+        // copy is ever alive (this list shrinking as the named one grows from it).
+        let mut groups = std::mem::take(&mut self.fast_groups);
+        groups.extend(std::mem::take(&mut self.groups));
         // Sorted as their group keys sort, but by numbers: each name (site, set id, factor
         // key) is ranked once among the names in use, equal names equal ranks, so comparing
         // ranks is comparing names, field by field in GroupKey's order.
@@ -764,7 +767,7 @@ impl<'a> Work<'a> {
         let name_of = |f: FactorRef| factor_names[factors.binary_search(&f).unwrap_or(0)].clone();
         // Named from the last group down, the list shrinking as it goes, so the two copies
         // (numbered and named) are never both whole.
-        let mut sorted = Vec::with_capacity(groups.len());
+        let mut sorted: Vec<(GroupKey, Totals)> = Vec::with_capacity(groups.len());
         while let Some((k, t)) = groups.pop() {
             if groups.len() % SHRINK_EVERY == 0 {
                 groups.shrink_to_fit();
@@ -781,7 +784,11 @@ impl<'a> Work<'a> {
                 quality: k.quality,
                 market: k.market,
             };
-            sorted.push((key, t));
+            // Equal keys are neighbours: the fast path's repeats, and numbers that name alike.
+            match sorted.last_mut() {
+                Some((last, sum)) if *last == key => sum.merge(&t)?,
+                _ => sorted.push((key, t)),
+            }
         }
         sorted.reverse();
         Some((self.rows, sorted, self.supply))

@@ -770,3 +770,44 @@ fn second_review_findings() {
     // An empty search is a usage error, not every factor.
     assert_eq!(s.ghg(&["factors", "show", "desnz-2025", ""]).code, 2);
 }
+
+#[test]
+fn one_factor_reached_by_two_units_is_one_group() {
+    // kWh and MWh rows reach the same factor: the fast path (JSON to standard output) keeps a
+    // running sum per spelling and sums them into one group, as the per-row path (--out,
+    // which writes the ledger) does line by line.
+    let s = Session::new();
+    s.write(
+        "a.csv",
+        "site,period,activity,quantity,unit\n\
+         S,2025-01,7_400_4000_5,1000,kWh\n\
+         S,2025-01,7_400_4000_5,1,MWh\n\
+         T,2025-01,7_400_4000_5,0.5,MWh\n\
+         S,2025-01,7_400_4000_5,500,kWh\n",
+    );
+    let fast = inventory_json(&s, &["a.csv"], &["--no-upstream"]);
+    assert_eq!(fast.code, 0, "{}", fast.stderr);
+    let j = fast.json();
+    // S: 2,500 kWh x 0.177; T: 500 kWh x 0.177.
+    assert_eq!(j["by_site"]["S"]["scope_2_location"], "442.5");
+    assert_eq!(j["by_site"]["T"]["scope_2_location"], "88.5");
+    let activities = j["by_activity"].as_array().unwrap();
+    assert_eq!(activities.len(), 1, "{activities:?}");
+    assert_eq!(activities[0]["quantity"], "3000");
+    assert_eq!(activities[0]["lines"], 4);
+    let set = mini_set();
+    let ledger = s.ghg(&[
+        "inventory",
+        "a.csv",
+        "--factors",
+        &set,
+        "--fallback-factors",
+        "none",
+        "--no-upstream",
+        "--out",
+        "out",
+    ]);
+    assert_eq!(ledger.code, 0, "{}", ledger.stderr);
+    let written: serde_json::Value = serde_json::from_str(&s.read("out/inventory.json")).unwrap();
+    assert_eq!(written, j);
+}
