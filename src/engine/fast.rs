@@ -479,9 +479,7 @@ impl Work<'_> {
             // factor, and finish() sums equal keys after sorting. A map here held twice the
             // memory of the groups at 100,000 sites.
             self.fast_groups.push((key, Totals::default()));
-            let Some((_, t)) = self.fast_groups.last_mut() else {
-                return None;
-            };
+            let (_, t) = self.fast_groups.last_mut()?;
             // In i128 while the product fits (nearly always), in 256 bits beyond.
             let times = |e: Exact| -> Option<(I256, u32)> {
                 let p = match acc.q.checked_mul(e.m) {
