@@ -51,6 +51,9 @@ fn main() {
         writeln!(code, "];").unwrap();
     }
     println!("cargo:rustc-env=GHG_COMMIT={}", source_commit(&root));
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=Cargo.lock");
+    println!("cargo:rustc-env=GHG_SOURCE_HASH={}", source_hash(&root));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets this")).join("embedded.rs");
     std::fs::write(out, code).expect("write embedded.rs");
 }
@@ -102,4 +105,42 @@ fn source_commit(root: &Path) -> String {
         }
     }
     git(&["rev-parse", "HEAD"]).unwrap_or_else(|| "unknown".to_string())
+}
+
+/// A hash of every file under `src/` and of `Cargo.lock`: the key under which a
+/// build's parsed factor sets are cached, so that no other build reads them. Not for
+/// security: it tells builds apart.
+fn source_hash(root: &Path) -> String {
+    use std::hash::Hasher;
+    let mut files = Vec::new();
+    collect_all(&root.join("src"), &mut files);
+    files.push(root.join("Cargo.lock"));
+    files.sort();
+    // SipHash with fixed keys: the same source gives the same hash on every machine.
+    let mut h = std::hash::DefaultHasher::new();
+    for f in files {
+        h.write(
+            f.strip_prefix(root)
+                .unwrap_or(&f)
+                .to_string_lossy()
+                .as_bytes(),
+        );
+        h.write(&std::fs::read(&f).unwrap_or_default());
+    }
+    format!("{:016x}", h.finish())
+}
+
+/// Every file under `dir`.
+fn collect_all(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect_all(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
 }

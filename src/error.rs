@@ -6,7 +6,18 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Where a problem sits in an input file. Lines and columns count from 1; 0 means unknown.
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Position {
     /// The file as the user named it (or `-` for standard input).
     pub file: String,

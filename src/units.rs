@@ -538,3 +538,25 @@ mod tests {
         assert!(conversion(&u("GBP"), &u("USD")).is_err());
     }
 }
+
+/// A unit written by its canonical name and read back through [`parse_unit`] (for serde's
+/// `with`): the static unit table stays the one source of every unit's size.
+pub mod by_name {
+    use super::{parse_unit, Unit};
+
+    /// Writes the unit's canonical name.
+    pub fn serialize<S: serde::Serializer>(unit: &Unit, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(unit.name)
+    }
+
+    /// Reads a canonical name; any other text is an error.
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Unit, D::Error> {
+        let name = <String as serde::Deserialize>::deserialize(d)?;
+        match parse_unit(&name) {
+            Some(u) if u.name == name => Ok(u),
+            _ => Err(serde::de::Error::custom(format!(
+                "not a canonical unit: {name:?}"
+            ))),
+        }
+    }
+}

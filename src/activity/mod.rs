@@ -3,6 +3,7 @@
 //! reject with its reason) happens in the engine, in parallel. [`eric`] writes such CSVs from
 //! the NHS's ERIC estates returns.
 
+pub(crate) mod cells;
 pub mod eric;
 pub mod eric_layouts;
 pub mod period;

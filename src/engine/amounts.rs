@@ -2,11 +2,12 @@
 //! split by gas, and the market-based scope 2 figure. Every step is checked: an overflow is
 //! `None` (a reject at the row), never a wrap or a panic.
 
-use super::cells::{field, reject, RowReject};
 use super::resolve::{Applied, Resolved, Resolver};
+use crate::activity::cells::{field, reject, RowReject};
 use crate::activity::{Columns, Period};
 use crate::factors::{Factor, FactorSet, Scope};
 use crate::model::{MarketBasis, ScopeClass};
+use crate::num::parse_decimal;
 use rust_decimal::Decimal;
 
 /// How a spend amount moves from its price year to the factor's: multiply by `num`
@@ -236,4 +237,35 @@ pub(super) fn market_based(
             _ => (kg, MarketBasis::NotApplicable, None),
         },
     )
+}
+
+/// The row's contractual kg CO2e per kWh, if it gives one; only scope 2 energy rows may.
+pub(super) fn read_market_factor(
+    rec: &csv::ByteRecord,
+    c: &Columns,
+    pf: &Factor,
+    resolved: &Resolved,
+) -> Result<Option<Decimal>, RowReject> {
+    let text = field(rec, c.market_factor)?;
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let m = parse_decimal(text).map_err(|e| {
+        reject(
+            c.market_factor,
+            text,
+            format!("market_factor is not a number; expected {}", e.describe()),
+        )
+    })?;
+    if pf.scope != Scope::Two || resolved.to_kwh.is_none() {
+        return Err(reject(
+            c.market_factor,
+            text,
+            "market_factor (kg CO2e per kWh) applies only to scope 2 energy rows",
+        ));
+    }
+    if m.is_sign_negative() && !m.is_zero() {
+        return Err(reject(c.market_factor, text, "negative market_factor"));
+    }
+    Ok(Some(m))
 }

@@ -2,13 +2,15 @@
 //! asked) its ledger lines as CSV bytes. One per thread for the whole run, so its interned
 //! sites, resolutions and group sums are built once; everything it reads is shared and immutable.
 
-use super::amounts::{classify, deflation, line_amounts, market_based, Deflation};
-use super::cells::{
-    check_width, field, read_cost, read_market_factor, read_nhs_category, read_period,
-    read_quantity, reject, Quantity, RowReject,
+use super::amounts::{
+    classify, deflation, line_amounts, market_based, read_market_factor, Deflation,
 };
 use super::fast::Fast;
 use super::resolve::{Blame, FactorRef, ResolveError, Resolved, Resolver, NO_SET};
+use crate::activity::cells::{
+    check_width, field, read_cost, read_nhs_category, read_period, read_quantity, reject, Quantity,
+    RowReject,
+};
 use crate::activity::{Chunk, Columns, Period, ReportingYear};
 use crate::factors::Scope;
 use crate::model::{GroupKey, MarketBasis, Quality, Reject, RowCounts, ScopeClass, Totals};

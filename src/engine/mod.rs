@@ -8,7 +8,6 @@
 
 mod amounts;
 pub mod apply;
-mod cells;
 mod fast;
 pub mod replay;
 pub mod resolve;

@@ -3,8 +3,8 @@
 
 use super::amounts::{line_amounts, to_year, Deflation};
 use super::apply::Line;
-use super::cells::{reject, RowReject};
 use super::resolve::{Applied, Resolved, Resolver};
+use crate::activity::cells::{reject, RowReject};
 use crate::activity::Columns;
 use crate::model::{MarketBasis, Quality};
 use crate::supply::{Pricing, METHOD_HYBRID_OWN, METHOD_HYBRID_UPSTREAM, METHOD_SUPPLIER};

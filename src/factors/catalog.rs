@@ -1,7 +1,7 @@
 //! Finding factor sets: the ones shipped inside the binary, then any in the user's own
 //! directories (`--factors-dir`, `GHG_FACTORS_DIR`), which are held to the same validation.
 
-use super::load::{parse_set, Problem};
+use super::load::Problem;
 use super::model::FactorSet;
 use crate::embedded::FACTOR_FILES;
 use crate::{Error, ErrorKind, Result};
@@ -232,7 +232,10 @@ fn shadowing(id: &str, first: &Source, second: &Path) -> Error {
 /// Parses the file behind a source.
 pub fn load_source(source: &Source) -> Result<(FactorSet, Vec<Problem>)> {
     let text = source.read()?;
-    Ok(parse_set(&source.display_name(), &text))
+    Ok(super::cache::parse_set_cached(
+        &source.display_name(),
+        &text,
+    ))
 }
 
 /// The error for a set that did not validate: its first problems, and how to see them all.

@@ -3,6 +3,7 @@
 //! maintainers' importer that regenerates the shipped files is [`crate::importer`], apart from this
 //! runtime loader.
 
+pub mod cache;
 pub mod load;
 pub mod model;
 pub mod table_files;

@@ -3,11 +3,12 @@
 
 use crate::units::Unit;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
 
 /// GHG Protocol scope of a factor, as the publisher assigns it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Scope {
     /// Direct emissions.
     One,
@@ -59,7 +60,7 @@ impl fmt::Display for Scope {
 }
 
 /// What a set's factors multiply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SetKind {
     /// Physical activity: kWh, litres, km, tonnes.
     Activity,
@@ -78,7 +79,7 @@ impl SetKind {
 }
 
 /// How good the data behind a set's factors is (GHG Protocol scope 3 data-quality types).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum DataQuality {
     /// A supplier's own figure (a contractual factor, a supplier set).
     SupplierSpecific,
@@ -114,7 +115,7 @@ impl DataQuality {
 }
 
 /// Where a set came from and what it is for.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetHeader {
     /// Stable identifier, such as `desnz-2025`.
     pub id: String,
@@ -161,7 +162,7 @@ pub struct SetHeader {
 }
 
 /// One emission factor.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Factor {
     /// Stable key, the same across editions where the publisher kept the factor.
     pub key: String,
@@ -176,6 +177,7 @@ pub struct Factor {
     /// The publisher's column text, if any.
     pub column: String,
     /// Unit of the activity the factor multiplies.
+    #[serde(with = "crate::units::by_name")]
     pub unit: Unit,
     /// kg CO2e per unit; `None` where the publisher gives no value.
     pub kg_co2e: Option<Decimal>,
@@ -198,7 +200,7 @@ pub struct Factor {
 
 /// The gas behind a mass-times-GWP factor and the GWP100 its `kg_co2e` uses: the mass of gas
 /// per unit is `kg_co2e / value`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GasGwp {
     /// The gas, as named in `factors/tables/gwp.toml` (`desflurane`, `nitrous oxide`).
     pub gas: String,

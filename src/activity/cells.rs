@@ -1,21 +1,19 @@
 //! A row's cells read and checked: each either gives a typed value or a reject naming the
-//! field, the value and what was expected.
+//! field, the value and what was expected. The engine calls these for every row the fast path
+//! does not take; what needs the row's factor (a contractual market factor) is checked there.
 
-use super::resolve::Resolved;
-use crate::activity::{parse_amount, parse_amount_decimal_comma, Columns, Period};
-use crate::factors::{Factor, Scope};
+use super::{parse_amount, parse_amount_decimal_comma, Columns, Period};
 use crate::nhs::NhsCategory;
-use crate::num::parse_decimal;
 use crate::units::Dimension;
 use rust_decimal::Decimal;
 
-pub(super) struct RowReject {
-    pub(super) column: Option<usize>,
-    pub(super) value: String,
-    pub(super) reason: String,
+pub(crate) struct RowReject {
+    pub(crate) column: Option<usize>,
+    pub(crate) value: String,
+    pub(crate) reason: String,
 }
 
-pub(super) fn reject(column: Option<usize>, value: &str, reason: impl Into<String>) -> RowReject {
+pub(crate) fn reject(column: Option<usize>, value: &str, reason: impl Into<String>) -> RowReject {
     RowReject {
         column,
         value: value.to_string(),
@@ -23,7 +21,7 @@ pub(super) fn reject(column: Option<usize>, value: &str, reason: impl Into<Strin
     }
 }
 
-pub(super) fn field(rec: &csv::ByteRecord, col: Option<usize>) -> Result<&str, RowReject> {
+pub(crate) fn field(rec: &csv::ByteRecord, col: Option<usize>) -> Result<&str, RowReject> {
     let Some(c) = col else { return Ok("") };
     let bytes = rec.get(c).unwrap_or(b"");
     std::str::from_utf8(bytes).map(str::trim).map_err(|_| {
@@ -37,7 +35,7 @@ pub(super) fn field(rec: &csv::ByteRecord, col: Option<usize>) -> Result<&str, R
 
 /// More fields than the header usually means an unquoted thousands separator
 /// (`7_400_4000_5,kWh,1,234`): reading on would take 1 kWh for 1,234.
-pub(super) fn check_width(rec: &csv::ByteRecord, c: &Columns) -> Result<(), RowReject> {
+pub(crate) fn check_width(rec: &csv::ByteRecord, c: &Columns) -> Result<(), RowReject> {
     match rec
         .iter()
         .enumerate()
@@ -59,7 +57,7 @@ pub(super) fn check_width(rec: &csv::ByteRecord, c: &Columns) -> Result<(), RowR
 }
 
 /// The row's period, if it gives one, and its text.
-pub(super) fn read_period<'r>(
+pub(crate) fn read_period<'r>(
     rec: &'r csv::ByteRecord,
     c: &Columns,
 ) -> Result<(Option<Period>, &'r str), RowReject> {
@@ -78,18 +76,18 @@ pub(super) fn read_period<'r>(
 }
 
 /// A row's quantity and unit, each with the column it came from.
-pub(super) struct Quantity<'r> {
-    pub(super) qty: Decimal,
-    pub(super) col: Option<usize>,
-    pub(super) unit: &'r str,
-    pub(super) unit_col: Option<usize>,
+pub(crate) struct Quantity<'r> {
+    pub(crate) qty: Decimal,
+    pub(crate) col: Option<usize>,
+    pub(crate) unit: &'r str,
+    pub(crate) unit_col: Option<usize>,
 }
 
 /// The row's quantity, the column it came from, its unit and the column the unit came from:
 /// `quantity` and `unit`, or for a spend row `amount` and `currency` (a pound sign is GBP). A
 /// unit taken from a currency sign or the GBP default points at the number's column, so a
 /// reject of it still names a real column.
-pub(super) fn read_quantity<'r>(
+pub(crate) fn read_quantity<'r>(
     rec: &'r csv::ByteRecord,
     c: &Columns,
 ) -> Result<Quantity<'r>, RowReject> {
@@ -179,39 +177,8 @@ pub(super) fn read_quantity<'r>(
     })
 }
 
-/// The row's contractual kg CO2e per kWh, if it gives one; only scope 2 energy rows may.
-pub(super) fn read_market_factor(
-    rec: &csv::ByteRecord,
-    c: &Columns,
-    pf: &Factor,
-    resolved: &Resolved,
-) -> Result<Option<Decimal>, RowReject> {
-    let text = field(rec, c.market_factor)?;
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let m = parse_decimal(text).map_err(|e| {
-        reject(
-            c.market_factor,
-            text,
-            format!("market_factor is not a number; expected {}", e.describe()),
-        )
-    })?;
-    if pf.scope != Scope::Two || resolved.to_kwh.is_none() {
-        return Err(reject(
-            c.market_factor,
-            text,
-            "market_factor (kg CO2e per kWh) applies only to scope 2 energy rows",
-        ));
-    }
-    if m.is_sign_negative() && !m.is_zero() {
-        return Err(reject(c.market_factor, text, "negative market_factor"));
-    }
-    Ok(Some(m))
-}
-
 /// The row's `nhs_category`, if it gives one, overriding its factor's default.
-pub(super) fn read_nhs_category(
+pub(crate) fn read_nhs_category(
     rec: &csv::ByteRecord,
     c: &Columns,
 ) -> Result<Option<NhsCategory>, RowReject> {
@@ -234,7 +201,7 @@ pub(super) fn read_nhs_category(
 /// What the row cost: its `amount` when it also gives a quantity (an energy or water bill), or
 /// the quantity itself for a spend row; with its currency. Reported beside the figures, never
 /// used in them.
-pub(super) fn read_cost<'r>(
+pub(crate) fn read_cost<'r>(
     rec: &'r csv::ByteRecord,
     c: &Columns,
     qty_col: Option<usize>,

@@ -1,0 +1,247 @@
+//! Parsed factor sets kept on disk, so a run reads a set it has read before in a few
+//! milliseconds instead of parsing its TOML again (a DESNZ edition is 0.6 MB of TOML, about
+//! 30 ms to parse: most of a one-row run).
+//!
+//! An entry is found by the SHA-256 of the set's text and a hash of the source `ghg` was built
+//! from, so a different file or a different build never reads it; the entry carries a SHA-256
+//! of its own bytes, so a torn or damaged file is never believed. Anything unexpected (no
+//! cache directory, a read or write failure, a mismatch) falls back to parsing, which gives
+//! the same set: the cache changes how fast a set is read, never what is read.
+//!
+//! Where: `GHG_CACHE_DIR` if set (empty or `off`: no cache), else `$XDG_CACHE_HOME/ghg/sets`,
+//! else `$HOME/.cache/ghg/sets`.
+
+use super::load::{parse_set, sha256_hex, Problem};
+use super::model::{Factor, FactorSet, SetHeader};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A hash of the source this binary was built from: a build that parses differently never
+/// reads another build's entries.
+const BUILD: &str = env!("GHG_SOURCE_HASH");
+
+/// What an entry holds: the parse of one set's text.
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    text_sha256: String,
+    build: String,
+    header: SetHeader,
+    factors: Vec<Factor>,
+    problems: Vec<Problem>,
+}
+
+/// The cache directory, if there is one.
+pub fn dir() -> Option<PathBuf> {
+    match std::env::var_os("GHG_CACHE_DIR") {
+        Some(d) if d.is_empty() || d == "off" => None,
+        Some(d) => Some(PathBuf::from(d)),
+        None => std::env::var_os("XDG_CACHE_HOME")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .filter(|d| !d.is_empty())
+                    .map(|h| PathBuf::from(h).join(".cache"))
+            })
+            .map(|d| d.join("ghg").join("sets")),
+    }
+}
+
+/// Parses a set's text as [`parse_set`] does, reading the parse from the cache when it holds
+/// this text for this build, and storing it there when it does not.
+pub fn parse_set_cached(file: &str, text: &str) -> (FactorSet, Vec<Problem>) {
+    match dir() {
+        Some(dir) => parse_set_in(&dir, file, text),
+        None => parse_set(file, text),
+    }
+}
+
+/// [`parse_set_cached`] with the cache in `dir`.
+pub fn parse_set_in(dir: &Path, file: &str, text: &str) -> (FactorSet, Vec<Problem>) {
+    let sha = sha256_hex(text.as_bytes());
+    let path = dir.join(format!("{sha}-{BUILD}.bin"));
+    if let Some(found) = read(&path, &sha, file) {
+        return found;
+    }
+    let (set, problems) = parse_set(file, text);
+    // A cache that cannot be written is no cache: the run goes on as without one.
+    let _ = write(dir, &path, &sha, &set, &problems);
+    (set, problems)
+}
+
+/// The entry at `path`, if it is whole and is the parse of this text by this build.
+fn read(path: &Path, sha: &str, file: &str) -> Option<(FactorSet, Vec<Problem>)> {
+    let bytes = std::fs::read(path).ok()?;
+    let (payload, digest) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
+    if Sha256::digest(payload).as_slice() != digest {
+        return None;
+    }
+    let entry: Entry = postcard::from_bytes(payload).ok()?;
+    if entry.text_sha256 != sha || entry.build != BUILD {
+        return None;
+    }
+    // Problems name the file as this run calls it, not as the run that stored them did.
+    let problems = (entry.problems.into_iter())
+        .map(|mut p| {
+            p.pos.file = file.to_string();
+            p
+        })
+        .collect();
+    let set = FactorSet::new(
+        entry.header,
+        entry.factors,
+        file.to_string(),
+        sha.to_string(),
+    );
+    Some((set, problems))
+}
+
+/// Stores a parse (a temporary file, then a rename: readers see a whole entry or none), and
+/// removes entries of other builds, which no run of this one will read.
+fn write(
+    dir: &Path,
+    path: &Path,
+    sha: &str,
+    set: &FactorSet,
+    problems: &[Problem],
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let entry = Entry {
+        text_sha256: sha.to_string(),
+        build: BUILD.to_string(),
+        header: set.header.clone(),
+        factors: set.factors.clone(),
+        problems: problems.to_vec(),
+    };
+    let mut bytes = postcard::to_stdvec(&entry).map_err(std::io::Error::other)?;
+    let digest = Sha256::digest(&bytes);
+    bytes.extend_from_slice(&digest);
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(&bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    let ours = format!("-{BUILD}.bin");
+    for e in std::fs::read_dir(dir)?.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.ends_with(".bin") && !name.ends_with(&ours) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped(rel: &str) -> &'static str {
+        crate::embedded::factor_file(rel).expect("a shipped set")
+    }
+
+    fn same(a: &(FactorSet, Vec<Problem>), b: &(FactorSet, Vec<Problem>)) {
+        assert_eq!(a.0.header, b.0.header);
+        assert_eq!(a.0.factors, b.0.factors);
+        assert_eq!(a.0.origin, b.0.origin);
+        assert_eq!(a.0.sha256, b.0.sha256);
+        assert_eq!(a.1, b.1);
+    }
+
+    fn entries(dir: &Path) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_stored_set_reads_back_as_the_parse_gives_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = shipped("desnz/2025.toml");
+        let parsed = parse_set("a.toml", text);
+        assert!(parsed.0.factors.len() > 1000);
+        let first = parse_set_in(dir.path(), "a.toml", text);
+        same(&first, &parsed);
+        let stored = entries(dir.path());
+        assert_eq!(stored.len(), 1, "{stored:?}");
+        let again = parse_set_in(dir.path(), "a.toml", text);
+        same(&again, &parsed);
+        // The second read came from the entry: it is the one there, unchanged.
+        assert_eq!(entries(dir.path()), stored);
+        let found = read(&stored[0], &parsed.0.sha256, "a.toml").expect("a cache hit");
+        same(&found, &parsed);
+    }
+
+    #[test]
+    fn every_shipped_set_reads_back_from_its_entry() {
+        // Each unit is stored by name and read back through the unit table: an entry that
+        // did not read back would be parsed again on every run.
+        let dir = tempfile::tempdir().unwrap();
+        let sets = (crate::embedded::FACTOR_FILES.iter())
+            .filter(|(p, _)| p.ends_with(".toml") && !p.starts_with("tables/") && p.contains('/'));
+        let mut n = 0;
+        for (rel, text) in sets {
+            let (set, _) = parse_set_in(dir.path(), rel, text);
+            let path = dir.path().join(format!("{}-{BUILD}.bin", set.sha256));
+            let (found, _) = read(&path, &set.sha256, rel).unwrap_or_else(|| panic!("{rel}"));
+            assert_eq!(found.factors, set.factors, "{rel}");
+            n += 1;
+        }
+        assert!(n >= 20, "{n} sets");
+    }
+
+    #[test]
+    fn problems_read_back_name_the_file_as_this_run_calls_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[set]\nid = \"x\"\n\n[[factor]]\nkey = \"k\"\nunit = \"furlongs\"\n";
+        let parsed = parse_set("old.toml", text);
+        assert!(!parsed.1.is_empty());
+        parse_set_in(dir.path(), "old.toml", text);
+        let later = parse_set_in(dir.path(), "new.toml", text);
+        same(&later, &parse_set("new.toml", text));
+        assert!(later.1.iter().all(|p| p.pos.file == "new.toml"));
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_entry_is_never_believed() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = shipped("desnz/2024.toml");
+        let parsed = parse_set("b.toml", text);
+        parse_set_in(dir.path(), "b.toml", text);
+        let path = entries(dir.path()).remove(0);
+        // One byte changed in the middle of the entry: its digest no longer matches.
+        let mut bytes = std::fs::read(&path).unwrap();
+        let mid = bytes.len() / 2;
+        bytes[mid] ^= 0x01;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(read(&path, &parsed.0.sha256, "b.toml").is_none());
+        same(&parse_set_in(dir.path(), "b.toml", text), &parsed);
+        // Rewritten whole by that parse.
+        assert!(read(&path, &parsed.0.sha256, "b.toml").is_some());
+        // Cut short.
+        let whole = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &whole[..whole.len() - 40]).unwrap();
+        assert!(read(&path, &parsed.0.sha256, "b.toml").is_none());
+        // Whole, but the parse of another text.
+        std::fs::write(&path, &whole).unwrap();
+        assert!(read(&path, &"0".repeat(64), "b.toml").is_none());
+    }
+
+    #[test]
+    fn entries_of_other_builds_are_removed_when_one_is_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir
+            .path()
+            .join(format!("{}-0000000000000000.bin", "a".repeat(64)));
+        std::fs::write(&old, b"from another build").unwrap();
+        parse_set_in(dir.path(), "c.toml", shipped("desnz/2023.toml"));
+        let left = entries(dir.path());
+        assert_eq!(left.len(), 1);
+        assert!(left[0]
+            .to_string_lossy()
+            .ends_with(&format!("-{BUILD}.bin")));
+    }
+}
