@@ -250,6 +250,9 @@ pub(super) struct Fast {
     /// (set, activity, unit) to an index into `res`, or [`SLOW`].
     res_index: HashMap<(u16, Vec<u8>, Vec<u8>), u32>,
     res: Vec<FastRes>,
+    /// A full running sum could not be moved into the exact sums (past about 10^48 kg):
+    /// the run ends with an overflow error rather than lose or double a row.
+    overflowed: bool,
 }
 
 /// A record's fields, parsed into a `csv` record or split in place from a block's bytes.
@@ -467,7 +470,11 @@ impl Work<'_> {
                 // The running sum is full: move it into the exact group sums and start again.
                 let full = acc.acc();
                 (acc.q, acc.scale, acc.rows) = (q, qs, 1);
-                self.flush_acc(ci, site_id, full).is_some()
+                // The row is in the new running sum: it must not go the per-row way too.
+                if self.flush_acc(ci, site_id, full).is_none() {
+                    self.fast.overflowed = true;
+                }
+                true
             }
         }
     }
@@ -686,6 +693,9 @@ impl Work<'_> {
 
     /// Moves every running sum into the group sums; `None` on overflow.
     pub(super) fn flush_fast(&mut self) -> Option<()> {
+        if self.fast.overflowed {
+            return None;
+        }
         let accs = std::mem::take(&mut self.fast.accs);
         let lines: usize = (accs.iter())
             .map(|a| {
