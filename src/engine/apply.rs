@@ -13,6 +13,7 @@ use crate::activity::cells::{
 };
 use crate::activity::{Chunk, Columns, Period, ReportingYear};
 use crate::factors::Scope;
+use crate::model::groups::SHRINK_EVERY;
 use crate::model::{GroupKey, MarketBasis, Quality, Reject, RowCounts, ScopeClass, Totals};
 use crate::nhs::NhsCategory;
 use crate::num::exact_string;
@@ -22,9 +23,6 @@ use std::sync::Arc;
 
 use crate::model::ledger::LedgerRecord;
 pub use crate::model::ledger::LEDGER_HEADER;
-
-/// Groups named between two shrinks of the numbered list in [`Work::finish`].
-const SHRINK_EVERY: usize = 1 << 16;
 
 /// What one chunk produced, written out in chunk order.
 #[derive(Debug, Default)]

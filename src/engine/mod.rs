@@ -18,7 +18,7 @@ pub use resolve::{Edition, FactorRef, LazySet, PriceIndex, Resolved, Resolver};
 
 use crate::activity::read::FileInfo;
 use crate::activity::{Chunk, ChunkReader, Input, Layout};
-use crate::model::{GroupKey, Groups, Inventory, Reject, Totals};
+use crate::model::{GroupKey, Inventory, Reject, Totals};
 use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -226,15 +226,10 @@ pub fn run_on(
             .ok_or_else(|| Error::overflow(crate::Position::default(), "the supply totals"))?;
         parts.push(groups);
     }
-    out.inventory.groups = merge_sorted(parts)
+    out.inventory.groups = crate::model::groups::merge_sorted(parts)
         .ok_or_else(|| Error::overflow(crate::Position::default(), "the inventory total"))?;
     out.files = files;
     Ok(out)
-}
-
-/// Merges the workers' sorted groups, adding the sums of equal keys; `None` on overflow.
-fn merge_sorted(parts: Vec<Vec<(GroupKey, Totals)>>) -> Option<Groups> {
-    crate::model::groups::merge_sorted(parts)
 }
 
 /// Writes one block's ledger bytes and rejects.

@@ -156,6 +156,6 @@ impl<'a> Replay<'a> {
 
 /// Merges sorted group lists, adding equal keys.
 pub fn merge_groups(parts: Vec<Vec<(GroupKey, Totals)>>) -> Result<crate::model::Groups> {
-    super::merge_sorted(parts)
+    crate::model::groups::merge_sorted(parts)
         .ok_or_else(|| Error::overflow(Position::default(), "the inventory total"))
 }

@@ -23,7 +23,7 @@ impl Groups {
 
     /// Groups in key order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&GroupKey, &Totals)> + Clone {
-        self.sorted.iter().map(|(k, t)| (k, t))
+        self.into_iter()
     }
 
     /// Keys in order.
@@ -77,26 +77,10 @@ impl IntoIterator for Groups {
     }
 }
 
-impl FromIterator<(GroupKey, Totals)> for Groups {
-    /// Groups in any order; of equal keys the last is kept, as a map's `collect` keeps it.
-    fn from_iter<I: IntoIterator<Item = (GroupKey, Totals)>>(iter: I) -> Groups {
-        let mut sorted: Vec<(GroupKey, Totals)> = iter.into_iter().collect();
-        // Stable, so equal keys stay in their order and the last one wins below.
-        sorted.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut out: Vec<(GroupKey, Totals)> = Vec::with_capacity(sorted.len());
-        for (k, t) in sorted {
-            match out.last_mut() {
-                Some((lk, lt)) if *lk == k => *lt = t,
-                _ => out.push((k, t)),
-            }
-        }
-        Groups { sorted: out }
-    }
-}
-
 /// Lists drained from their ends by at most this many groups between two shrinks: each list
-/// gives its memory back as the merge moves its groups, instead of all at the end.
-const SHRINK_EVERY: usize = 1 << 16;
+/// gives its memory back as it is moved, instead of all at the end (here and in a worker's
+/// finish).
+pub(crate) const SHRINK_EVERY: usize = 1 << 16;
 
 /// Merges lists each sorted by key with each key once (the workers' or the parts' groups),
 /// adding the sums of equal keys; `None` on overflow.
@@ -231,8 +215,11 @@ mod tests {
     }
 
     #[test]
-    fn insert_and_collect_keep_one_sorted_entry_per_key() {
-        let mut g: Groups = list(&[("b", 2), ("a", 1), ("b", 5)]).into_iter().collect();
+    fn insert_keeps_one_sorted_entry_per_key() {
+        let mut g = Groups::default();
+        for (k, t) in list(&[("b", 2), ("a", 1), ("b", 5)]) {
+            g.insert(k, t);
+        }
         assert_eq!(g.len(), 2);
         assert_eq!(g.get(&key("b")), Some(&kg(5)));
         assert_eq!(g.insert(key("a"), kg(9)), Some(kg(1)));
