@@ -339,6 +339,9 @@ pub struct Prepared {
     pub layout: Layout,
     /// With `--gwp`: by set id, the note naming the GWP bases its figures rest on.
     pub gwp_notes: Vec<(String, String)>,
+    /// Whether each input's SHA-256 is taken (true unless the caller records no manifest:
+    /// the figures never depend on it).
+    pub hash_inputs: bool,
 }
 
 impl Run {
@@ -519,6 +522,7 @@ impl Run {
             local_area,
             layout,
             gwp_notes,
+            hash_inputs: true,
         })
     }
 }
@@ -832,6 +836,7 @@ impl Prepared {
             &self.resolver,
             sinks,
             progress,
+            self.hash_inputs,
         )?;
         let inv = result.inventory;
         let mut messages = std::mem::take(&mut self.messages);

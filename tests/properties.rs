@@ -443,6 +443,7 @@ fn blocks_match_the_reader(quoted: bool) {
             &resolver(),
             sinks,
             &mut |_| {},
+            true,
         )
         .unwrap();
         let f = &out.files[0];

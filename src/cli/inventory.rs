@@ -294,7 +294,9 @@ pub struct Written {
 /// engine runs, then inventory.json, inventory.csv, procurement.json and manifest.json, the
 /// directory swapped into place as a unit. Used by `inventory`, `verify` (the re-run) and
 /// `compare --out`; prints nothing (the caller shows [`RunOutput::messages`]).
-pub fn execute(run: &Run, prepared: Prepared, how: &Writing) -> Result<Written> {
+pub fn execute(run: &Run, mut prepared: Prepared, how: &Writing) -> Result<Written> {
+    // The inputs' hashes go only to the manifest: without --out nothing records them.
+    prepared.hash_inputs = how.out.is_some();
     // Everything --out writes is built beside DIR and swapped in at the end (run_dir.rs).
     let mut run_dir = how.out.map(RunDir::create).transpose()?;
     let mut ledger_tmp = run_dir.as_ref().map(new_ledger).transpose()?;

@@ -81,11 +81,13 @@ pub fn run_with(
         resolver,
         sinks,
         &mut |_| {},
+        true,
     )
 }
 
 /// [`run_with`] on `workers` worker threads of its own (0: one per core), calling `progress`
-/// with the bytes of input read so far after each chunk is written.
+/// with the bytes of input read so far after each chunk is written, and taking each input's
+/// SHA-256 only when `hash_inputs` (a run that writes no manifest records none).
 pub fn run_on(
     workers: usize,
     inputs: Vec<Input>,
@@ -93,6 +95,7 @@ pub fn run_on(
     resolver: &Resolver,
     mut sinks: Sinks<'_>,
     progress: &mut dyn FnMut(u64),
+    hash_inputs: bool,
 ) -> Result<RunOutput> {
     let want_ledger = sinks.ledger.is_some();
     let workers = match workers {
@@ -101,7 +104,7 @@ pub fn run_on(
     };
     // Chunk buffers go back to the reader once priced: no allocation per row.
     let (spare_tx, spare_rx) = mpsc::channel::<Chunk>();
-    let mut reader = ChunkReader::with_layout(inputs, layout.clone());
+    let mut reader = ChunkReader::with_layout(inputs, layout.clone()).with_hashing(hash_inputs);
     let mut out = RunOutput::default();
     let tickets = workers * IN_FLIGHT_PER_WORKER;
     let (ticket_tx, ticket_rx) = mpsc::sync_channel::<()>(tickets);
