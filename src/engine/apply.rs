@@ -5,7 +5,7 @@
 use super::amounts::{
     classify, deflation, line_amounts, market_based, read_market_factor, Deflation,
 };
-use super::fast::Fast;
+use super::fast::{line_totals, Fast, SiteAcc};
 use super::resolve::{Blame, FactorRef, ResolveError, Resolved, Resolver, NO_SET};
 use crate::activity::cells::{
     check_width, field, read_cost, read_nhs_category, read_period, read_quantity, reject, Quantity,
@@ -13,7 +13,6 @@ use crate::activity::cells::{
 };
 use crate::activity::{Chunk, Columns, Period, ReportingYear};
 use crate::factors::Scope;
-use crate::model::groups::SHRINK_EVERY;
 use crate::model::{GroupKey, MarketBasis, Quality, Reject, RowCounts, ScopeClass, Totals};
 use crate::nhs::NhsCategory;
 use crate::num::exact_string;
@@ -687,17 +686,27 @@ impl<'a> Work<'a> {
 
     /// The worker's row counts, groups (named and sorted by key) and spend by supplier and
     /// tier; `None` on overflow.
+    ///
+    /// The groups are the per-row path's map, sums moved out early, and the fast path's
+    /// running sums times each of their lines. They are put in order by one `u128` each:
+    /// the class, the site, the (period, reporting year) and the rest of the key (NHS
+    /// category, set, factor, upstream factor, quality, market), each ranked among the values
+    /// in use, names by name, so comparing numbers is comparing keys as [`GroupKey`] orders
+    /// them and equal numbers are equal names. A fast-path group is priced only when its
+    /// place is known, so no heavy group is moved while sorting.
     pub fn finish(mut self) -> Option<super::Partial> {
-        self.flush_fast()?;
+        let fast = std::mem::take(&mut self.fast);
+        if fast.overflowed {
+            return None;
+        }
         let resolver = self.resolver;
-        // One list: the fast path's groups and the per-row path's map (its table freed here).
-        // With many sites the groups are most of the run's memory, so no more than about one
-        // copy is ever alive (this list shrinking as the named one grows from it).
-        let mut groups = std::mem::take(&mut self.fast_groups);
-        groups.extend(std::mem::take(&mut self.groups));
-        // Sorted as their group keys sort, but by numbers: each name (site, set id, factor
-        // key) is ranked once among the names in use, equal names equal ranks, so comparing
-        // ranks is comparing names, field by field in GroupKey's order.
+        let mut held = std::mem::take(&mut self.fast_groups);
+        held.extend(std::mem::take(&mut self.groups));
+        let sums: Vec<SiteAcc> = fast.accs.into_iter().collect();
+        let templates = || (fast.res.iter()).flat_map(|r| r.lines.iter().map(|l| &l.key));
+        let keys = || held.iter().map(|(k, _)| k).chain(templates());
+
+        // Names ranked once among the names in use, equal names equal ranks.
         let dense = |names: Vec<(&str, usize)>, len: usize| -> Vec<u32> {
             let mut names = names;
             names.sort_unstable();
@@ -718,9 +727,8 @@ impl<'a> Work<'a> {
                 .collect(),
             self.site_names.len(),
         );
-        let mut factors: Vec<FactorRef> = groups
-            .iter()
-            .flat_map(|(k, _)| std::iter::once(k.factor).chain(k.upstream_of))
+        let mut factors: Vec<FactorRef> = keys()
+            .flat_map(|k| std::iter::once(k.factor).chain(k.upstream_of))
             .collect();
         factors.sort_unstable();
         factors.dedup();
@@ -741,22 +749,74 @@ impl<'a> Work<'a> {
                 .collect(),
             factors.len(),
         );
-        let rank_of = |f: FactorRef| factor_rank[factors.binary_search(&f).unwrap_or(0)];
-        // Each key computed once; the groups are then put in order in place.
-        groups.sort_by_cached_key(|(k, _)| {
+        let at = |f: FactorRef| factors.binary_search(&f).unwrap_or(0);
+
+        // Each part of the key ranked among the values in use; ranks fit 32 bits.
+        fn ranked<T: Ord>(mut v: Vec<T>) -> Vec<T> {
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+        fn rank<T: Ord>(list: &[T], v: T) -> u128 {
+            list.binary_search(&v).unwrap_or(0) as u128
+        }
+        let rest_of = |k: &LocalKey| {
             (
-                k.class,
-                site_rank[k.site as usize],
-                k.period,
-                k.year,
                 k.nhs,
                 set_rank[usize::from(k.factor.set)],
-                rank_of(k.factor),
-                k.upstream_of.map(rank_of),
+                factor_rank[at(k.factor)],
+                k.upstream_of.map(|u| factor_rank[at(u)]),
                 k.quality,
                 k.market,
             )
-        });
+        };
+        let classes = ranked(keys().map(|k| k.class).collect());
+        let rests = ranked(keys().map(rest_of).collect());
+        let periods = ranked(
+            (held.iter().map(|(k, _)| (k.period, k.year)))
+                .chain(fast.combos.iter().map(|c| (c.period, c.year)))
+                .collect(),
+        );
+        let pack = |class: u128, site: u32, period: u128, rest: u128| {
+            class << 96 | u128::from(site_rank[site as usize]) << 64 | period << 32 | rest
+        };
+        // Per combination its period's rank; per template line its class's and rest's.
+        let combo_period: Vec<u128> = (fast.combos.iter())
+            .map(|c| rank(&periods, (c.period, c.year)))
+            .collect();
+        let line_ranks: Vec<Vec<(u128, u128)>> = (fast.res.iter())
+            .map(|r| {
+                (r.lines.iter())
+                    .map(|l| (rank(&classes, l.key.class), rank(&rests, rest_of(&l.key))))
+                    .collect()
+            })
+            .collect();
+
+        // Where each group's totals are: a held group, or a running sum and a line of it.
+        const HELD: u64 = 1 << 63;
+        let lines: usize = (sums.iter())
+            .map(|s| line_ranks[fast.combos[s.combo()].res as usize].len())
+            .sum();
+        let mut order: Vec<(u128, u64)> = Vec::with_capacity(held.len() + lines);
+        for (i, (k, _)) in held.iter().enumerate() {
+            let key = pack(
+                rank(&classes, k.class),
+                k.site,
+                rank(&periods, (k.period, k.year)),
+                rank(&rests, rest_of(k)),
+            );
+            order.push((key, HELD | i as u64));
+        }
+        for (i, s) in sums.iter().enumerate() {
+            let (combo, site) = (s.combo(), fast.site_of[s.site()]);
+            let ranks = &line_ranks[fast.combos[combo].res as usize];
+            for (line, &(class, rest)) in ranks.iter().enumerate() {
+                let key = pack(class, site, combo_period[combo], rest);
+                order.push((key, (i as u64) << 32 | line as u64));
+            }
+        }
+        order.sort_unstable();
+
         // Names made once, shared by every group that uses them.
         let set_names: Vec<Arc<str>> = (set_ids.iter())
             .map(|id| Arc::from(id.unwrap_or_default()))
@@ -764,34 +824,49 @@ impl<'a> Work<'a> {
         let factor_names: Vec<Arc<str>> = (factors.iter())
             .map(|f| Arc::from(resolver.factor(*f).key.as_str()))
             .collect();
-        let name_of = |f: FactorRef| factor_names[factors.binary_search(&f).unwrap_or(0)].clone();
-        // Named from the last group down, the list shrinking as it goes, so the two copies
-        // (numbered and named) are never both whole.
-        let mut sorted: Vec<(GroupKey, Totals)> = Vec::with_capacity(groups.len());
-        while let Some((k, t)) = groups.pop() {
-            if groups.len() % SHRINK_EVERY == 0 {
-                groups.shrink_to_fit();
-            }
-            let key = GroupKey {
-                class: k.class,
-                site: self.site_names[k.site as usize].clone(),
-                period: k.period,
-                reporting_year: k.year,
-                nhs_category: k.nhs,
-                set: set_names[usize::from(k.factor.set)].clone(),
-                factor: name_of(k.factor),
-                upstream_of: k.upstream_of.map(name_of),
-                quality: k.quality,
-                market: k.market,
+        let name_of = |f: FactorRef| factor_names[at(f)].clone();
+        let mut named: Vec<(GroupKey, Totals)> = Vec::with_capacity(order.len());
+        let mut last = None;
+        for (key, from) in order {
+            let (k, t) = if from & HELD != 0 {
+                let (k, t) = &mut held[(from & !HELD) as usize];
+                (*k, std::mem::take(t))
+            } else {
+                let s = &sums[(from >> 32) as usize];
+                let combo = &fast.combos[s.combo()];
+                let line = &fast.res[combo.res as usize].lines[(from & 0xffff_ffff) as usize];
+                let k = LocalKey {
+                    site: fast.site_of[s.site()],
+                    period: combo.period,
+                    year: combo.year,
+                    ..line.key
+                };
+                (k, line_totals(s.acc(), line)?)
             };
-            // Equal keys are neighbours: the fast path's repeats, and numbers that name alike.
-            match sorted.last_mut() {
-                Some((last, sum)) if *last == key => sum.merge(&t)?,
-                _ => sorted.push((key, t)),
+            // Equal numbers are equal keys: the fast path's repeats, and numbers that name
+            // alike.
+            if last == Some(key) {
+                named.last_mut()?.1.merge(&t)?;
+                continue;
             }
+            last = Some(key);
+            named.push((
+                GroupKey {
+                    class: k.class,
+                    site: self.site_names[k.site as usize].clone(),
+                    period: k.period,
+                    reporting_year: k.year,
+                    nhs_category: k.nhs,
+                    set: set_names[usize::from(k.factor.set)].clone(),
+                    factor: name_of(k.factor),
+                    upstream_of: k.upstream_of.map(name_of),
+                    quality: k.quality,
+                    market: k.market,
+                },
+                t,
+            ));
         }
-        sorted.reverse();
-        Some((self.rows, sorted, self.supply))
+        Some((self.rows, named, self.supply))
     }
 }
 

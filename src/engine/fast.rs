@@ -81,8 +81,9 @@ impl Exact {
 
 /// One ledger line a fast row stands for, with its figures per unit of the row's quantity.
 #[derive(Clone, Debug)]
-struct LineTemplate {
-    key: LocalKey,
+pub(super) struct LineTemplate {
+    /// The line's key, site, period and reporting year left to the running sum.
+    pub(super) key: LocalKey,
     /// kg CO2e per unit (conversion x factor).
     kg: Exact,
     /// kg by gas per unit: CO2, CH4, N2O, and the rest.
@@ -94,15 +95,15 @@ struct LineTemplate {
 /// A resolution the fast path can price, and the largest quantity (mantissa, scale) for
 /// which every per-row product is exact.
 #[derive(Clone, Debug)]
-struct FastRes {
-    lines: Vec<LineTemplate>,
+pub(super) struct FastRes {
+    pub(super) lines: Vec<LineTemplate>,
     max_mantissa: u64,
     max_scale: u32,
 }
 
 /// The running quantity of one (resolution, site, period).
 #[derive(Clone, Copy, Debug, Default)]
-struct Acc {
+pub(super) struct Acc {
     q: i128,
     scale: u32,
     rows: u64,
@@ -110,16 +111,16 @@ struct Acc {
 
 /// A (resolution, period) seen on the fast path.
 #[derive(Debug)]
-struct Combo {
-    res: u32,
-    period: Option<Period>,
-    year: Option<ReportingYear>,
+pub(super) struct Combo {
+    pub(super) res: u32,
+    pub(super) period: Option<Period>,
+    pub(super) year: Option<ReportingYear>,
 }
 
 /// The running quantity of one (combination, site) while it is read: an [`Acc`] kept small,
 /// found by one lookup of the two numbers.
 #[derive(Clone, Copy, Debug)]
-struct SiteAcc {
+pub(super) struct SiteAcc {
     /// Index into `combos` (high half) and into the fast path's sites (low half).
     key: u64,
     q: i64,
@@ -128,7 +129,17 @@ struct SiteAcc {
 }
 
 impl SiteAcc {
-    fn acc(&self) -> Acc {
+    /// Index into the fast path's combinations.
+    pub(super) fn combo(&self) -> usize {
+        (self.key >> 32) as usize
+    }
+
+    /// Index into the fast path's sites (not the worker's site number: see `site_of`).
+    pub(super) fn site(&self) -> usize {
+        (self.key & u64::from(u32::MAX)) as usize
+    }
+
+    pub(super) fn acc(&self) -> Acc {
         Acc {
             q: i128::from(self.q),
             scale: u32::from(self.scale),
@@ -239,20 +250,20 @@ pub(super) struct Fast {
     /// into `combos`, or [`SLOW`].
     combo_keys: Interned<3>,
     combo_of: Vec<u32>,
-    combos: Vec<Combo>,
+    pub(super) combos: Vec<Combo>,
     /// Sites as written, numbered; `site_of` gives each one's number in [`Work::site_id`],
     /// or [`NO_SITE`] until a row of the site is taken (a site is interned only for a row
     /// taken, as the per-row path does).
     site_keys: Interned<1>,
-    site_of: Vec<u32>,
+    pub(super) site_of: Vec<u32>,
     /// The running sums, one per (combination, site) that holds rows.
-    accs: hashbrown::HashTable<SiteAcc>,
+    pub(super) accs: hashbrown::HashTable<SiteAcc>,
     /// (set, activity, unit) to an index into `res`, or [`SLOW`].
     res_index: HashMap<(u16, Vec<u8>, Vec<u8>), u32>,
-    res: Vec<FastRes>,
+    pub(super) res: Vec<FastRes>,
     /// A full running sum could not be moved into the exact sums (past about 10^48 kg):
     /// the run ends with an overflow error rather than lose or double a row.
-    overflowed: bool,
+    pub(super) overflowed: bool,
 }
 
 /// A record's fields, parsed into a `csv` record or split in place from a block's bytes.
@@ -644,7 +655,8 @@ impl Work<'_> {
         })
     }
 
-    /// Adds one running sum's lines to the group sums; `None` on overflow.
+    /// Adds a full running sum's lines to the group sums, to go on summing from zero;
+    /// `None` on overflow.
     fn flush_acc(&mut self, ci: u32, site: u32, acc: Acc) -> Option<()> {
         if acc.rows == 0 {
             return Some(());
@@ -659,57 +671,41 @@ impl Work<'_> {
                 year,
                 ..l.key
             };
-            // Pushed, not looked up: keys repeat only where two activity spellings share a
-            // factor, and finish() sums equal keys after sorting. A map here held twice the
-            // memory of the groups at 100,000 sites.
-            self.fast_groups.push((key, Totals::default()));
-            let (_, t) = self.fast_groups.last_mut()?;
-            // In i128 while the product fits (nearly always), in 256 bits beyond.
-            let times = |e: Exact| -> Option<(I256, u32)> {
-                let p = match acc.q.checked_mul(e.m) {
-                    Some(p) => I256::from(p),
-                    None => I256::from(acc.q).checked_mul(I256::from(e.m))?,
-                };
-                Some((p, acc.scale + e.scale))
-            };
-            let (kg, s) = times(l.kg)?;
-            t.kg.add_scaled(kg, s)?;
-            // Outside scope 2 the market figure is the location figure: not summed twice.
-            if l.key.market != MarketBasis::NotApplicable {
-                t.kg_market.add_scaled(kg, s)?;
-            }
-            for (sum, g) in t.gases.iter_mut().zip(l.gases) {
-                if g.m != 0 {
-                    let (v, s) = times(g)?;
-                    sum.add_scaled(v, s)?;
-                }
-            }
-            let (conv, s) = times(l.converted)?;
-            t.quantity.add_scaled(conv, s)?;
-            t.lines += acc.rows;
+            // Pushed, not looked up: finish() sums equal keys after sorting.
+            self.fast_groups.push((key, line_totals(acc, l)?));
         }
         Some(())
     }
+}
 
-    /// Moves every running sum into the group sums; `None` on overflow.
-    pub(super) fn flush_fast(&mut self) -> Option<()> {
-        if self.fast.overflowed {
-            return None;
-        }
-        let accs = std::mem::take(&mut self.fast.accs);
-        let lines: usize = (accs.iter())
-            .map(|a| {
-                let combo = &self.fast.combos[(a.key >> 32) as usize];
-                self.fast.res[combo.res as usize].lines.len()
-            })
-            .sum();
-        self.fast_groups.reserve(lines);
-        for a in &accs {
-            let site = self.fast.site_of[(a.key & u64::from(u32::MAX)) as usize];
-            self.flush_acc((a.key >> 32) as u32, site, a.acc())?;
-        }
-        Some(())
+/// One line's totals for a running sum: the sum times the line's constants, exact, as the
+/// per-row path's line-by-line sums would give; `None` on overflow.
+pub(super) fn line_totals(acc: Acc, l: &LineTemplate) -> Option<Totals> {
+    let mut t = Totals::default();
+    // In i128 while the product fits (nearly always), in 256 bits beyond.
+    let times = |e: Exact| -> Option<(I256, u32)> {
+        let p = match acc.q.checked_mul(e.m) {
+            Some(p) => I256::from(p),
+            None => I256::from(acc.q).checked_mul(I256::from(e.m))?,
+        };
+        Some((p, acc.scale + e.scale))
+    };
+    let (kg, s) = times(l.kg)?;
+    t.kg.add_scaled(kg, s)?;
+    // Outside scope 2 the market figure is the location figure: not summed twice.
+    if l.key.market != MarketBasis::NotApplicable {
+        t.kg_market.add_scaled(kg, s)?;
     }
+    for (sum, g) in t.gases.iter_mut().zip(l.gases) {
+        if g.m != 0 {
+            let (v, s) = times(g)?;
+            sum.add_scaled(v, s)?;
+        }
+    }
+    let (conv, s) = times(l.converted)?;
+    t.quantity.add_scaled(conv, s)?;
+    t.lines = acc.rows;
+    Some(t)
 }
 
 #[cfg(test)]

@@ -95,7 +95,9 @@ pub fn merge_sorted(mut parts: Vec<Vec<(GroupKey, Totals)>>) -> Option<Groups> {
             sorted: parts.pop().unwrap_or_default(),
         });
     }
-    let mut out: Vec<(GroupKey, Totals)> = Vec::new();
+    // Reserved whole: pages are taken only as groups are written, so no copy is made as it
+    // grows while the parts shrink.
+    let mut out: Vec<(GroupKey, Totals)> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     let mut since_shrink = 0;
     loop {
         // The list whose last key is greatest.

@@ -194,7 +194,8 @@ fn activities(
     let ov = || crate::Error::overflow(crate::Position::default(), "an activity total");
     // Summed first by shared names (no text made per group), then named once per activity.
     type Sums = (ExactSum, ExactSum, ExactSum, u64);
-    let mut fine: BTreeMap<_, Sums> = BTreeMap::new();
+    // Hashed, not ordered: the sums are exact, so the order they are made in cannot show.
+    let mut fine: rustc_hash::FxHashMap<_, Sums> = Default::default();
     for (k, t) in &inv.groups {
         let (quantity, kg, kg_market, lines) = fine
             .entry((
