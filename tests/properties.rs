@@ -503,3 +503,31 @@ fn a_factor_reached_by_two_units_is_one_group_on_both_paths() {
         Some(Decimal::from_str("442.5").unwrap())
     );
 }
+
+#[test]
+fn full_running_sums_are_moved_into_the_group_sums() {
+    // The fast path sums quantities of one (period, activity, unit, site) in an i64 at the
+    // widest scale seen. Rows near i64::MAX, and a small decimal that widens the scale, fill
+    // it: each full sum moves into the exact group sums and summing starts again. The
+    // figures must be the per-row path's, to the last digit.
+    let text = b"site,period,activity,quantity,unit\n\
+        S,2025-01,7_400_4000_5,5000000000000000000,kWh\n\
+        S,2025-01,7_400_4000_5,5000000000000000000,kWh\n\
+        S,2025-01,7_400_4000_5,0.5,kWh\n\
+        S,2025-01,7_400_4000_5,9000000000000000000,kWh\n\
+        T,2025-01,7_400_4000_5,0.000000001,kWh\n\
+        T,2025-01,7_400_4000_5,9000000000,kWh\n\
+        T,2025-01,7_400_4000_5,7,kWh\n";
+    let (fast, _) = run(text, false).unwrap();
+    let (per_row, _) = run(text, true).unwrap();
+    assert_eq!(fast.inventory.groups, per_row.inventory.groups);
+    assert_eq!(fast.inventory.rows.used, 7);
+    let primary = |site: &str| {
+        let (_, t) = (fast.inventory.groups.iter())
+            .find(|(k, _)| k.upstream_of.is_none() && &*k.site == site)
+            .unwrap();
+        (t.lines, t.quantity.value().unwrap().to_string())
+    };
+    assert_eq!(primary("S"), (4, "19000000000000000000.5".to_string()));
+    assert_eq!(primary("T"), (3, "9000000007.000000001".to_string()));
+}

@@ -457,19 +457,20 @@ impl RawSource {
         while self.buf.len() < want && !self.eof {
             let old = self.buf.len();
             let room = (want - old).clamp(1, BLOCK_BYTES);
-            self.buf.resize(old + room, 0);
-            let n = loop {
-                match self.file.read(&mut self.buf[old..]) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => {
-                        self.buf.truncate(old);
-                        return Err(Error::io(path, e));
-                    }
+            self.buf.reserve(room);
+            // Read into the spare capacity as it is: zeroing it first cost as much as the read.
+            let n = match (&mut self.file)
+                .take(room as u64)
+                .read_to_end(&mut self.buf)
+            {
+                Ok(n) => n,
+                Err(e) => {
+                    self.buf.truncate(old);
+                    return Err(Error::io(path, e));
                 }
             };
-            self.buf.truncate(old + n);
-            if n == 0 {
+            // `take` reads until `room` bytes or the end of the file.
+            if n < room {
                 self.eof = true;
             }
             if let Ok(mut st) = state.lock() {

@@ -795,7 +795,9 @@ impl<'a> Work<'a> {
         // Where each group's totals are: a held group, or a running sum and a line of it.
         const HELD: u64 = 1 << 63;
         let lines: usize = (sums.iter())
-            .map(|s| line_ranks[fast.combos[s.combo()].res as usize].len())
+            .map(|s| {
+                line_ranks[fast.combos[fast.combo_of[s.combo_key()] as usize].res as usize].len()
+            })
             .sum();
         let mut order: Vec<(u128, u64)> = Vec::with_capacity(held.len() + lines);
         for (i, (k, _)) in held.iter().enumerate() {
@@ -808,7 +810,8 @@ impl<'a> Work<'a> {
             order.push((key, HELD | i as u64));
         }
         for (i, s) in sums.iter().enumerate() {
-            let (combo, site) = (s.combo(), fast.site_of[s.site()]);
+            let combo = fast.combo_of[s.combo_key()] as usize;
+            let site = fast.site_of[s.site()];
             let ranks = &line_ranks[fast.combos[combo].res as usize];
             for (line, &(class, rest)) in ranks.iter().enumerate() {
                 let key = pack(class, site, combo_period[combo], rest);
@@ -833,7 +836,7 @@ impl<'a> Work<'a> {
                 (*k, std::mem::take(t))
             } else {
                 let s = &sums[(from >> 32) as usize];
-                let combo = &fast.combos[s.combo()];
+                let combo = &fast.combos[fast.combo_of[s.combo_key()] as usize];
                 let line = &fast.res[combo.res as usize].lines[(from & 0xffff_ffff) as usize];
                 let k = LocalKey {
                     site: fast.site_of[s.site()],

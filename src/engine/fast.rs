@@ -118,10 +118,13 @@ pub(super) struct Combo {
 }
 
 /// The running quantity of one (combination, site) while it is read: an [`Acc`] kept small,
-/// found by one lookup of the two numbers.
+/// found by one lookup of the row's period, activity, unit and site bytes.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct SiteAcc {
-    /// Index into `combos` (high half) and into the fast path's sites (low half).
+    /// The hash of the four strings.
+    hash: u64,
+    /// The combination's number in `combo_keys` (high half) and the site's in `site_keys`
+    /// (low half): the strings the sum is found by.
     key: u64,
     q: i64,
     rows: u32,
@@ -129,8 +132,9 @@ pub(super) struct SiteAcc {
 }
 
 impl SiteAcc {
-    /// Index into the fast path's combinations.
-    pub(super) fn combo(&self) -> usize {
+    /// The combination's number in `combo_keys` (`Fast::combo_of` gives its index into
+    /// `combos`).
+    pub(super) fn combo_key(&self) -> usize {
         (self.key >> 32) as usize
     }
 
@@ -146,16 +150,6 @@ impl SiteAcc {
             rows: u64::from(self.rows),
         }
     }
-}
-
-/// Mixes two words (a 128-bit product folded, as wyhash and foldhash do).
-fn fold(a: u64, b: u64) -> u64 {
-    let r = u128::from(a) * u128::from(b);
-    (r as u64) ^ ((r >> 64) as u64)
-}
-
-fn acc_hash(key: u64) -> u64 {
-    fold(key ^ 0x243f_6a88_85a3_08d3, 0x1319_8a2e_0370_7344)
 }
 
 /// Whether two byte strings are equal: the short ones (nearly all fields) compared as two
@@ -229,6 +223,18 @@ impl<const N: usize> Interned<N> {
         found.copied()
     }
 
+    /// Whether key `i` is the strings `parts`.
+    #[inline]
+    fn is(&self, i: u32, parts: &[&[u8]; N]) -> bool {
+        let (_, mut at, lens) = self.items[i as usize];
+        (parts.iter().zip(lens)).all(|(p, len)| {
+            let end = at + len as usize;
+            let ok = self.bytes.get(at..end).is_some_and(|b| same(b, p));
+            at = end;
+            ok
+        })
+    }
+
     /// Numbers a key not seen before.
     fn insert(&mut self, hash: u64, parts: &[&[u8]; N]) -> u32 {
         let i = self.items.len() as u32;
@@ -249,7 +255,7 @@ pub(super) struct Fast {
     /// (period, activity, unit) as written, numbered; `combo_of` gives each one's index
     /// into `combos`, or [`SLOW`].
     combo_keys: Interned<3>,
-    combo_of: Vec<u32>,
+    pub(super) combo_of: Vec<u32>,
     pub(super) combos: Vec<Combo>,
     /// Sites as written, numbered; `site_of` gives each one's number in [`Work::site_id`],
     /// or [`NO_SITE`] until a row of the site is taken (a site is interned only for a row
@@ -373,6 +379,39 @@ fn plain_quantity_checked(b: &[u8]) -> Option<(u64, u32)> {
     (digits > 0).then_some((m, scale))
 }
 
+/// Adds a quantity (mantissa below `i64::MAX`, scale at most 28) to a running sum. A full
+/// sum is taken out, returned, and started again from the quantity alone.
+#[inline]
+fn add_quantity(acc: &mut SiteAcc, qm: u64, qs: u32) -> Option<Acc> {
+    let (q, qs) = (qm as i64, qs as u8);
+    let added = if qs == acc.scale {
+        acc.q.checked_add(q)
+    } else if qs < acc.scale {
+        10i64
+            .checked_pow(u32::from(acc.scale - qs))
+            .and_then(|p| q.checked_mul(p))
+            .and_then(|q| acc.q.checked_add(q))
+    } else {
+        10i64
+            .checked_pow(u32::from(qs - acc.scale))
+            .and_then(|p| acc.q.checked_mul(p))
+            .and_then(|a| a.checked_add(q))
+    };
+    match added.zip(acc.rows.checked_add(1)) {
+        Some((v, rows)) => {
+            acc.q = v;
+            acc.scale = acc.scale.max(qs);
+            acc.rows = rows;
+            None
+        }
+        None => {
+            let full = acc.acc();
+            (acc.q, acc.scale, acc.rows) = (q, qs, 1);
+            Some(full)
+        }
+    }
+}
+
 impl Work<'_> {
     /// Prices a row on the fast path and returns true, or returns false having changed
     /// nothing but caches, for the per-row path to take it.
@@ -410,84 +449,101 @@ impl Work<'_> {
         }
         let (period, site) = (trimmed(rec, c.period), trimmed(rec, c.site));
         let f = &mut self.fast;
-        let combo = [period, activity, unit];
-        let hash = Interned::hash(&combo);
-        let ci = match f.combo_keys.find(hash, &combo) {
-            Some(k) => f.combo_of[k as usize],
+        // One lookup by the four strings finds the running sum of a (combination, site)
+        // seen before: nearly every row.
+        let hash = Interned::hash(&[period, activity, unit, site]);
+        let (combos, sites) = (&f.combo_keys, &f.site_keys);
+        let found = f.accs.find_mut(hash, |a| {
+            a.hash == hash
+                && combos.is((a.key >> 32) as u32, &[period, activity, unit])
+                && sites.is(a.key as u32, &[site])
+        });
+        let acc = match found {
+            Some(acc) => {
+                let combo = &f.combos[f.combo_of[(acc.key >> 32) as usize] as usize];
+                let r = &f.res[combo.res as usize];
+                // The running sum is an i64: a larger quantity goes the per-row way.
+                if qm > r.max_mantissa || qs > r.max_scale || qm > i64::MAX as u64 {
+                    return false;
+                }
+                acc
+            }
             None => {
-                let ci = self.new_combo(c, period, activity, unit);
+                let Some(acc) =
+                    self.new_site_acc(c, hash, [period, activity, unit], site, (qm, qs))
+                else {
+                    return false;
+                };
+                // A new running sum is empty: it cannot be full.
+                add_quantity(acc, qm, qs);
+                return true;
+            }
+        };
+        let key = acc.key;
+        if let Some(full) = add_quantity(acc, qm, qs) {
+            // The row is in the new running sum: it must not go the per-row way too.
+            let ci = self.fast.combo_of[(key >> 32) as usize];
+            let site_id = self.fast.site_of[(key & u64::from(u32::MAX)) as usize];
+            if self.flush_acc(ci, site_id, full).is_none() {
+                self.fast.overflowed = true;
+            }
+        }
+        true
+    }
+
+    /// The running sum for a (combination, site) not seen before, made if the row can go the
+    /// fast way, with quantity `q` (mantissa, scale); `None` for the per-row path.
+    fn new_site_acc(
+        &mut self,
+        c: &Columns,
+        hash: u64,
+        combo: [&[u8]; 3],
+        site: &[u8],
+        q: (u64, u32),
+    ) -> Option<&mut SiteAcc> {
+        let f = &mut self.fast;
+        let combo_hash = Interned::hash(&combo);
+        let (ck, ci) = match f.combo_keys.find(combo_hash, &combo) {
+            Some(k) => (k, f.combo_of[k as usize]),
+            None => {
+                let ci = self.new_combo(c, combo[0], combo[1], combo[2]);
                 let f = &mut self.fast;
-                f.combo_keys.insert(hash, &combo);
+                let k = f.combo_keys.insert(combo_hash, &combo);
                 f.combo_of.push(ci);
-                ci
+                (k, ci)
             }
         };
         if ci == SLOW {
-            return false;
+            return None;
         }
         let f = &mut self.fast;
         let r = &f.res[f.combos[ci as usize].res as usize];
-        // The running sum is an i64: a larger quantity goes the per-row way.
+        let (qm, qs) = q;
         if qm > r.max_mantissa || qs > r.max_scale || qm > i64::MAX as u64 {
-            return false;
+            return None;
         }
-        let hash = Interned::hash(&[site]);
-        let fs = match f.site_keys.find(hash, &[site]) {
+        let site_hash = Interned::hash(&[site]);
+        let fs = match f.site_keys.find(site_hash, &[site]) {
             Some(k) => k,
             None => {
                 f.site_of.push(NO_SITE);
-                f.site_keys.insert(hash, &[site])
+                f.site_keys.insert(site_hash, &[site])
             }
         };
-        let mut site_id = f.site_of[fs as usize];
-        if site_id == NO_SITE {
-            // ASCII checked above, so this cannot fail.
-            site_id = self.site_id(std::str::from_utf8(site).unwrap_or_default());
-            self.fast.site_of[fs as usize] = site_id;
+        if f.site_of[fs as usize] == NO_SITE {
+            // ASCII checked by the caller, so this cannot fail.
+            let id = self.site_id(std::str::from_utf8(site).unwrap_or_default());
+            self.fast.site_of[fs as usize] = id;
         }
-        let key = u64::from(ci) << 32 | u64::from(fs);
-        let acc = (self.fast.accs)
-            .entry(acc_hash(key), |a| a.key == key, |a| acc_hash(a.key))
-            .or_insert(SiteAcc {
-                key,
-                q: 0,
-                rows: 0,
-                scale: 0,
-            })
-            .into_mut();
-        // Below i64::MAX and max_scale <= 28, as checked above.
-        let (q, qs) = (qm as i64, qs as u8);
-        let added = if qs == acc.scale {
-            acc.q.checked_add(q)
-        } else if qs < acc.scale {
-            10i64
-                .checked_pow(u32::from(acc.scale - qs))
-                .and_then(|p| q.checked_mul(p))
-                .and_then(|q| acc.q.checked_add(q))
-        } else {
-            10i64
-                .checked_pow(u32::from(qs - acc.scale))
-                .and_then(|p| acc.q.checked_mul(p))
-                .and_then(|a| a.checked_add(q))
+        let f = &mut self.fast;
+        let acc = SiteAcc {
+            hash,
+            key: u64::from(ck) << 32 | u64::from(fs),
+            q: 0,
+            rows: 0,
+            scale: 0,
         };
-        match added.zip(acc.rows.checked_add(1)) {
-            Some((v, rows)) => {
-                acc.q = v;
-                acc.scale = acc.scale.max(qs);
-                acc.rows = rows;
-                true
-            }
-            None => {
-                // The running sum is full: move it into the exact group sums and start again.
-                let full = acc.acc();
-                (acc.q, acc.scale, acc.rows) = (q, qs, 1);
-                // The row is in the new running sum: it must not go the per-row way too.
-                if self.flush_acc(ci, site_id, full).is_none() {
-                    self.fast.overflowed = true;
-                }
-                true
-            }
-        }
+        Some(f.accs.insert_unique(hash, acc, |a| a.hash).into_mut())
     }
 
     /// Works out whether (period, activity, unit) can be priced on the fast path.
