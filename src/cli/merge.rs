@@ -392,6 +392,13 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs) -> Result<Outcome> {
         inv.rows.used,
         inv.rows.rejected
     );
+    if (args.runs.iter()).any(|d| d.join(super::inventory::PROCUREMENT_FILE).is_file()) {
+        crate::say!(
+            "note: the parts' procurement.json files are not merged: the anchor metrics need the \
+             supplier register, which ghg merge does not read; run ghg inventory --suppliers over \
+             every input for them"
+        );
+    }
     Ok(Outcome::Clean)
 }
 

@@ -429,6 +429,11 @@ impl Work<'_> {
                 (&*v, &*lb)
             };
             let kg_s = exact_string(l.kg);
+            let spend_qty_s = if own.is_some() {
+                exact_string(l.group_qty)
+            } else {
+                String::new()
+            };
             let kg_market_s = if l.kg_market == l.kg {
                 kg_s.clone()
             } else {
@@ -491,6 +496,9 @@ impl Work<'_> {
                 nhs_footprint: footprint,
                 cost: if primary { &cost_s } else { "" },
                 cost_currency: if primary { cost_currency } else { "" },
+                spend_factor_set: if own.is_some() { s.id() } else { "" },
+                spend_factor_key: if own.is_some() { &f.key } else { "" },
+                spend_quantity: if own.is_some() { &spend_qty_s } else { "" },
             };
             w.write_record(record.fields())?;
         }

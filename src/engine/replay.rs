@@ -31,23 +31,27 @@ impl<'a> Replay<'a> {
     pub fn add(&mut self, name: &str, l: &LedgerLine) -> Result<()> {
         let resolver = self.work.resolver;
         let here = |what: String| Error::malformed(Position::new(name, l.ledger_line, 0), what);
-        if l.factor_set == crate::supply::SUPPLIER_SET {
-            return Err(here(format!(
-                "line priced from supplier {:?}'s own figures (--suppliers): ghg merge does not \
-                 replay supplier-priced lines yet; run these inputs as one run",
-                l.factor_key
-            )));
-        }
+        // A line priced from a supplier's own figures (--suppliers) stands in for the row's
+        // spend factor: its group is that factor's, and it adds the quantity that factor
+        // sees, which the ledger records beside it.
+        let own = l.factor_set == crate::supply::SUPPLIER_SET;
+        let (set_id, key) = if own {
+            if l.spend_factor_key.is_empty() || l.spend_quantity.is_none() {
+                return Err(here(format!(
+                    "line priced from supplier {:?}'s own figures (--suppliers) names no spend \
+                     factor: the ledger was written by an older ghg; re-run the part with this one",
+                    l.factor_key
+                )));
+            }
+            (l.spend_factor_set.as_str(), l.spend_factor_key.as_str())
+        } else {
+            (l.factor_set.as_str(), l.factor_key.as_str())
+        };
         let set = resolver
             .sets
             .iter()
-            .position(|s| s.id() == l.factor_set)
-            .ok_or_else(|| {
-                here(format!(
-                    "factor set {:?} is not among the runs' sets",
-                    l.factor_set
-                ))
-            })?;
+            .position(|s| s.id() == set_id)
+            .ok_or_else(|| here(format!("factor set {set_id:?} is not among the runs' sets")))?;
         let fs = resolver.sets[set].get().map_err(|e| here(e.to_string()))?;
         let index = |key: &str| -> Result<FactorRef> {
             let i = fs
@@ -58,7 +62,7 @@ impl<'a> Replay<'a> {
                 index: i as u32,
             })
         };
-        let factor = index(&l.factor_key)?;
+        let factor = index(key)?;
         let upstream_of = match l.upstream_of.as_str() {
             "" => None,
             k => Some(index(k)?),
@@ -97,7 +101,14 @@ impl<'a> Replay<'a> {
             value: l.factor_value,
             conversion: conv,
         };
-        let (kg, converted, gases) = line_amounts(l.quantity, &applied, &f.gases, &defl)
+        // A supplier's figures and a hybrid's upstream share are not split by gas.
+        let hybrid_upstream = l.method == crate::supply::METHOD_HYBRID_UPSTREAM;
+        let split = if own || hybrid_upstream {
+            &[][..]
+        } else {
+            &f.gases[..]
+        };
+        let (kg, converted, gases) = line_amounts(l.quantity, &applied, split, &defl)
             .ok_or_else(|| here("quantity x factor overflows".to_string()))?;
         if kg != l.kg_co2e || converted != l.converted_quantity {
             return Err(here(format!(
@@ -136,10 +147,23 @@ impl<'a> Replay<'a> {
             gases,
             method: crate::supply::METHOD_ACTIVITY,
             supplier: None,
-            group_qty: converted,
+            // As the run added them: the spend factor's quantity for a supplier's line, none
+            // for a hybrid's upstream part (the row's quantity counts once).
+            group_qty: match (own, hybrid_upstream) {
+                (true, _) => l.spend_quantity.unwrap_or(converted),
+                (_, true) => Decimal::ZERO,
+                _ => converted,
+            },
             nhs,
         };
-        let quality = fs.quality();
+        // The row's tier is its groups' quality (a supplier's figures or a hybrid decide it);
+        // ledgers written before the tier was recorded have the set's.
+        let quality = match l.tier.as_str() {
+            "" => fs.quality(),
+            "hybrid" => crate::model::Quality::Hybrid,
+            t => crate::model::Quality::parse(t)
+                .ok_or_else(|| here(format!("tier {t:?} is not a data-quality tier")))?,
+        };
         self.work
             .add_to_groups(std::slice::from_ref(&line), site, period, year, quality)
             .ok_or_else(|| here("the sums overflow".to_string()))

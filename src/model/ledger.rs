@@ -116,6 +116,14 @@ ledger_columns! {
     cost = "cost",
     /// The cost's currency.
     cost_currency = "cost_currency",
+    /// On a line priced from a supplier's own figures: the set of the spend factor it stands
+    /// in for (the line's group is that factor's, so `ghg merge` can replay it).
+    spend_factor_set = "spend_factor_set",
+    /// ...that spend factor's key...
+    spend_factor_key = "spend_factor_key",
+    /// ...and the row's quantity in that factor's unit, deflated as that factor is: what the
+    /// line adds to its group's quantity (the spend factor's, counted once).
+    spend_quantity = "spend_quantity",
 }
 
 /// Columns in ledger.csv.
@@ -198,6 +206,13 @@ pub struct LedgerLine {
     pub cost: Option<Decimal>,
     /// The cost's currency.
     pub cost_currency: String,
+    /// On a supplier-priced line, the spend factor's set; empty otherwise and in older
+    /// ledgers.
+    pub spend_factor_set: String,
+    /// On a supplier-priced line, the spend factor's key.
+    pub spend_factor_key: String,
+    /// On a supplier-priced line, the quantity it adds to its group.
+    pub spend_quantity: Option<Decimal>,
 }
 
 /// Reads `ledger.csv`; `name` names it in errors.
@@ -335,6 +350,9 @@ pub fn for_each_ledger_line(
             nhs_footprint: r.nhs_footprint.to_string(),
             cost: opt_num("cost", r.cost)?,
             cost_currency: r.cost_currency.to_string(),
+            spend_factor_set: r.spend_factor_set.to_string(),
+            spend_factor_key: r.spend_factor_key.to_string(),
+            spend_quantity: opt_num("spend_quantity", r.spend_quantity)?,
         })?;
     }
     Ok(())
@@ -353,7 +371,7 @@ mod tests {
         let mut names = LEDGER_HEADER.iter();
         let r = LedgerRecord::from_cells_in_order(|| names.next().unwrap());
         assert_eq!(r.fields().as_slice(), LEDGER_HEADER);
-        assert_eq!(LEDGER_COLUMNS, 36);
+        assert_eq!(LEDGER_COLUMNS, 39);
     }
 
     #[test]

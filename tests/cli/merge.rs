@@ -221,3 +221,95 @@ fn fan_out_script_merges_into_the_single_run() {
         s.read("all/inventory.json")
     );
 }
+
+#[test]
+fn parts_priced_from_a_supplier_register_merge_into_the_single_run() {
+    // The shipped trust's purchases, split into three parts by row. Its register prices one
+    // supplier from its own figures (supplier-specific) and one as a hybrid (its own scope
+    // 1 and 2, plus the spend factor times the upstream share); the rest by spend factor.
+    let s = Session::new();
+    let ex = crate::util::root().join("examples/nhs-trust");
+    let register = std::fs::read_to_string(ex.join("supply/register.csv")).unwrap();
+    s.write("register.csv", &register);
+    let spend = std::fs::read_to_string(ex.join("procurement.csv")).unwrap();
+    let mut lines = spend.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 7);
+    let mut names = Vec::new();
+    for (i, part) in rows.chunks(3).enumerate() {
+        let name = format!("spend-{}.csv", i + 1);
+        s.write(&name, &format!("{header}\n{}\n", part.join("\n")));
+        names.push(name);
+    }
+    let options = ["--suppliers", "register.csv", "--upstream-share", "0.4"];
+    let mut args = vec!["inventory", "--out", "all"];
+    args.extend(options);
+    args.extend(names.iter().map(String::as_str));
+    let whole = s.ghg(&args);
+    assert_eq!(whole.code, 0, "{}", whole.stderr);
+    let mut dirs = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let dir = format!("run-{}", i + 1);
+        let mut args = vec!["inventory", "--out", &dir];
+        args.extend(options);
+        args.push(name);
+        let r = s.ghg(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        dirs.push(dir);
+    }
+    let mut margs = vec!["merge", "--out", "merged"];
+    margs.extend(dirs.iter().map(String::as_str));
+    let m = s.ghg(&margs);
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    assert_eq!(
+        s.read("merged/inventory.json"),
+        s.read("all/inventory.json")
+    );
+    assert_eq!(s.read("merged/inventory.csv"), s.read("all/inventory.csv"));
+    assert_eq!(s.read("merged/ledger.csv"), s.read("all/ledger.csv"));
+    // The anchor metrics need the register: the merge says it does not make them.
+    assert!(!s.path("merged/procurement.json").exists());
+    assert!(
+        m.stderr.contains("procurement.json files are not merged"),
+        "{}",
+        m.stderr
+    );
+
+    // The supplier-priced lines name the spend factor they stand in for, and the quantity
+    // they add to its group: the spend in the factor's 2022 prices, counted once per row.
+    let ledger = s.read("all/ledger.csv");
+    let mut rdr = csv::Reader::from_reader(ledger.as_bytes());
+    let head = rdr.headers().unwrap().clone();
+    let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+    let own: Vec<csv::StringRecord> = rdr
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[col("factor_set")] == "supplier-register")
+        .collect();
+    let spend_keys: Vec<(&str, &str)> = own
+        .iter()
+        .map(|r| (&r[col("spend_factor_set")], &r[col("spend_factor_key")]))
+        .collect();
+    assert_eq!(
+        spend_keys,
+        [("defra-sic-2022", "sic-21"), ("defra-sic-2022", "sic-32")]
+    );
+    let j: serde_json::Value = serde_json::from_str(&s.read("merged/inventory.json")).unwrap();
+    let quantity = |key: &str| {
+        j["by_activity"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["factor_key"] == key)
+            .map(|a| a["quantity"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    // One activity row per factor: the supplier's line and the hybrid's upstream part add the
+    // row's spend once between them.
+    assert_eq!(quantity("sic-32").len(), 1);
+    assert_eq!(
+        quantity("sic-32")[0],
+        own[1][col("spend_quantity")].to_string()
+    );
+}
