@@ -13,6 +13,7 @@ use crate::activity::cells::{
 };
 use crate::activity::{Chunk, Columns, Period, ReportingYear};
 use crate::factors::Scope;
+use crate::model::groups::SHRINK_EVERY;
 use crate::model::{GroupKey, MarketBasis, Quality, Reject, RowCounts, ScopeClass, Totals};
 use crate::nhs::NhsCategory;
 use crate::num::exact_string;
@@ -838,7 +839,13 @@ impl<'a> Work<'a> {
         let name_of = |f: FactorRef| factor_names[at(f)].clone();
         let mut named: Vec<(GroupKey, Totals)> = Vec::with_capacity(order.len());
         let mut last = None;
-        for (key, from) in order {
+        // Taken from the end of the reversed list, which gives its memory back as the named
+        // list grows: with many sites both are large.
+        order.reverse();
+        while let Some((key, from)) = order.pop() {
+            if order.len() % SHRINK_EVERY == 0 {
+                order.shrink_to_fit();
+            }
             let (k, t) = if from & HELD != 0 {
                 let (k, t) = &mut held[(from & !HELD) as usize];
                 (*k, std::mem::take(t))
