@@ -1,5 +1,5 @@
 //! Reading activity CSVs as raw records, in fixed-size chunks, hashing every byte on the way
-//! so the audit manifest can name exactly what was read.
+//! (when a run directory records it) so the audit manifest can name exactly what was read.
 
 use super::workbook::{self, is_workbook, split_sheet};
 use super::{shorten, Columns, Layout, LAYOUTS_WANTED};
