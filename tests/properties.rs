@@ -531,3 +531,41 @@ fn full_running_sums_are_moved_into_the_group_sums() {
     assert_eq!(primary("S"), (4, "19000000000000000000.5".to_string()));
     assert_eq!(primary("T"), (3, "9000000007.000000001".to_string()));
 }
+
+#[test]
+fn groups_summed_on_both_paths_at_once_are_one_group() {
+    // In one run, rows of one group go both ways: a plain quantity the fast way, a quantity
+    // with a thousands separator (or a trailing space inside quotes) row by row. A worker's
+    // end takes its per-row groups and its running sums in one key order and sums equal keys,
+    // so each group is once, with the per-row path's figures.
+    let mut text = String::from("site,period,activity,quantity,unit\n");
+    for site in ["A", "B", "C"] {
+        for m in 1..=3 {
+            text.push_str(&format!("{site},2025-{m:02},7_400_4000_5,1000,kWh\n"));
+            text.push_str(&format!("{site},2025-{m:02},7_400_4000_5,\"1,000\",kWh\n"));
+            text.push_str(&format!("{site},2025-{m:02},1_100_1004_6,250.5,kWh\n"));
+        }
+        text.push_str(&format!("{site},2025-01,1_100_1004_6,\"1,250\",kWh\n"));
+    }
+    let (fast, _) = run(text.as_bytes(), false).unwrap();
+    let (per_row, _) = run(text.as_bytes(), true).unwrap();
+    assert_eq!(fast.inventory.rows.used, 30);
+    assert_eq!(fast.inventory.groups, per_row.inventory.groups);
+    let keys: Vec<_> = fast.inventory.groups.keys().collect();
+    assert!(
+        keys.windows(2).all(|w| w[0] < w[1]),
+        "sorted, each key once"
+    );
+    let (_, t) = (fast.inventory.groups.iter())
+        .find(|(k, _)| {
+            &*k.site == "B"
+                && k.factor.as_ref() == "7_400_4000_5"
+                && k.upstream_of.is_none()
+                && k.period.map(|p| p.to_string()).as_deref() == Some("2025-02")
+        })
+        .unwrap();
+    assert_eq!(
+        (t.lines, t.quantity.value()),
+        (2, Some(Decimal::from(2000)))
+    );
+}

@@ -1155,7 +1155,9 @@ impl ChunkReader {
 /// the group's lines. Reads the file once ahead (standard input cannot be read twice).
 fn net_credit_notes(input: &Input, layout: &Layout) -> Result<BTreeMap<u64, String>> {
     type Group = (Decimal, Vec<(u64, Decimal)>, bool);
-    let mut ahead = ChunkReader::with_layout(vec![input.clone()], layout.clone());
+    // The file is hashed by the reading that follows, not by this look ahead.
+    let mut ahead =
+        ChunkReader::with_layout(vec![input.clone()], layout.clone()).with_hashing(false);
     ahead.prescan = true;
     let mut groups: BTreeMap<(String, String, String), Group> = BTreeMap::new();
     while let Some(chunk) = ahead.next_chunk()? {

@@ -801,23 +801,29 @@ impl<'a> Work<'a> {
             })
             .collect();
 
-        // Where each group's totals are: a held group, or a running sum and a line of it.
-        const HELD: u64 = 1 << 63;
+        // The held groups by their numbers, largest first, and the fast path's as numbers
+        // with where their totals are (a running sum and a line of it), also largest first:
+        // both are taken from their ends in ascending order, each list giving its memory back
+        // as the named list grows (with many sites, or a ledger, they are large).
+        let held_key = |k: &LocalKey| {
+            pack(
+                rank(&classes, k.class),
+                k.site,
+                rank(&periods, (k.period, k.year)),
+                rank(&rests, rest_of(k)),
+            )
+        };
+        held.sort_by_cached_key(|(k, _)| std::cmp::Reverse(held_key(k)));
         let lines: usize = (sums.iter())
             .map(|s| {
                 line_ranks[fast.combos[fast.combo_of[s.combo_key()] as usize].res as usize].len()
             })
             .sum();
-        let mut order: Vec<(u128, u64)> = Vec::with_capacity(held.len() + lines);
-        for (i, (k, _)) in held.iter().enumerate() {
-            let key = pack(
-                rank(&classes, k.class),
-                k.site,
-                rank(&periods, (k.period, k.year)),
-                rank(&rests, rest_of(k)),
-            );
-            order.push((key, HELD | i as u64));
+        // A sum's index and its line's share one u64.
+        if sums.len() > u32::MAX as usize {
+            return None;
         }
+        let mut order: Vec<(u128, u64)> = Vec::with_capacity(lines);
         for (i, s) in sums.iter().enumerate() {
             let combo = fast.combo_of[s.combo_key()] as usize;
             let site = fast.site_of[s.site()];
@@ -827,7 +833,7 @@ impl<'a> Work<'a> {
                 order.push((key, (i as u64) << 32 | line as u64));
             }
         }
-        order.sort_unstable();
+        order.sort_unstable_by(|a, b| b.cmp(a));
 
         // Names made once, shared by every group that uses them.
         let set_names: Vec<Arc<str>> = (set_ids.iter())
@@ -837,29 +843,38 @@ impl<'a> Work<'a> {
             .map(|f| Arc::from(resolver.factor(*f).key.as_str()))
             .collect();
         let name_of = |f: FactorRef| factor_names[at(f)].clone();
-        let mut named: Vec<(GroupKey, Totals)> = Vec::with_capacity(order.len());
+        let mut named: Vec<(GroupKey, Totals)> = Vec::with_capacity(order.len() + held.len());
         let mut last = None;
-        // Taken from the end of the reversed list, which gives its memory back as the named
-        // list grows: with many sites both are large.
-        order.reverse();
-        while let Some((key, from)) = order.pop() {
-            if order.len() % SHRINK_EVERY == 0 {
-                order.shrink_to_fit();
-            }
-            let (k, t) = if from & HELD != 0 {
-                let (k, t) = &mut held[(from & !HELD) as usize];
-                (*k, std::mem::take(t))
-            } else {
-                let s = &sums[(from >> 32) as usize];
-                let combo = &fast.combos[fast.combo_of[s.combo_key()] as usize];
-                let line = &fast.res[combo.res as usize].lines[(from & 0xffff_ffff) as usize];
-                let k = LocalKey {
-                    site: fast.site_of[s.site()],
-                    period: combo.period,
-                    year: combo.year,
-                    ..line.key
-                };
-                (k, line_totals(s.acc(), line)?)
+        let mut next_held = held.last().map(|(k, _)| held_key(k));
+        loop {
+            let next_fast = order.last().map(|&(key, _)| key);
+            let (key, k, t) = match (next_held, next_fast) {
+                (None, None) => break,
+                (Some(h), f) if f.is_none_or(|f| h <= f) => {
+                    let (k, t) = held.pop()?;
+                    if held.len() % SHRINK_EVERY == 0 {
+                        held.shrink_to_fit();
+                    }
+                    next_held = held.last().map(|(k, _)| held_key(k));
+                    (h, k, t)
+                }
+                (_, f) => {
+                    let key = f?;
+                    let (_, from) = order.pop()?;
+                    if order.len() % SHRINK_EVERY == 0 {
+                        order.shrink_to_fit();
+                    }
+                    let s = &sums[(from >> 32) as usize];
+                    let combo = &fast.combos[fast.combo_of[s.combo_key()] as usize];
+                    let line = &fast.res[combo.res as usize].lines[(from & 0xffff_ffff) as usize];
+                    let k = LocalKey {
+                        site: fast.site_of[s.site()],
+                        period: combo.period,
+                        year: combo.year,
+                        ..line.key
+                    };
+                    (key, k, line_totals(s.acc(), line)?)
+                }
             };
             // Equal numbers are equal keys: the fast path's repeats, and numbers that name
             // alike.
