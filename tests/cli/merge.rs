@@ -313,3 +313,52 @@ fn parts_priced_from_a_supplier_register_merge_into_the_single_run() {
         own[1][col("spend_quantity")].to_string()
     );
 }
+
+#[test]
+fn a_supplier_part_from_an_older_ledger_is_refused_naming_the_supplier() {
+    // A ledger written before the spend-factor columns cannot say which group a supplier's
+    // line belongs to: the merge stops and says which line and what to do.
+    let s = Session::new();
+    let ex = crate::util::root().join("examples/nhs-trust");
+    s.write(
+        "register.csv",
+        &std::fs::read_to_string(ex.join("supply/register.csv")).unwrap(),
+    );
+    s.write(
+        "spend.csv",
+        &std::fs::read_to_string(ex.join("procurement.csv")).unwrap(),
+    );
+    for dir in ["one", "two"] {
+        let r = s.ghg(&[
+            "inventory",
+            "--suppliers",
+            "register.csv",
+            "--out",
+            dir,
+            "spend.csv",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    // Part two's ledger as an older ghg wrote it: without the last three columns.
+    let ledger = s.read("two/ledger.csv");
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(ledger.as_bytes());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rdr.records() {
+        let r = r.unwrap();
+        assert_eq!(r.len(), 39);
+        w.write_record(r.iter().take(36)).unwrap();
+    }
+    s.write_bytes("two/ledger.csv", &w.into_inner().unwrap());
+    let m = s.ghg(&["merge", "--out", "merged", "one", "two"]);
+    assert_eq!(m.code, 2, "{}", m.stderr);
+    assert!(
+        m.stderr.contains("two/ledger.csv:2")
+            && m.stderr.contains("supplier \"EX-PHARMA\"")
+            && m.stderr.contains("names no spend factor"),
+        "{}",
+        m.stderr
+    );
+    assert!(!s.path("merged").exists());
+}
