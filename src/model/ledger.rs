@@ -233,13 +233,20 @@ pub fn for_each_ledger_line(
     from: impl std::io::Read,
     mut f: impl FnMut(LedgerLine) -> Result<()>,
 ) -> Result<()> {
+    // Records end at a line feed: csv counts lines wrongly when "\r\n" ends them (a ledger
+    // saved again by a spreadsheet), and the carriage return left on a record's last field is
+    // taken off below.
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .flexible(true)
         .from_reader(from);
-    let header = rdr
+    let header: Vec<String> = rdr
         .headers()
         .map_err(|e| Error::malformed(Position::new(name, 1, 0), format!("not a ledger: {e}")))?
-        .clone();
+        .iter()
+        .map(|h| h.strip_suffix('\r').unwrap_or(h).to_string())
+        .collect();
     let mut col = BTreeMap::new();
     // Columns after factor_label were added later: a ledger without them still reads.
     let required = LEDGER_HEADER
@@ -275,15 +282,31 @@ pub fn for_each_ledger_line(
                 ));
             }
         }
+        // A line with nothing on it but a carriage return is a blank line.
+        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim().is_empty()) {
+            continue;
+        }
         let ledger_line = rec.position().map_or(0, |p| p.line());
+        if rec.len() != header.len() {
+            return Err(Error::malformed(
+                Position::new(name, ledger_line, 0),
+                format!(
+                    "unreadable ledger line: {} fields, but the header has {}",
+                    rec.len(),
+                    header.len()
+                ),
+            ));
+        }
+        let last = rec.len().saturating_sub(1);
         let mut cells = order.iter();
         let r = LedgerRecord::from_cells_in_order(|| {
-            cells
-                .next()
-                .copied()
-                .flatten()
-                .and_then(|i| rec.get(i))
-                .unwrap_or("")
+            let i = cells.next().copied().flatten();
+            let v = i.and_then(|i| rec.get(i)).unwrap_or("");
+            if i == Some(last) {
+                v.strip_suffix('\r').unwrap_or(v)
+            } else {
+                v
+            }
         });
         let at =
             |c: &str| Position::new(name, ledger_line, col.get(c).map_or(0, |&i| i as u64 + 1));
@@ -372,6 +395,50 @@ mod tests {
         let r = LedgerRecord::from_cells_in_order(|| names.next().unwrap());
         assert_eq!(r.fields().as_slice(), LEDGER_HEADER);
         assert_eq!(LEDGER_COLUMNS, 39);
+    }
+
+    /// A ledger saved again with "\r\n" line ends (and a blank line) reads as the one
+    /// written: the same values, and each line numbered as a text editor shows it.
+    #[test]
+    fn a_ledger_with_crlf_line_ends_reads_the_same_lines() {
+        let rec = |line: &'static str| LedgerRecord {
+            file: "a.csv",
+            line,
+            quantity: "2.50",
+            unit: "kWh",
+            converted_quantity: "2.5",
+            converted_unit: "kWh",
+            factor_value: "0.2",
+            kg_co2e: "0.5",
+            kg_co2e_market: "0.5",
+            scope: "2",
+            spend_quantity: "7.25",
+            ..LedgerRecord::default()
+        };
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(LEDGER_HEADER).unwrap();
+        w.write_record(rec("7").fields()).unwrap();
+        w.write_record(rec("8").fields()).unwrap();
+        let lf = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        let crlf = lf.replace('\n', "\r\n").replacen("\r\n", "\r\n\r\n", 2);
+        let (a, b) = (
+            read_ledger("ledger.csv", lf.as_bytes()).unwrap(),
+            read_ledger("ledger.csv", crlf.as_bytes()).unwrap(),
+        );
+        assert_eq!(a.len(), 2);
+        assert_eq!(
+            a[0].spend_quantity.map(|q| q.to_string()),
+            Some("7.25".into())
+        );
+        assert_eq!((a[0].ledger_line, a[1].ledger_line), (2, 3));
+        // A blank line after the header and after the first record move each down.
+        assert_eq!((b[0].ledger_line, b[1].ledger_line), (3, 5));
+        let values =
+            |l: &LedgerLine| (l.line, l.kg_co2e, l.spend_quantity, l.cost_currency.clone());
+        assert_eq!(
+            a.iter().map(values).collect::<Vec<_>>(),
+            b.iter().map(values).collect::<Vec<_>>()
+        );
     }
 
     #[test]
