@@ -30,6 +30,15 @@ fn run(text: &[u8], ledger: bool) -> ghg::Result<(engine::RunOutput, Vec<u8>)> {
     Ok((out, buf))
 }
 
+/// Runs `text` the fast way (no ledger) and row by row (with a ledger), checks that both
+/// give the same groups, and returns the fast run.
+fn same_on_both_paths(text: &[u8]) -> engine::RunOutput {
+    let (fast, _) = run(text, false).unwrap();
+    let (per_row, _) = run(text, true).unwrap();
+    assert_eq!(fast.inventory.groups, per_row.inventory.groups);
+    fast
+}
+
 fn cell() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),
@@ -480,9 +489,7 @@ fn a_factor_reached_by_two_units_is_one_group_on_both_paths() {
         S,2025-01,7_400_4000_5,1000,kWh\n\
         S,2025-01,7_400_4000_5,1,MWh\n\
         S,2025-01, 7_400_4000_5,500,kWh\n";
-    let (fast, _) = run(text, false).unwrap();
-    let (per_row, _) = run(text, true).unwrap();
-    assert_eq!(fast.inventory.groups, per_row.inventory.groups);
+    let fast = same_on_both_paths(text);
     let groups: Vec<_> = fast.inventory.groups.iter().collect();
     // One primary line and its upstream (well-to-tank, T&D) lines, each once.
     let mut keys: Vec<String> = groups
@@ -518,9 +525,7 @@ fn full_running_sums_are_moved_into_the_group_sums() {
         T,2025-01,7_400_4000_5,0.000000001,kWh\n\
         T,2025-01,7_400_4000_5,9000000000,kWh\n\
         T,2025-01,7_400_4000_5,7,kWh\n";
-    let (fast, _) = run(text, false).unwrap();
-    let (per_row, _) = run(text, true).unwrap();
-    assert_eq!(fast.inventory.groups, per_row.inventory.groups);
+    let fast = same_on_both_paths(text);
     assert_eq!(fast.inventory.rows.used, 7);
     let primary = |site: &str| {
         let (_, t) = (fast.inventory.groups.iter())
@@ -547,10 +552,8 @@ fn groups_summed_on_both_paths_at_once_are_one_group() {
         }
         text.push_str(&format!("{site},2025-01,1_100_1004_6,\"1,250\",kWh\n"));
     }
-    let (fast, _) = run(text.as_bytes(), false).unwrap();
-    let (per_row, _) = run(text.as_bytes(), true).unwrap();
+    let fast = same_on_both_paths(text.as_bytes());
     assert_eq!(fast.inventory.rows.used, 30);
-    assert_eq!(fast.inventory.groups, per_row.inventory.groups);
     let keys: Vec<_> = fast.inventory.groups.keys().collect();
     assert!(
         keys.windows(2).all(|w| w[0] < w[1]),

@@ -41,6 +41,35 @@ fn part_csv(sites: &[&str], months: std::ops::RangeInclusive<u32>) -> (String, u
     (text, gas_rows)
 }
 
+/// As a user would: one run over every part into `all`, then each part on its own into
+/// `run-N` (as a scheduler would run them), merged into `merged`. Returns the merge.
+fn single_run_and_merged_parts(
+    s: &Session,
+    options: &[&str],
+    parts: &[String],
+) -> crate::util::Run {
+    let mut args = vec!["inventory", "--out", "all"];
+    args.extend(options);
+    args.extend(parts.iter().map(String::as_str));
+    let whole = s.ghg(&args);
+    assert_eq!(whole.code, 0, "{}", whole.stderr);
+    let mut dirs = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        let dir = format!("run-{}", i + 1);
+        let mut args = vec!["inventory", "--out", &dir];
+        args.extend(options);
+        args.push(part);
+        let r = s.ghg(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        dirs.push(dir);
+    }
+    let mut margs = vec!["merge", "--out", "merged"];
+    margs.extend(dirs.iter().map(String::as_str));
+    let m = s.ghg(&margs);
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    m
+}
+
 #[test]
 fn seven_parts_by_site_and_month_merge_into_the_single_run_byte_for_byte() {
     let s = Session::new();
@@ -53,38 +82,7 @@ fn seven_parts_by_site_and_month_merge_into_the_single_run_byte_for_byte() {
         s.write(&name, &text);
         names.push(name);
     }
-    // One run over every part, in order.
-    let mut args = vec![
-        "inventory",
-        "--factors",
-        "desnz-2025",
-        "--out",
-        "all",
-        "--allow-rejects",
-    ];
-    args.extend(names.iter().map(String::as_str));
-    let whole = s.ghg(&args);
-    assert_eq!(whole.code, 0, "{}", whole.stderr);
-    // Each part on its own (as a scheduler would run them), then merged.
-    let mut dirs = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        let dir = format!("run-{}", i + 1);
-        let r = s.ghg(&[
-            "inventory",
-            "--factors",
-            "desnz-2025",
-            "--out",
-            &dir,
-            "--allow-rejects",
-            name,
-        ]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        dirs.push(dir);
-    }
-    let mut margs = vec!["merge", "--out", "merged"];
-    margs.extend(dirs.iter().map(String::as_str));
-    let m = s.ghg(&margs);
-    assert_eq!(m.code, 0, "{}", m.stderr);
+    single_run_and_merged_parts(&s, &["--factors", "desnz-2025", "--allow-rejects"], &names);
     assert_eq!(
         s.read("merged/inventory.json"),
         s.read("all/inventory.json")
@@ -243,25 +241,7 @@ fn parts_priced_from_a_supplier_register_merge_into_the_single_run() {
         names.push(name);
     }
     let options = ["--suppliers", "register.csv", "--upstream-share", "0.4"];
-    let mut args = vec!["inventory", "--out", "all"];
-    args.extend(options);
-    args.extend(names.iter().map(String::as_str));
-    let whole = s.ghg(&args);
-    assert_eq!(whole.code, 0, "{}", whole.stderr);
-    let mut dirs = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        let dir = format!("run-{}", i + 1);
-        let mut args = vec!["inventory", "--out", &dir];
-        args.extend(options);
-        args.push(name);
-        let r = s.ghg(&args);
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        dirs.push(dir);
-    }
-    let mut margs = vec!["merge", "--out", "merged"];
-    margs.extend(dirs.iter().map(String::as_str));
-    let m = s.ghg(&margs);
-    assert_eq!(m.code, 0, "{}", m.stderr);
+    let m = single_run_and_merged_parts(&s, &options, &names);
     assert_eq!(
         s.read("merged/inventory.json"),
         s.read("all/inventory.json")
