@@ -6,6 +6,7 @@ use super::amounts::{
     classify, deflation, line_amounts, market_based, read_market_factor, Deflation,
 };
 use super::fast::{line_totals, Fast, SiteAcc};
+use super::ranks::KeyRanks;
 use super::resolve::{Blame, FactorRef, ResolveError, Resolved, Resolver, NO_SET};
 use crate::activity::cells::{
     check_width, field, read_cost, read_nhs_category, read_period, read_quantity, reject, Quantity,
@@ -708,112 +709,30 @@ impl<'a> Work<'a> {
         if fast.overflowed {
             return None;
         }
-        let resolver = self.resolver;
         let mut held = std::mem::take(&mut self.fast_groups);
         held.extend(std::mem::take(&mut self.groups));
         let sums: Vec<SiteAcc> = fast.accs.into_iter().collect();
-        let templates = || (fast.res.iter()).flat_map(|r| r.lines.iter().map(|l| &l.key));
-        let keys = || held.iter().map(|(k, _)| k).chain(templates());
-
-        // Names ranked once among the names in use, equal names equal ranks.
-        let dense = |names: Vec<(&str, usize)>, len: usize| -> Vec<u32> {
-            let mut names = names;
-            names.sort_unstable();
-            let mut rank = vec![0u32; len];
-            let (mut r, mut last) = (0u32, None);
-            for (n, i) in names {
-                if last.is_some_and(|l| l != n) {
-                    r += 1;
-                }
-                last = Some(n);
-                rank[i] = r;
-            }
-            rank
-        };
-        let site_rank = dense(
-            (self.site_names.iter().enumerate())
-                .map(|(i, n)| (&**n, i))
-                .collect(),
-            self.site_names.len(),
-        );
-        let mut factors: Vec<FactorRef> = keys()
-            .flat_map(|k| std::iter::once(k.factor).chain(k.upstream_of))
-            .collect();
-        factors.sort_unstable();
-        factors.dedup();
-        // Set ids as the parsed sets name themselves, for the sets the groups use.
-        let mut set_ids: Vec<Option<&str>> = vec![None; resolver.sets.len()];
-        for f in &factors {
-            set_ids[usize::from(f.set)] = Some(resolver.set(*f).id());
-        }
-        let set_rank = dense(
-            (set_ids.iter().enumerate())
-                .filter_map(|(i, id)| id.map(|id| (id, i)))
-                .collect(),
-            set_ids.len(),
-        );
-        let factor_rank = dense(
-            (factors.iter().enumerate())
-                .map(|(i, f)| (resolver.factor(*f).key.as_str(), i))
-                .collect(),
-            factors.len(),
-        );
-        let at = |f: FactorRef| factors.binary_search(&f).unwrap_or(0);
-
-        // Each part of the key ranked among the values in use; ranks fit 32 bits.
-        fn ranked<T: Ord>(mut v: Vec<T>) -> Vec<T> {
-            v.sort_unstable();
-            v.dedup();
-            v
-        }
-        fn rank<T: Ord>(list: &[T], v: T) -> u128 {
-            list.binary_search(&v).unwrap_or(0) as u128
-        }
-        let rest_of = |k: &LocalKey| {
-            (
-                k.nhs,
-                set_rank[usize::from(k.factor.set)],
-                factor_rank[at(k.factor)],
-                k.upstream_of.map(|u| factor_rank[at(u)]),
-                k.quality,
-                k.market,
-            )
-        };
-        let classes = ranked(keys().map(|k| k.class).collect());
-        let rests = ranked(keys().map(rest_of).collect());
-        let periods = ranked(
+        let templates = (fast.res.iter()).flat_map(|r| r.lines.iter().map(|l| &l.key));
+        let ranks = KeyRanks::new(
+            self.resolver,
+            &self.site_names,
+            held.iter().map(|(k, _)| k).chain(templates),
             (held.iter().map(|(k, _)| (k.period, k.year)))
-                .chain(fast.combos.iter().map(|c| (c.period, c.year)))
-                .collect(),
+                .chain(fast.combos.iter().map(|c| (c.period, c.year))),
         );
-        let pack = |class: u128, site: u32, period: u128, rest: u128| {
-            class << 96 | u128::from(site_rank[site as usize]) << 64 | period << 32 | rest
-        };
         // Per combination its period's rank; per template line its class's and rest's.
         let combo_period: Vec<u128> = (fast.combos.iter())
-            .map(|c| rank(&periods, (c.period, c.year)))
+            .map(|c| ranks.period((c.period, c.year)))
             .collect();
         let line_ranks: Vec<Vec<(u128, u128)>> = (fast.res.iter())
-            .map(|r| {
-                (r.lines.iter())
-                    .map(|l| (rank(&classes, l.key.class), rank(&rests, rest_of(&l.key))))
-                    .collect()
-            })
+            .map(|r| r.lines.iter().map(|l| ranks.line(&l.key)).collect())
             .collect();
 
         // The held groups by their numbers, largest first, and the fast path's as numbers
         // with where their totals are (a running sum and a line of it), also largest first:
         // both are taken from their ends in ascending order, each list giving its memory back
         // as the named list grows (with many sites, or a ledger, they are large).
-        let held_key = |k: &LocalKey| {
-            pack(
-                rank(&classes, k.class),
-                k.site,
-                rank(&periods, (k.period, k.year)),
-                rank(&rests, rest_of(k)),
-            )
-        };
-        held.sort_by_cached_key(|(k, _)| std::cmp::Reverse(held_key(k)));
+        held.sort_by_cached_key(|(k, _)| std::cmp::Reverse(ranks.key(k)));
         let lines: usize = (sums.iter())
             .map(|s| {
                 line_ranks[fast.combos[fast.combo_of[s.combo_key()] as usize].res as usize].len()
@@ -827,25 +746,17 @@ impl<'a> Work<'a> {
         for (i, s) in sums.iter().enumerate() {
             let combo = fast.combo_of[s.combo_key()] as usize;
             let site = fast.site_of[s.site()];
-            let ranks = &line_ranks[fast.combos[combo].res as usize];
-            for (line, &(class, rest)) in ranks.iter().enumerate() {
-                let key = pack(class, site, combo_period[combo], rest);
+            let ranks_of = &line_ranks[fast.combos[combo].res as usize];
+            for (line, &class_rest) in ranks_of.iter().enumerate() {
+                let key = ranks.pack(class_rest, site, combo_period[combo]);
                 order.push((key, (i as u64) << 32 | line as u64));
             }
         }
         order.sort_unstable_by(|a, b| b.cmp(a));
 
-        // Names made once, shared by every group that uses them.
-        let set_names: Vec<Arc<str>> = (set_ids.iter())
-            .map(|id| Arc::from(id.unwrap_or_default()))
-            .collect();
-        let factor_names: Vec<Arc<str>> = (factors.iter())
-            .map(|f| Arc::from(resolver.factor(*f).key.as_str()))
-            .collect();
-        let name_of = |f: FactorRef| factor_names[at(f)].clone();
         let mut named: Vec<(GroupKey, Totals)> = Vec::with_capacity(order.len() + held.len());
         let mut last = None;
-        let mut next_held = held.last().map(|(k, _)| held_key(k));
+        let mut next_held = held.last().map(|(k, _)| ranks.key(k));
         loop {
             let next_fast = order.last().map(|&(key, _)| key);
             let (key, k, t) = match (next_held, next_fast) {
@@ -855,7 +766,7 @@ impl<'a> Work<'a> {
                     if held.len() % SHRINK_EVERY == 0 {
                         held.shrink_to_fit();
                     }
-                    next_held = held.last().map(|(k, _)| held_key(k));
+                    next_held = held.last().map(|(k, _)| ranks.key(k));
                     (h, k, t)
                 }
                 (_, f) => {
@@ -890,9 +801,9 @@ impl<'a> Work<'a> {
                     period: k.period,
                     reporting_year: k.year,
                     nhs_category: k.nhs,
-                    set: set_names[usize::from(k.factor.set)].clone(),
-                    factor: name_of(k.factor),
-                    upstream_of: k.upstream_of.map(name_of),
+                    set: ranks.set_names[usize::from(k.factor.set)].clone(),
+                    factor: ranks.factor_name(k.factor),
+                    upstream_of: k.upstream_of.map(|u| ranks.factor_name(u)),
                     quality: k.quality,
                     market: k.market,
                 },

@@ -9,6 +9,7 @@
 mod amounts;
 pub mod apply;
 mod fast;
+mod ranks;
 pub mod replay;
 pub mod resolve;
 mod supplied;
