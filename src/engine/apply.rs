@@ -69,7 +69,8 @@ pub struct Work<'a> {
     sites: HashMap<Vec<u8>, u32>,
     site_names: Vec<Arc<str>>,
     pub(super) groups: HashMap<LocalKey, Totals>,
-    /// The fast path's groups, one per line of each running sum, equal keys not yet summed.
+    /// Lines of running sums that filled before the end of the run, moved out early
+    /// (equal keys not yet summed); the rest are priced in `finish`.
     pub(super) fast_groups: Vec<(LocalKey, Totals)>,
     ledger: Option<csv::Writer<Vec<u8>>>,
     /// The current row's lines; a buffer kept from row to row.
@@ -705,13 +706,13 @@ impl<'a> Work<'a> {
     /// them and equal numbers are equal names. A fast-path group is priced only when its
     /// place is known, so no heavy group is moved while sorting.
     pub fn finish(mut self) -> Option<super::Partial> {
-        let fast = std::mem::take(&mut self.fast);
+        let mut fast = std::mem::take(&mut self.fast);
         if fast.overflowed {
             return None;
         }
         let mut held = std::mem::take(&mut self.fast_groups);
         held.extend(std::mem::take(&mut self.groups));
-        let sums: Vec<SiteAcc> = fast.accs.into_iter().collect();
+        let sums: Vec<SiteAcc> = std::mem::take(&mut fast.accs).into_iter().collect();
         let templates = (fast.res.iter()).flat_map(|r| r.lines.iter().map(|l| &l.key));
         let ranks = KeyRanks::new(
             self.resolver,
@@ -734,9 +735,7 @@ impl<'a> Work<'a> {
         // as the named list grows (with many sites, or a ledger, they are large).
         held.sort_by_cached_key(|(k, _)| std::cmp::Reverse(ranks.key(k)));
         let lines: usize = (sums.iter())
-            .map(|s| {
-                line_ranks[fast.combos[fast.combo_of[s.combo_key()] as usize].res as usize].len()
-            })
+            .map(|s| line_ranks[fast.combos[fast.combo_index(s)].res as usize].len())
             .sum();
         // A sum's index and its line's share one u64.
         if sums.len() > u32::MAX as usize {
@@ -744,7 +743,7 @@ impl<'a> Work<'a> {
         }
         let mut order: Vec<(u128, u64)> = Vec::with_capacity(lines);
         for (i, s) in sums.iter().enumerate() {
-            let combo = fast.combo_of[s.combo_key()] as usize;
+            let combo = fast.combo_index(s);
             let site = fast.site_of[s.site()];
             let ranks_of = &line_ranks[fast.combos[combo].res as usize];
             for (line, &class_rest) in ranks_of.iter().enumerate() {
@@ -776,7 +775,7 @@ impl<'a> Work<'a> {
                         order.shrink_to_fit();
                     }
                     let s = &sums[(from >> 32) as usize];
-                    let combo = &fast.combos[fast.combo_of[s.combo_key()] as usize];
+                    let combo = &fast.combos[fast.combo_index(s)];
                     let line = &fast.res[combo.res as usize].lines[(from & 0xffff_ffff) as usize];
                     let k = LocalKey {
                         site: fast.site_of[s.site()],
@@ -794,21 +793,7 @@ impl<'a> Work<'a> {
                 continue;
             }
             last = Some(key);
-            named.push((
-                GroupKey {
-                    class: k.class,
-                    site: self.site_names[k.site as usize].clone(),
-                    period: k.period,
-                    reporting_year: k.year,
-                    nhs_category: k.nhs,
-                    set: ranks.set_names[usize::from(k.factor.set)].clone(),
-                    factor: ranks.factor_name(k.factor),
-                    upstream_of: k.upstream_of.map(|u| ranks.factor_name(u)),
-                    quality: k.quality,
-                    market: k.market,
-                },
-                t,
-            ));
+            named.push((ranks.name(&k, &self.site_names), t));
         }
         Some((self.rows, named, self.supply))
     }

@@ -132,9 +132,9 @@ pub(super) struct SiteAcc {
 }
 
 impl SiteAcc {
-    /// The combination's number in `combo_keys` (`Fast::combo_of` gives its index into
+    /// The combination's number in `combo_keys` (`Fast::combo_index` gives its index into
     /// `combos`).
-    pub(super) fn combo_key(&self) -> usize {
+    fn combo_key(&self) -> usize {
         (self.key >> 32) as usize
     }
 
@@ -255,7 +255,7 @@ pub(super) struct Fast {
     /// (period, activity, unit) as written, numbered; `combo_of` gives each one's index
     /// into `combos`, or [`SLOW`].
     combo_keys: Interned<3>,
-    pub(super) combo_of: Vec<u32>,
+    combo_of: Vec<u32>,
     pub(super) combos: Vec<Combo>,
     /// Sites as written, numbered; `site_of` gives each one's number in [`Work::site_id`],
     /// or [`NO_SITE`] until a row of the site is taken (a site is interned only for a row
@@ -270,6 +270,13 @@ pub(super) struct Fast {
     /// A full running sum could not be moved into the exact sums (past about 10^48 kg):
     /// the run ends with an overflow error rather than lose or double a row.
     pub(super) overflowed: bool,
+}
+
+impl Fast {
+    /// The index into `combos` of a running sum's combination.
+    pub(super) fn combo_index(&self, s: &SiteAcc) -> usize {
+        self.combo_of[s.combo_key()] as usize
+    }
 }
 
 /// A record's fields, parsed into a `csv` record or split in place from a block's bytes.

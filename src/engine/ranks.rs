@@ -6,7 +6,7 @@
 use super::apply::LocalKey;
 use super::resolve::{FactorRef, Resolver};
 use crate::activity::{Period, ReportingYear};
-use crate::model::{MarketBasis, Quality, ScopeClass};
+use crate::model::{GroupKey, MarketBasis, Quality, ScopeClass};
 use crate::nhs::NhsCategory;
 use std::sync::Arc;
 
@@ -30,7 +30,7 @@ pub(super) struct KeyRanks {
     rests: Vec<Rest>,
     /// Set ids by the resolver's set index ("" for sets no key uses), and factor keys as in
     /// `factors`: made once, shared by every group that uses them.
-    pub(super) set_names: Vec<Arc<str>>,
+    set_names: Vec<Arc<str>>,
     factor_names: Vec<Arc<str>>,
 }
 
@@ -158,8 +158,24 @@ impl KeyRanks {
     }
 
     /// A factor's key, shared.
-    pub(super) fn factor_name(&self, f: FactorRef) -> Arc<str> {
+    fn factor_name(&self, f: FactorRef) -> Arc<str> {
         self.factor_names[self.at(f)].clone()
+    }
+
+    /// The key with its names (`sites` by the worker's site number), shared.
+    pub(super) fn name(&self, k: &LocalKey, sites: &[Arc<str>]) -> GroupKey {
+        GroupKey {
+            class: k.class,
+            site: sites[k.site as usize].clone(),
+            period: k.period,
+            reporting_year: k.year,
+            nhs_category: k.nhs,
+            set: self.set_names[usize::from(k.factor.set)].clone(),
+            factor: self.factor_name(k.factor),
+            upstream_of: k.upstream_of.map(|u| self.factor_name(u)),
+            quality: k.quality,
+            market: k.market,
+        }
     }
 }
 
@@ -167,7 +183,6 @@ impl KeyRanks {
 mod tests {
     use super::*;
     use crate::engine::resolve::LazySet;
-    use crate::model::GroupKey;
 
     /// The mini DESNZ set under `id`.
     fn set(id: &str) -> Arc<crate::factors::FactorSet> {
@@ -250,18 +265,7 @@ mod tests {
             keys.iter(),
             keys.iter().map(|k| (k.period, k.year)),
         );
-        let named = |k: &LocalKey| GroupKey {
-            class: k.class,
-            site: sites[k.site as usize].clone(),
-            period: k.period,
-            reporting_year: k.year,
-            nhs_category: k.nhs,
-            set: ranks.set_names[usize::from(k.factor.set)].clone(),
-            factor: ranks.factor_name(k.factor),
-            upstream_of: k.upstream_of.map(|u| ranks.factor_name(u)),
-            quality: k.quality,
-            market: k.market,
-        };
+        let named = |k: &LocalKey| ranks.name(k, &sites);
         let mut equal = 0;
         for a in &keys {
             for b in &keys {
