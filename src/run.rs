@@ -528,7 +528,7 @@ impl Run {
 }
 
 /// The supplier register, its hybrid-method share and the local area, when asked for.
-fn load_supply(c: &RunOptions) -> Result<(Option<Arc<Supply>>, Option<LocalArea>)> {
+pub fn load_supply(c: &RunOptions) -> Result<(Option<Arc<Supply>>, Option<LocalArea>)> {
     let Some(path) = &c.suppliers else {
         return Ok((None, None));
     };

@@ -2,10 +2,13 @@
 //! combined into exactly the inventory.json and inventory.csv one run over all the inputs
 //! gives. Each part's ledger lines go back through the engine's own arithmetic and
 //! accumulation (`engine::replay`), so the sums are the same exact sums; runs made with
-//! different options, factor sets or `ghg` builds are refused, naming what differs.
+//! different options, factor sets or `ghg` builds are refused, naming what differs. Runs
+//! with a supplier register also merge procurement.json, from the register they read and
+//! their spend rows' ledger lines.
 
+use super::inventory::PROCUREMENT_FILE;
 use super::run_dir::RunDir;
-use super::verify::load_manifest;
+use super::verify::{load_manifest, on_disk};
 use super::{GlobalArgs, Outcome};
 use crate::audit::manifest::{path_text, FileEntry, Manifest};
 use crate::engine::replay::{merge_groups, Replay};
@@ -15,6 +18,8 @@ use crate::model::ledger::for_each_ledger_line;
 use crate::model::{Inventory, RowCounts};
 use crate::report::inventory::{inventory_csv, inventory_json, RunFacts};
 use crate::report::inventory_json::InventoryJson;
+use crate::supply::metrics::{procurement, Procurement};
+use crate::supply::{LocalArea, Supply, SupplyTotals};
 use crate::{Error, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -29,7 +34,8 @@ pub struct MergeArgs {
     /// Output directories of `ghg inventory --out`, in the order their inputs would be given.
     #[arg(required = true)]
     pub runs: Vec<PathBuf>,
-    /// Where to write inventory.json, inventory.csv, ledger.csv, rejects.csv and manifest.json.
+    /// Where to write inventory.json, inventory.csv, ledger.csv, rejects.csv, manifest.json
+    /// and (for runs with `--suppliers`) procurement.json.
     #[arg(long)]
     pub out: PathBuf,
 }
@@ -248,8 +254,22 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs) -> Result<Outcome> {
             set_entries.push(e.clone());
         }
     }
+    // With a supplier register, the spend rows' sums by supplier are replayed too, for
+    // procurement.json; a register that cannot be read as the parts read it leaves it out.
+    let (supply, local_area) = match parts_supply(&args.runs, &manifests) {
+        Ok(Some((s, l))) => {
+            check_parts_read(&args.runs, &s, l.as_ref())?;
+            (Some(s), l)
+        }
+        Ok(None) => (None, None),
+        Err(why) => {
+            crate::say!("note: procurement.json is not merged: {why}");
+            (None, None)
+        }
+    };
     let resolver = Resolver {
         sets: sets.iter().cloned().map(LazySet::loaded).collect(),
+        supply: supply.clone(),
         ..Resolver::single(
             sets.first()
                 .cloned()
@@ -257,6 +277,7 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs) -> Result<Outcome> {
         )
     };
     let mut parts = Vec::new();
+    let mut spend = SupplyTotals::default();
     let mut rows = RowCounts::default();
     let mut notes_per_part = Vec::new();
     for d in &args.runs {
@@ -268,7 +289,11 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs) -> Result<Outcome> {
         for_each_ledger_line(&ledger_name, std::io::BufReader::new(file), |l| {
             replay.add(&ledger_name, &l)
         })?;
-        parts.push(replay.finish()?);
+        let (groups, supply) = replay.finish()?;
+        parts.push(groups);
+        spend
+            .merge(supply)
+            .ok_or_else(|| Error::overflow(crate::Position::default(), "the supplier sums"))?;
         let (r, notes) = rows_and_notes(d)?;
         rows.read += r.read;
         rows.used += r.used;
@@ -344,10 +369,17 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs) -> Result<Outcome> {
     };
     let json = inventory_json(&inv, &facts, &describe)?;
     let csv_text = inventory_csv(&inv)?;
+    let procurement = match &supply {
+        Some(s) => Some(procurement(s, &spend, local_area.as_ref())?),
+        None => None,
+    };
     // Written as a unit, like an inventory's --out (run_dir.rs).
     let mut run = RunDir::create(&args.out)?;
     run.write("inventory.csv", csv_text.as_bytes())?;
     run.write("inventory.json", json.as_bytes())?;
+    if let Some(p) = &procurement {
+        run.write(PROCUREMENT_FILE, p.to_json()?.as_bytes())?;
+    }
     for file in ["ledger.csv", "rejects.csv"] {
         let mut f = run.open(file)?;
         concat_csv(&args.runs, file, &mut f)?;
@@ -392,14 +424,73 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs) -> Result<Outcome> {
         inv.rows.used,
         inv.rows.rejected
     );
-    if (args.runs.iter()).any(|d| d.join(super::inventory::PROCUREMENT_FILE).is_file()) {
-        crate::say!(
-            "note: the parts' procurement.json files are not merged: the anchor metrics need the \
-             supplier register, which ghg merge does not read; run ghg inventory --suppliers over \
-             every input for them"
-        );
-    }
     Ok(Outcome::Clean)
+}
+
+/// A supplier register and the local area read with it.
+type RegisterRead = (Arc<Supply>, Option<LocalArea>);
+
+/// The supplier register and local area the parts were run with (`--suppliers`,
+/// `--local-area`), read where the first part's manifest records them: `Ok(None)` for runs
+/// without a register, `Err(why)` when they cannot be read.
+fn parts_supply(
+    runs: &[PathBuf],
+    manifests: &[Manifest],
+) -> std::result::Result<Option<RegisterRead>, String> {
+    let (Some(dir), Some(m)) = (runs.first(), manifests.first()) else {
+        return Ok(None);
+    };
+    let mut options = m
+        .run(&dir.display().to_string())
+        .map_err(|e| e.to_string())?
+        .options;
+    if options.suppliers.is_none() {
+        return Ok(None);
+    }
+    // Paths in a manifest are relative to the directory the run was made from.
+    let base = dir.join(&m.run_dir);
+    for p in [&mut options.suppliers, &mut options.local_area]
+        .into_iter()
+        .flatten()
+    {
+        *p = on_disk(&base, &p.to_string_lossy());
+    }
+    let (supply, local) = crate::run::load_supply(&options).map_err(|e| e.to_string())?;
+    Ok(supply.map(|s| (s, local)))
+}
+
+/// Refuses parts whose procurement.json was made with another register, local area or
+/// upstream share than `supply` and `local`, as read now.
+fn check_parts_read(runs: &[PathBuf], supply: &Supply, local: Option<&LocalArea>) -> Result<()> {
+    // The register, local area and share as procurement.json names them.
+    let now = procurement(supply, &SupplyTotals::default(), local)?;
+    for d in runs {
+        let path = d.join(PROCUREMENT_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let part = Procurement::parse(&path.display().to_string(), &text)?;
+        let differs = if part.register != now.register {
+            Some(format!(
+                "the register {} (sha256 {}), not the {} read now (sha256 {})",
+                part.register.file, part.register.sha256, now.register.file, now.register.sha256
+            ))
+        } else if part.local_area != now.local_area {
+            Some("another local area than the one read now".to_string())
+        } else if part.upstream_share != now.upstream_share {
+            Some(format!(
+                "upstream share {}, not {}",
+                part.upstream_share, now.upstream_share
+            ))
+        } else {
+            None
+        };
+        if let Some(what) = differs {
+            return Err(Error::usage(format!(
+                "cannot merge: {} was made with {what}; re-run that part, or restore the files it read",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// One CSV from the parts' files of that name: the first header, then every part's rows,

@@ -43,7 +43,7 @@ pub fn load_manifest(dir: &Path) -> Result<Manifest> {
 }
 
 /// A manifest path on disk: absolute as is, else under `base`.
-fn on_disk(base: &Path, name: &str) -> PathBuf {
+pub(super) fn on_disk(base: &Path, name: &str) -> PathBuf {
     let p = Path::new(name);
     if p.is_absolute() {
         p.to_path_buf()

@@ -7,16 +7,33 @@ use super::apply::{Line, Work};
 use super::resolve::{Applied, FactorRef, Resolver};
 use crate::activity::{Period, ReportingYear};
 use crate::model::ledger::LedgerLine;
-use crate::model::{GroupKey, MarketBasis, ScopeClass, Totals};
+use crate::model::{GroupKey, MarketBasis, Quality, ScopeClass, Totals};
 use crate::nhs::NhsCategory;
+use crate::supply::{SupplyTotals, METHOD_ACTIVITY, METHOD_HYBRID_UPSTREAM};
 use crate::units::{conversion, parse_unit};
 use crate::{Error, Position, Result};
 use rust_decimal::Decimal;
 
 /// Adds ledger lines to a worker's group sums, recomputing each line's gases (which the
-/// ledger does not carry) from its factor and checking its kg CO2e against the ledger.
+/// ledger does not carry) from its factor and checking its kg CO2e against the ledger. With a
+/// supplier register (`resolver.supply`), it also sums spend rows by supplier and tier, as
+/// the engine does for procurement.json.
 pub struct Replay<'a> {
     work: Work<'a>,
+    supply: SupplyTotals,
+    /// The spend row whose lines are being read, until the next row's first line.
+    row: Option<SpendRow>,
+}
+
+/// A spend row's part of [`SupplyTotals`], gathered over its ledger lines.
+struct SpendRow {
+    /// Register index, or the row's `supplier` text.
+    who: std::result::Result<u32, String>,
+    tier: Quality,
+    quantity: Decimal,
+    gbp: bool,
+    /// kg CO2e of its lines in scopes 1-3.
+    kg: Decimal,
 }
 
 impl<'a> Replay<'a> {
@@ -24,6 +41,8 @@ impl<'a> Replay<'a> {
     pub fn new(resolver: &'a Resolver) -> Self {
         Replay {
             work: Work::new(resolver, false),
+            supply: SupplyTotals::default(),
+            row: None,
         }
     }
 
@@ -102,7 +121,7 @@ impl<'a> Replay<'a> {
             conversion: conv,
         };
         // A supplier's figures and a hybrid's upstream share are not split by gas.
-        let hybrid_upstream = l.method == crate::supply::METHOD_HYBRID_UPSTREAM;
+        let hybrid_upstream = l.method == METHOD_HYBRID_UPSTREAM;
         let split = if own || hybrid_upstream {
             &[][..]
         } else {
@@ -145,7 +164,7 @@ impl<'a> Replay<'a> {
             market,
             converted,
             gases,
-            method: crate::supply::METHOD_ACTIVITY,
+            method: METHOD_ACTIVITY,
             supplier: None,
             // As the run added them: the spend factor's quantity for a supplier's line, none
             // for a hybrid's upstream part (the row's quantity counts once).
@@ -166,15 +185,88 @@ impl<'a> Replay<'a> {
         };
         self.work
             .add_to_groups(std::slice::from_ref(&line), site, period, year, quality)
-            .ok_or_else(|| here("the sums overflow".to_string()))
+            .ok_or_else(|| here("the sums overflow".to_string()))?;
+        if let Some(supply) = resolver.supply.as_deref() {
+            self.add_to_supply(supply, l, &unit, class, quality)
+                .map_err(here)?;
+        }
+        Ok(())
     }
 
-    /// The groups, named and sorted.
-    pub fn finish(self) -> Result<Vec<(GroupKey, Totals)>> {
-        self.work
+    /// Adds a line to its spend row's supplier sums. A row's lines are together in the
+    /// ledger, its own line first: the next line that is not upstream of it (nor a hybrid's
+    /// upstream part) starts the next row.
+    fn add_to_supply(
+        &mut self,
+        supply: &crate::supply::Supply,
+        l: &LedgerLine,
+        unit: &crate::units::Unit,
+        class: ScopeClass,
+        tier: Quality,
+    ) -> std::result::Result<(), String> {
+        let starts_row = l.upstream_of.is_empty() && l.method != METHOD_HYBRID_UPSTREAM;
+        if starts_row {
+            self.flush_row()?;
+            // A spend row's own line says how it was priced; an activity row's does not.
+            if l.method != METHOD_ACTIVITY {
+                let who = match l.supplier_id.as_str() {
+                    "" => Err(l.supplier.clone()),
+                    id => Ok(supply
+                        .register
+                        .find(id)
+                        .filter(|&i| supply.register.get(i).is_some_and(|s| s.id == id))
+                        .ok_or_else(|| {
+                            format!(
+                                "supplier_id {id:?} is not in the register {}: the run used another register",
+                                supply.register.file
+                            )
+                        })?),
+                };
+                self.row = Some(SpendRow {
+                    who,
+                    tier,
+                    quantity: l.quantity,
+                    gbp: unit.dimension.base_name() == "GBP",
+                    kg: Decimal::ZERO,
+                });
+            }
+        }
+        if let Some(row) = self.row.as_mut() {
+            if !matches!(class, ScopeClass::Outside | ScopeClass::NhsOnly) {
+                row.kg = row
+                    .kg
+                    .checked_add(l.kg_co2e)
+                    .ok_or_else(|| "the supplier sums overflow".to_string())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the spend row being read, if any, to the supplier sums.
+    fn flush_row(&mut self) -> std::result::Result<(), String> {
+        let Some(r) = self.row.take() else {
+            return Ok(());
+        };
+        let who = match &r.who {
+            Ok(i) => Ok(*i),
+            Err(name) => Err(name.as_str()),
+        };
+        self.supply
+            .add(who, r.tier, r.quantity, r.gbp, r.kg)
+            .ok_or_else(|| "the supplier sums overflow".to_string())
+    }
+
+    /// The groups, named and sorted, and the spend rows' sums by supplier and tier (empty
+    /// without a register).
+    pub fn finish(mut self) -> Result<(Vec<(GroupKey, Totals)>, SupplyTotals)> {
+        self.flush_row()
+            .map_err(|e| Error::overflow(Position::default(), e))?;
+        let groups = self
+            .work
             .finish()
             .map(|(_, g, _): super::Partial| g)
-            .ok_or_else(|| Error::overflow(Position::default(), "the inventory total"))
+            .ok_or_else(|| Error::overflow(Position::default(), "the inventory total"))?;
+        Ok((groups, self.supply))
     }
 }
 

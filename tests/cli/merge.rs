@@ -225,10 +225,16 @@ fn parts_priced_from_a_supplier_register_merge_into_the_single_run() {
     // The shipped trust's purchases, split into three parts by row. Its register prices one
     // supplier from its own figures (supplier-specific) and one as a hybrid (its own scope
     // 1 and 2, plus the spend factor times the upstream share); the rest by spend factor.
+    // A fourth part mixes energy rows (with their upstream lines) between spend rows: one
+    // with a supplier the register does not name, one naming none, one in US dollars.
     let s = Session::new();
     let ex = crate::util::root().join("examples/nhs-trust");
     let register = std::fs::read_to_string(ex.join("supply/register.csv")).unwrap();
     s.write("register.csv", &register);
+    s.write(
+        "local-area.toml",
+        &std::fs::read_to_string(ex.join("supply/local-area.toml")).unwrap(),
+    );
     let spend = std::fs::read_to_string(ex.join("procurement.csv")).unwrap();
     let mut lines = spend.lines();
     let header = lines.next().unwrap();
@@ -240,7 +246,24 @@ fn parts_priced_from_a_supplier_register_merge_into_the_single_run() {
         s.write(&name, &format!("{header}\n{}\n", part.join("\n")));
         names.push(name);
     }
-    let options = ["--suppliers", "register.csv", "--upstream-share", "0.4"];
+    s.write(
+        "mixed.csv",
+        "site,period,activity,quantity,unit,amount,currency,price_year,ref,supplier\n\
+         AGGRE,2016/17,natural gas,134490,kWh,,,,gas,\n\
+         ,2016/17,sic-56,,,\"1,000.50\",GBP,2016,catering extra,Kernow Pasties\n\
+         AGGRE,2016/17,electricity,93755,kWh,,,,power,\n\
+         ,2016/17,naics-339112,,,2500,USD,2016,dollars,EX-MEDSUP\n\
+         ,2016/17,sic-21,,,700,GBP,2016,no supplier named,\n",
+    );
+    names.push("mixed.csv".to_string());
+    let options = [
+        "--suppliers",
+        "register.csv",
+        "--local-area",
+        "local-area.toml",
+        "--upstream-share",
+        "0.4",
+    ];
     let m = single_run_and_merged_parts(&s, &options, &names);
     assert_eq!(
         s.read("merged/inventory.json"),
@@ -248,13 +271,33 @@ fn parts_priced_from_a_supplier_register_merge_into_the_single_run() {
     );
     assert_eq!(s.read("merged/inventory.csv"), s.read("all/inventory.csv"));
     assert_eq!(s.read("merged/ledger.csv"), s.read("all/ledger.csv"));
-    // The anchor metrics need the register: the merge says it does not make them.
-    assert!(!s.path("merged/procurement.json").exists());
-    assert!(
-        m.stderr.contains("procurement.json files are not merged"),
-        "{}",
-        m.stderr
+    // The anchor metrics too, from the register and the spend rows' ledger lines.
+    assert_eq!(
+        s.read("merged/procurement.json"),
+        s.read("all/procurement.json")
     );
+    assert!(!m.stderr.contains("not merged"), "{}", m.stderr);
+    let p: serde_json::Value = serde_json::from_str(&s.read("merged/procurement.json")).unwrap();
+    // 7 + 3 spend rows; the dollars are counted as a row, not as GBP spend. The shipped
+    // purchases' "IT suppliers" is not in the register either.
+    assert_eq!(p["totals"]["rows"], 10);
+    assert_eq!(p["totals"]["rows_not_gbp"], 1);
+    assert_eq!(p["totals"]["unmatched_spend_gbp"], "5301700.5");
+    let unmatched: Vec<&str> = p["unmatched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["supplier"].as_str().unwrap())
+        .collect();
+    assert_eq!(unmatched, ["", "IT suppliers", "Kernow Pasties"]);
+    let medsup = p["suppliers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["supplier_id"] == "EX-MEDSUP")
+        .unwrap();
+    assert_eq!(medsup["rows"], 2);
+    assert_eq!(medsup["spend_gbp"], "18400000");
 
     // The supplier-priced lines name the spend factor they stand in for, and the quantity
     // they add to its group: the spend in the factor's 2022 prices, counted once per row.
@@ -341,4 +384,67 @@ fn a_supplier_part_from_an_older_ledger_is_refused_naming_the_supplier() {
         m.stderr
     );
     assert!(!s.path("merged").exists());
+}
+
+#[test]
+fn procurement_is_merged_only_from_the_register_the_parts_read() {
+    // The anchor metrics are made from the register the parts name. Edited since, the merge
+    // stops and says which part read another; gone, the inventory merges without them.
+    let s = Session::new();
+    let ex = crate::util::root().join("examples/nhs-trust");
+    let register = std::fs::read_to_string(ex.join("supply/register.csv")).unwrap();
+    s.write("register.csv", &register);
+    let spend = std::fs::read_to_string(ex.join("procurement.csv")).unwrap();
+    let mut lines = spend.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    for (dir, part) in ["one", "two"].iter().zip(rows.chunks(4)) {
+        let file = format!("{dir}.csv");
+        s.write(&file, &format!("{header}\n{}\n", part.join("\n")));
+        let r = s.ghg(&[
+            "inventory",
+            "--suppliers",
+            "register.csv",
+            "--out",
+            dir,
+            &file,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let fine = s.ghg(&["merge", "--out", "merged", "one", "two"]);
+    assert_eq!(fine.code, 0, "{}", fine.stderr);
+    assert!(s.path("merged/procurement.json").exists());
+
+    // One supplier fewer: not the register the parts read.
+    let shorter: Vec<&str> = register
+        .lines()
+        .filter(|l| !l.starts_with("EX-OFFICE"))
+        .collect();
+    s.write("register.csv", &format!("{}\n", shorter.join("\n")));
+    let edited = s.ghg(&["merge", "--out", "edited", "one", "two"]);
+    assert_eq!(edited.code, 2, "{}", edited.stderr);
+    assert!(
+        edited
+            .stderr
+            .contains("one/procurement.json was made with the register register.csv")
+            && edited.stderr.contains("re-run that part"),
+        "{}",
+        edited.stderr
+    );
+    assert!(!s.path("edited").exists());
+
+    std::fs::remove_file(s.path("register.csv")).unwrap();
+    let gone = s.ghg(&["merge", "--out", "without", "one", "two"]);
+    assert_eq!(gone.code, 0, "{}", gone.stderr);
+    assert!(
+        gone.stderr.contains("procurement.json is not merged")
+            && gone.stderr.contains("register.csv"),
+        "{}",
+        gone.stderr
+    );
+    assert!(!s.path("without/procurement.json").exists());
+    assert_eq!(
+        s.read("without/inventory.json"),
+        s.read("merged/inventory.json")
+    );
 }
