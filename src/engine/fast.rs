@@ -21,7 +21,7 @@ use super::apply::{LocalKey, Work};
 use super::resolve::Resolved;
 use crate::activity::{Columns, Period, ReportingYear};
 use crate::factors::Scope;
-use crate::model::{MarketBasis, Quality, ScopeClass, Totals};
+use crate::model::{ExactSum, MarketBasis, Quality, ScopeClass, Totals};
 use crate::nhs::NhsCategory;
 use ethnum::I256;
 use rust_decimal::Decimal;
@@ -745,28 +745,31 @@ impl Work<'_> {
 /// per-row path's line-by-line sums would give; `None` on overflow.
 pub(super) fn line_totals(acc: Acc, l: &LineTemplate) -> Option<Totals> {
     let mut t = Totals::default();
-    // In i128 while the product fits (nearly always), in 256 bits beyond.
-    let times = |e: Exact| -> Option<(I256, u32)> {
-        let p = match acc.q.checked_mul(e.m) {
-            Some(p) => I256::from(p),
-            None => I256::from(acc.q).checked_mul(I256::from(e.m))?,
-        };
-        Some((p, acc.scale + e.scale))
+    // Each sum starts empty, so it is set to the product: a decimal while that is exact
+    // (nearly always), else added in 256 bits.
+    let product = |sum: &mut ExactSum, e: Exact| -> Option<()> {
+        let scale = acc.scale + e.scale;
+        if let Some(d) = acc
+            .q
+            .checked_mul(e.m)
+            .and_then(|p| Decimal::try_from_i128_with_scale(p, scale).ok())
+        {
+            *sum = ExactSum::of(d);
+            return Some(());
+        }
+        sum.add_scaled(I256::from(acc.q).checked_mul(I256::from(e.m))?, scale)
     };
-    let (kg, s) = times(l.kg)?;
-    t.kg.add_scaled(kg, s)?;
+    product(&mut t.kg, l.kg)?;
     // Outside scope 2 the market figure is the location figure: not summed twice.
     if l.key.market != MarketBasis::NotApplicable {
-        t.kg_market.add_scaled(kg, s)?;
+        t.kg_market = t.kg.clone();
     }
     for (sum, g) in t.gases.iter_mut().zip(l.gases) {
         if g.m != 0 {
-            let (v, s) = times(g)?;
-            sum.add_scaled(v, s)?;
+            product(sum, g)?;
         }
     }
-    let (conv, s) = times(l.converted)?;
-    t.quantity.add_scaled(conv, s)?;
+    product(&mut t.quantity, l.converted)?;
     t.lines = acc.rows;
     Some(t)
 }

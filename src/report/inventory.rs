@@ -247,11 +247,68 @@ pub fn inventory_json(
     inventory_doc(inv, facts, describe)?.to_text()
 }
 
+/// Groups from which inventory.json's breakdowns are summed on two threads: below it, a
+/// thread costs more than it saves.
+const TWO_THREADS_FROM: usize = 4096;
+
+/// Scope 2 market-based kg CO2e by how it was found.
+struct MarketSums {
+    /// Contractual, residual mix, location fallback.
+    kg: [ExactSum; 3],
+    /// Lines priced by the location fallback.
+    fallback_lines: u64,
+}
+
+/// The NHS figures, the by-activity rows, kg CO2e by gas and the market-based sums: the
+/// breakdowns not summed by a key of the group.
+type Unkeyed = (
+    NhsFigures,
+    BTreeMap<ActivityKey, ActivityRow>,
+    [ExactSum; 4],
+    MarketSums,
+);
+
+fn unkeyed(inv: &Inventory, describe: &dyn Fn(&str, &str) -> (String, String)) -> Result<Unkeyed> {
+    let ov = || crate::Error::overflow(crate::Position::default(), "a total");
+    let nhs = NhsFigures::of(inv)?;
+    let rows = activities(inv, describe)?;
+    let gases = inv.by_gas().ok_or_else(ov)?;
+    let mut market = MarketSums {
+        kg: [ExactSum::ZERO, ExactSum::ZERO, ExactSum::ZERO],
+        fallback_lines: 0,
+    };
+    for (k, t) in &inv.groups {
+        let i = match k.market {
+            MarketBasis::Contractual => 0,
+            MarketBasis::ResidualMix => 1,
+            MarketBasis::LocationFallback => {
+                market.fallback_lines += t.lines;
+                2
+            }
+            MarketBasis::NotApplicable => continue,
+        };
+        market.kg[i].merge(&t.kg_market).ok_or_else(ov)?;
+    }
+    Ok((nhs, rows, gases, market))
+}
+
 /// The inventory as the typed inventory.json document.
 pub fn inventory_doc(
     inv: &Inventory,
     facts: &RunFacts,
     describe: &dyn Fn(&str, &str) -> (String, String),
+) -> Result<InventoryJson> {
+    doc_from(inv, facts, describe, TWO_THREADS_FROM)
+}
+
+/// [`inventory_doc`], its breakdowns on two threads from `two_threads_from` groups. (The
+/// second thread runs once the engine's workers are done, so a run never has more threads
+/// busy than it had while reading.)
+fn doc_from(
+    inv: &Inventory,
+    facts: &RunFacts,
+    describe: &dyn Fn(&str, &str) -> (String, String),
+    two_threads_from: usize,
 ) -> Result<InventoryJson> {
     let ov = || crate::Error::overflow(crate::Position::default(), "a total");
     let total = Figures::of(&inv.headline().ok_or_else(ov)?)?;
@@ -267,12 +324,37 @@ pub fn inventory_doc(
     let figures_map = |m: BTreeMap<String, Figures>| -> Ordered<ScopesJson> {
         m.into_iter().map(|(k, f)| (k, f.scopes())).collect()
     };
-    let by_site = figures_map(by_name(inv, |k| k.site.clone(), site_name)?);
-    let by_period = figures_map(by_name(inv, |k| k.period, period_name)?);
-    let by_reporting_year = figures_map(by_name(inv, |k| k.reporting_year, year_name)?);
-    let by_data_quality = figures_map(by_name(inv, |k| k.quality.as_str(), |q| q.to_string())?);
-    let nhs = NhsFigures::of(inv)?;
-    let ghg_by_nhs = by(inv, |k| k.nhs_category)?;
+    // The breakdowns by a key are summed on a thread of their own while this one sums the
+    // rest: each is a pass over every group, and a large inventory has tens of thousands.
+    let keyed = || -> Result<_> {
+        Ok((
+            by_name(inv, |k| k.site.clone(), site_name)?,
+            by_name(inv, |k| k.period, period_name)?,
+            by_name(inv, |k| k.reporting_year, year_name)?,
+            by_name(inv, |k| k.quality.as_str(), |q| q.to_string())?,
+            by(inv, |k| k.nhs_category)?,
+        ))
+    };
+    let (keyed, rest) = if inv.groups.len() >= two_threads_from {
+        std::thread::scope(|scope| {
+            let handle = scope.spawn(keyed);
+            let rest = unkeyed(inv, describe);
+            let keyed = handle.join().unwrap_or_else(|_| {
+                Err(crate::Error::usage(
+                    "internal error: a breakdown thread panicked",
+                ))
+            });
+            (keyed, rest)
+        })
+    } else {
+        (keyed(), unkeyed(inv, describe))
+    };
+    let (by_site, by_period, by_reporting_year, by_data_quality, ghg_by_nhs) = keyed?;
+    let (nhs, activity_rows, gases, market) = rest?;
+    let by_site = figures_map(by_site);
+    let by_period = figures_map(by_period);
+    let by_reporting_year = figures_map(by_reporting_year);
+    let by_data_quality = figures_map(by_data_quality);
     let by_nhs_category = nhs
         .by_category
         .iter()
@@ -292,7 +374,7 @@ pub fn inventory_doc(
         })
         .collect();
     let mut by_activity = Vec::new();
-    for (k, r) in activities(inv, describe)? {
+    for (k, r) in activity_rows {
         by_activity.push(ActivityJson {
             factor_set: k.set,
             factor_key: k.factor,
@@ -307,31 +389,12 @@ pub fn inventory_doc(
             lines: r.lines,
         });
     }
-    let gases = inv.by_gas().ok_or_else(ov)?;
     let by_gas_kg_co2e = GASES
         .iter()
         .zip(&gases)
         .map(|(name, s)| Ok((name.to_string(), Kg(value_of(s, "a gas total")?))))
         .collect::<Result<_>>()?;
-    let mut fallback = ExactSum::ZERO;
-    let mut fallback_lines = 0u64;
-    let mut contractual = ExactSum::ZERO;
-    let mut residual = ExactSum::ZERO;
-    for (k, t) in &inv.groups {
-        match k.market {
-            MarketBasis::LocationFallback => {
-                fallback.merge(&t.kg_market).ok_or_else(ov)?;
-                fallback_lines += t.lines;
-            }
-            MarketBasis::Contractual => {
-                contractual.merge(&t.kg_market).ok_or_else(ov)?;
-            }
-            MarketBasis::ResidualMix => {
-                residual.merge(&t.kg_market).ok_or_else(ov)?;
-            }
-            MarketBasis::NotApplicable => {}
-        }
-    }
+    let [contractual, residual, fallback] = &market.kg;
     Ok(InventoryJson {
         schema: SCHEMA.to_string(),
         unit: "kg CO2e".to_string(),
@@ -346,10 +409,10 @@ pub fn inventory_doc(
         totals_kg_co2e: TotalsJson::new(total.scopes(), total.categories_json()),
         scope_3_categories_kg_co2e: total.categories_json(),
         scope_2_market_basis: MarketBasisJson {
-            contractual_kg_co2e: Kg(value_of(&contractual, "a total")?),
-            residual_mix_kg_co2e: Kg(value_of(&residual, "a total")?),
-            location_fallback_kg_co2e: Kg(value_of(&fallback, "a total")?),
-            location_fallback_lines: fallback_lines,
+            contractual_kg_co2e: Kg(value_of(contractual, "a total")?),
+            residual_mix_kg_co2e: Kg(value_of(residual, "a total")?),
+            location_fallback_kg_co2e: Kg(value_of(fallback, "a total")?),
+            location_fallback_lines: market.fallback_lines,
         },
         by_gas_kg_co2e,
         by_site,
@@ -664,4 +727,57 @@ fn breakdown_table(out: &mut String, name: &str, empty: &str, rows: &BTreeMap<St
         ]);
     }
     out.push_str(&table.render());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::{Run, RunOptions};
+
+    /// On one thread or two, inventory.json is the same bytes: over sites, months, scopes,
+    /// categories and NHS categories, with contractual and residual-mix market-based lines.
+    #[test]
+    fn breakdowns_on_two_threads_are_the_one_thread_breakdowns() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("a.csv");
+        let mut text = String::from("site,period,activity,quantity,unit,market_factor\n");
+        let activities = [
+            ("1_100_1004_6", "kWh"),
+            ("1_101_1011_8", "litres"),
+            ("7_400_4000_5", "kWh"),
+            ("17_404_4005_1", "cubic metres"),
+        ];
+        for site in 0..120 {
+            for month in 1..=12 {
+                for (i, (activity, unit)) in activities.iter().enumerate() {
+                    let market = if i == 2 && site % 3 == 0 { "0.1" } else { "" };
+                    text.push_str(&format!(
+                        "S{site:03},2024-{month:02},{activity},{}.{i}5,{unit},{market}\n",
+                        100 + site * month
+                    ));
+                }
+            }
+        }
+        std::fs::write(&csv, text).unwrap();
+        let run = Run {
+            options: RunOptions {
+                factors: Some("tests/fixtures/factors/mini-desnz-2025.toml".into()),
+                fallback_factors: vec![],
+                residual_mix: Some("0.3".into()),
+                ..RunOptions::default()
+            },
+            inputs: vec![csv],
+            threads: 2,
+        };
+        let out = run.execute().unwrap();
+        assert!(out.inventory.groups.len() >= TWO_THREADS_FROM);
+        let describe = |_: &str, _: &str| (String::new(), String::new());
+        let one = doc_from(&out.inventory, &out.facts, &describe, usize::MAX).unwrap();
+        let two = doc_from(&out.inventory, &out.facts, &describe, 0).unwrap();
+        assert_eq!(one.to_text().unwrap(), two.to_text().unwrap());
+        assert_eq!(one.by_site.0.len(), 120);
+        assert_eq!(one.by_period.0.len(), 12);
+        let basis = &one.scope_2_market_basis;
+        assert!(!basis.contractual_kg_co2e.0.is_zero() && !basis.residual_mix_kg_co2e.0.is_zero());
+    }
 }
