@@ -378,7 +378,21 @@ fn unquoted_blocks_split_in_place_give_the_one_reader_results() {
     blocks_match_the_reader(false);
 }
 
+/// As [`raw_blocks_give_the_one_reader_results`], for the same texts saved as UTF-16 (big-
+/// endian with quotes, little-endian without): decoded as read, cut into blocks of the
+/// decoded text, with the file's own bytes hashed and counted.
+#[test]
+fn utf16_blocks_give_the_one_reader_results() {
+    blocks_match_the_reader_in(true, Some(false));
+    blocks_match_the_reader_in(false, Some(true));
+}
+
 fn blocks_match_the_reader(quoted: bool) {
+    blocks_match_the_reader_in(quoted, None);
+}
+
+/// The check, with the file saved as UTF-16 (little-endian when `Some(true)`) if asked.
+fn blocks_match_the_reader_in(quoted: bool, utf16: Option<bool>) {
     let acts = if quoted {
         [
             "1_100_1004_6,{q},kWh",
@@ -415,7 +429,7 @@ fn blocks_match_the_reader(quoted: bool) {
         if !a.is_empty() && quoted {
             text.push_str(&format!(",\"site\r\n{}\",2025-{:02}", i % 37, 1 + i % 12));
         } else if !a.is_empty() && !a.starts_with(',') {
-            let site = ["café", "ward 7", "x"][i as usize % 3];
+            let site = ["café", "ward 7 🏥", "x"][i as usize % 3];
             text.push_str(&format!(",{site} {},2025-{:02}", i % 37, 1 + i % 12));
             if i % 101 == 0 {
                 text.push_str(",extra");
@@ -431,7 +445,19 @@ fn blocks_match_the_reader(quoted: bool) {
     }
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("in.csv");
-    std::fs::write(&p, &text).unwrap();
+    let bytes: Vec<u8> = match utf16 {
+        None => text.clone().into_bytes(),
+        Some(little) => (text.encode_utf16())
+            .flat_map(|u| {
+                if little {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                }
+            })
+            .collect(),
+    };
+    std::fs::write(&p, &bytes).unwrap();
     let shipped: &'static str = Box::leak(text.into_boxed_str());
     let run_on = |input: Input, threads: usize, ledger: bool| {
         let mut buf = Vec::new();
@@ -471,7 +497,13 @@ fn blocks_match_the_reader(quoted: bool) {
         for ledger in [true, false] {
             let got = run_on(Input::Path(p.clone()), threads, ledger);
             assert_eq!(want.0, got.0, "{threads} threads, ledger {ledger}");
-            assert_eq!(want.1, got.1, "{threads} threads");
+            if utf16.is_some() {
+                // The file's own bytes are hashed and counted, not the decoded text.
+                let sha = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes));
+                assert_eq!((want.1 .0, sha, bytes.len() as u64), got.1);
+            } else {
+                assert_eq!(want.1, got.1, "{threads} threads");
+            }
             if ledger {
                 assert!(want.2 == got.2, "ledger bytes differ on {threads} threads");
             }

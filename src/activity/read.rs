@@ -392,6 +392,9 @@ enum Records {
     Csv(Reader),
     /// CSV bytes as they are on disk (no UTF-16, not a workbook): may be read as raw blocks.
     Plain(Reader),
+    /// UTF-16 text (little-endian when `true`) decoded as it is read: a file may be read as
+    /// raw blocks through the same decoding.
+    Utf16(Reader, bool),
     Sheet(std::vec::IntoIter<csv::ByteRecord>),
 }
 
@@ -402,8 +405,12 @@ pub const BLOCK_BYTES: usize = 1 << 20;
 /// A plain CSV file read as raw blocks of whole records, which the workers parse: the
 /// common case (a UTF-8 or ASCII file on disk, not wide) parsed on every thread. The file is
 /// read again from its start, so every byte is hashed once, header and preamble included.
+/// A UTF-16 file is read the same way through its decoding.
 struct RawSource {
-    file: std::fs::File,
+    file: Box<dyn Read + Send>,
+    /// Whether the bytes read are the file's own, to hash and count as read (not UTF-16
+    /// decoded, whose file bytes are hashed and counted below the decoding).
+    hashing: bool,
     delimiter: u8,
     /// Bytes read and not yet handed out; they start at a record boundary.
     buf: Vec<u8>,
@@ -416,9 +423,11 @@ struct RawSource {
 
 impl RawSource {
     /// Opens `path` and skips the header (`body` bytes, hashed into `state`), so the next
-    /// byte starts line `line`.
+    /// byte starts line `line`; UTF-16 (little-endian when `utf16` is `Some(true)`) is
+    /// decoded, and `body` and `line` are then in the decoded text.
     fn open(
         path: &std::path::Path,
+        utf16: Option<bool>,
         delimiter: u8,
         body: u64,
         line: u64,
@@ -429,8 +438,22 @@ impl RawSource {
             let hashing = st.0.is_some();
             *st = (hashing.then(Sha256::new), 0);
         }
+        let (file, hashing): (Box<dyn Read + Send>, bool) = match utf16 {
+            None => (Box::new(file), true),
+            Some(little) => (
+                Box::new(Utf16Reader::new(
+                    Hashing {
+                        inner: file,
+                        state: state.clone(),
+                    },
+                    little,
+                )),
+                false,
+            ),
+        };
         let mut src = RawSource {
             file,
+            hashing,
             delimiter,
             buf: Vec::new(),
             clean: 0,
@@ -472,6 +495,9 @@ impl RawSource {
             // `take` reads until `room` bytes or the end of the file.
             if n < room {
                 self.eof = true;
+            }
+            if !self.hashing {
+                continue;
             }
             if let Ok(mut st) = state.lock() {
                 if let Some(h) = st.0.as_mut() {
@@ -589,7 +615,7 @@ fn cut_point(buf: &[u8], delimiter: u8) -> Option<usize> {
 impl Records {
     fn read(&mut self, rec: &mut csv::ByteRecord, name: &str) -> Result<bool> {
         match self {
-            Records::Csv(r) | Records::Plain(r) => {
+            Records::Csv(r) | Records::Plain(r) | Records::Utf16(r, _) => {
                 r.read_byte_record(rec).map_err(|e| csv_error(name, e))
             }
             Records::Sheet(rows) => Ok(match rows.next() {
@@ -741,34 +767,151 @@ fn utf16_encoding(head: &[u8]) -> Option<bool> {
     None
 }
 
-fn decode_utf16(bytes: &[u8], little: bool, name: &str) -> Result<Vec<u8>> {
-    let encoding = if little { "UTF-16 LE" } else { "UTF-16 BE" };
-    let units = bytes.chunks(2).map(|p| {
-        let (a, b) = (p[0], p.get(1).copied().unwrap_or(0));
+/// Decodes the whole UTF-16 units of `bytes` onto `out` as UTF-8 and returns the bytes used:
+/// all but a last odd byte or a surrogate whose pair is not read yet, unless `last` (the
+/// input's end: an odd byte is then a unit of its own). `Err(i)`: byte `i` is not valid.
+fn decode_utf16(
+    bytes: &[u8],
+    little: bool,
+    last: bool,
+    out: &mut Vec<u8>,
+) -> std::result::Result<usize, usize> {
+    let unit = |i: usize| -> u16 {
+        // A last odd byte is a unit with a zero byte beside it.
+        let pair = [bytes[i], bytes.get(i + 1).copied().unwrap_or(0)];
         if little {
-            u16::from_le_bytes([a, b])
+            u16::from_le_bytes(pair)
         } else {
-            u16::from_be_bytes([a, b])
+            u16::from_be_bytes(pair)
         }
-    });
-    let mut out = String::with_capacity(bytes.len() / 2);
-    for (i, c) in char::decode_utf16(units).enumerate() {
-        match c {
-            Ok(c) => out.push(c),
-            Err(_) => {
-                return Err(Error::malformed(
-                    Position::new(name, 0, 0),
-                    format!(
-                        "the file is {encoding} text but byte {} is not valid {encoding}; save it \
-                         as CSV UTF-8 from your spreadsheet",
-                        i * 2
-                    ),
-                ))
+    };
+    let whole = if last { bytes.len() } else { bytes.len() & !1 };
+    let mut i = 0;
+    while i < whole {
+        let u = unit(i);
+        // ASCII, nearly every unit of a CSV file: its one byte.
+        if u < 0x80 {
+            out.push(u as u8);
+            i += 2;
+            continue;
+        }
+        let (c, used) = match u {
+            0xD800..=0xDBFF if i + 2 >= whole => {
+                if last {
+                    return Err(i);
+                }
+                break;
             }
+            0xD800..=0xDBFF => match unit(i + 2) {
+                v @ 0xDC00..=0xDFFF => (
+                    0x10000 + ((u32::from(u) - 0xD800) << 10) + (u32::from(v) - 0xDC00),
+                    4,
+                ),
+                _ => return Err(i),
+            },
+            0xDC00..=0xDFFF => return Err(i),
+            _ => (u32::from(u), 2),
+        };
+        let c = char::from_u32(c).ok_or(i)?;
+        out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        i += used;
+    }
+    Ok(i.min(bytes.len()))
+}
+
+/// UTF-16 text read as UTF-8, decoded a block at a time (its byte-order mark dropped); a
+/// byte that is not valid UTF-16 is an `InvalidData` error naming it.
+struct Utf16Reader<R> {
+    inner: R,
+    little: bool,
+    /// Bytes read and not yet decoded (an odd byte, a surrogate waiting for its pair).
+    raw: Vec<u8>,
+    /// Decoded bytes not yet handed out, from `at`.
+    text: Vec<u8>,
+    at: usize,
+    /// Bytes of the input decoded before `raw`.
+    offset: u64,
+    eof: bool,
+}
+
+impl<R: Read> Utf16Reader<R> {
+    fn new(inner: R, little: bool) -> Self {
+        Utf16Reader {
+            inner,
+            little,
+            raw: Vec::new(),
+            text: Vec::new(),
+            at: 0,
+            offset: 0,
+            eof: false,
         }
     }
-    let text = out.strip_prefix('\u{feff}').unwrap_or(&out);
-    Ok(text.as_bytes().to_vec())
+
+    /// Decodes the next block into `text`; false at the end.
+    fn refill(&mut self) -> std::io::Result<bool> {
+        self.text.clear();
+        self.at = 0;
+        while self.text.is_empty() {
+            if self.eof {
+                return Ok(false);
+            }
+            let kept = self.raw.len();
+            self.raw.resize(kept + (1 << 16), 0);
+            let n = loop {
+                match self.inner.read(&mut self.raw[kept..]) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    r => break r,
+                }
+            };
+            let n = match n {
+                Ok(n) => n,
+                Err(e) => {
+                    self.raw.truncate(kept);
+                    return Err(e);
+                }
+            };
+            self.raw.truncate(kept + n);
+            self.eof = n == 0;
+            let encoding = if self.little {
+                "UTF-16 LE"
+            } else {
+                "UTF-16 BE"
+            };
+            let bad = |at: u64| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "the file is {encoding} text but byte {at} is not valid {encoding}; save \
+                         it as CSV UTF-8 from your spreadsheet"
+                    ),
+                )
+            };
+            let used = decode_utf16(&self.raw, self.little, self.eof, &mut self.text)
+                .map_err(|i| bad(self.offset + i as u64))?;
+            if self.offset == 0 && self.text.starts_with("\u{feff}".as_bytes()) {
+                self.at = 3;
+                if self.text.len() == 3 {
+                    self.text.clear();
+                    self.at = 0;
+                }
+            }
+            self.raw.drain(..used);
+            self.offset += used as u64;
+        }
+        Ok(true)
+    }
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.text.len() && !self.refill()? {
+            return Ok(0);
+        }
+        let n = buf.len().min(self.text.len() - self.at);
+        buf[..n].copy_from_slice(&self.text[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
 }
 
 impl ChunkReader {
@@ -882,16 +1025,18 @@ impl ChunkReader {
             ));
         }
         if let Some(little) = utf16_encoding(&head) {
-            let bytes = read_all(buffered, &display)?;
-            let text = decode_utf16(&bytes, little, &display)?;
+            // Decoded as it is read: a UTF-16 file is never held whole.
+            let mut text = Vec::new();
+            let _ = decode_utf16(&head, little, false, &mut text);
+            let text = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&text);
             let delimiter = sniff(&text[..text.len().min(1 << 16)]);
             let source: Box<dyn Read + Send> = Box::new(BareCrToLf {
-                inner: std::io::Cursor::new(text),
+                inner: Utf16Reader::new(buffered, little),
                 ahead: None,
             });
             return Ok((
                 display,
-                Records::Csv(csv_reader(source, delimiter)),
+                Records::Utf16(csv_reader(source, delimiter), little),
                 delimiter,
             ));
         }
@@ -990,17 +1135,28 @@ impl ChunkReader {
         if columns.amount.is_some() && !self.prescan && input != Input::Stdin {
             columns.credit_rejects = net_credit_notes(&input, &self.layout)?;
         }
-        // A plain file on disk is read again as raw blocks from just after its header, for
-        // the workers to parse; anything else is parsed here.
+        // A plain file on disk (UTF-16 decoded) is read again as raw blocks from just after
+        // its header, for the workers to parse; anything else is parsed here.
         let raw = match (&input, &rdr) {
-            (Input::Path(p), Records::Plain(r))
+            (Input::Path(p), Records::Plain(r) | Records::Utf16(r, _))
                 if self.blocks
                     && !self.prescan
                     && columns.wide.is_empty()
                     && std::fs::metadata(p).is_ok_and(|m| m.is_file()) =>
             {
                 let at = r.position();
-                Some(RawSource::open(p, delimiter, at.byte(), at.line(), &state)?)
+                let utf16 = match &rdr {
+                    Records::Utf16(_, little) => Some(*little),
+                    _ => None,
+                };
+                Some(RawSource::open(
+                    p,
+                    utf16,
+                    delimiter,
+                    at.byte(),
+                    at.line(),
+                    &state,
+                )?)
             }
             _ => None,
         };
@@ -1548,5 +1704,82 @@ mod tests {
             plain_blocks > 500 && records > 2000,
             "{plain_blocks} {records}"
         );
+    }
+    use std::io::Read as _;
+
+    /// Reads `n` bytes at most per call, to cut UTF-16 units and surrogate pairs anywhere.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn utf16(text: &str, little: bool) -> Vec<u8> {
+        (text.encode_utf16())
+            .flat_map(|u| {
+                if little {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                }
+            })
+            .collect()
+    }
+
+    /// Decoded as read, whatever the reads' sizes: ASCII, two- and three-byte characters and
+    /// surrogate pairs, in either byte order, the byte-order mark dropped.
+    #[test]
+    fn utf16_is_decoded_across_any_read_boundary() {
+        let text = "activity,quantity,unit\r\n\u{e9}lectricit\u{e9} \u{1f3e5},12.5,kWh\n\u{20ac}\u{1f600}x,1,\u{b2}";
+        for little in [true, false] {
+            for bom in [true, false] {
+                let with = if bom {
+                    format!("\u{feff}{text}")
+                } else {
+                    text.to_string()
+                };
+                let bytes = utf16(&with, little);
+                for n in [1, 2, 3, 5, 64, 1 << 16] {
+                    let mut out = String::new();
+                    Utf16Reader::new(Trickle(&bytes, n), little)
+                        .read_to_string(&mut out)
+                        .unwrap();
+                    assert_eq!(out, text, "little {little}, bom {bom}, reads of {n}");
+                }
+            }
+        }
+    }
+
+    /// A lone surrogate is refused, naming its byte; a last odd byte is a unit of its own.
+    #[test]
+    fn utf16_that_is_not_valid_names_the_byte() {
+        let mut bytes = utf16("ab", true);
+        bytes.extend_from_slice(&0xDC00u16.to_le_bytes());
+        bytes.extend_from_slice(&utf16("c", true));
+        let err = |bytes: &[u8], n: usize| {
+            let mut out = Vec::new();
+            Utf16Reader::new(Trickle(bytes, n), true)
+                .read_to_end(&mut out)
+                .unwrap_err()
+                .to_string()
+        };
+        for n in [1, 3, 64] {
+            let e = err(&bytes, n);
+            assert!(e.contains("byte 4 is not valid UTF-16 LE"), "{e}");
+        }
+        // A high surrogate the input ends on.
+        let mut bytes = utf16("abc", true);
+        bytes.extend_from_slice(&0xD83Cu16.to_le_bytes());
+        assert!(err(&bytes, 1).contains("byte 6 is not valid"));
+        let mut out = String::new();
+        Utf16Reader::new(Trickle(b"a\0b", 2), true)
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, "ab");
     }
 }

@@ -413,6 +413,48 @@ fn utf16_files_are_decoded() {
 }
 
 #[test]
+fn utf16_not_valid_is_refused_naming_the_byte_and_piped_utf16_is_read() {
+    let s = Session::new();
+    let text = "activity,quantity,unit\r\n7_400_4000_5,1000,kWh\r\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    s.write_bytes("good.csv", &bytes);
+    // A low surrogate with no high one before it, after the 2 + 2 x 47 bytes above.
+    bytes.extend_from_slice(&[0x00, 0xDC]);
+    s.write_bytes("bad.csv", &bytes);
+    let run = mini(&s, &["bad.csv"], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("bad.csv: the file is UTF-16 LE text but byte 96 is not valid UTF-16 LE")
+            && run.stderr.contains("save it as CSV UTF-8"),
+        "{}",
+        run.stderr
+    );
+    // The same text on standard input, as `ghg inventory - < good.csv` reads it.
+    let set = mini_set();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ghg"))
+        .args([
+            "inventory",
+            "-",
+            "--factors",
+            &set,
+            "--no-upstream",
+            "--format",
+            "json",
+        ])
+        .current_dir(s.dir())
+        .stdin(std::fs::File::open(s.path("good.csv")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["totals_kg_co2e"]["scope_2_location"], "177");
+}
+
+#[test]
 fn a_huge_cell_is_not_echoed_whole() {
     let s = Session::new();
     let big = "x".repeat(5 << 20);
