@@ -395,7 +395,71 @@ enum Records {
     /// UTF-16 text (little-endian when `true`) decoded as it is read: a file may be read as
     /// raw blocks through the same decoding.
     Utf16(Reader, bool),
+    /// Standard input as it is, read through a [`Tape`]: may be read as raw blocks from
+    /// where the header ends.
+    Piped(Reader, Tape),
     Sheet(std::vec::IntoIter<csv::ByteRecord>),
+}
+
+/// A stream read by the header search that keeps what it reads until told otherwise, so
+/// the rest of the stream can be read as raw blocks from where the header ends.
+#[derive(Clone)]
+struct Tape(Arc<Mutex<TapeState>>);
+
+struct TapeState {
+    /// The stream; `None` once taken for raw blocks.
+    inner: Option<Box<dyn Read + Send>>,
+    /// What has been read of it; `None` when no longer kept.
+    kept: Option<Vec<u8>>,
+}
+
+impl Tape {
+    fn new(inner: Box<dyn Read + Send>) -> Self {
+        Tape(Arc::new(Mutex::new(TapeState {
+            inner: Some(inner),
+            kept: Some(Vec::new()),
+        })))
+    }
+
+    /// Keeps nothing more (the stream is read by the reader alone).
+    fn stop(&self) {
+        if let Ok(mut t) = self.0.lock() {
+            t.kept = None;
+        }
+    }
+
+    /// The stream from byte `body` on (which starts line `line`) as raw blocks: what was
+    /// kept past it, then the rest. `None` when that cannot be (nothing kept).
+    fn take(&self, delimiter: u8, body: u64, line: u64) -> Option<RawSource> {
+        let mut t = self.0.lock().ok()?;
+        let kept = t.kept.take()?;
+        let rest = t.inner.take()?;
+        let mut ahead = std::io::Cursor::new(kept);
+        ahead.set_position(body);
+        Some(RawSource::from_stream(
+            Box::new(ahead.chain(rest)),
+            delimiter,
+            line,
+        ))
+    }
+}
+
+impl Read for Tape {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut t = self
+            .0
+            .lock()
+            .map_err(|_| std::io::Error::other("a reader thread panicked"))?;
+        let TapeState { inner, kept } = &mut *t;
+        let Some(inner) = inner.as_mut() else {
+            return Ok(0);
+        };
+        let n = inner.read(buf)?;
+        if let Some(k) = kept.as_mut() {
+            k.extend_from_slice(&buf[..n]);
+        }
+        Ok(n)
+    }
 }
 
 /// Bytes per raw block: big enough that per-block costs vanish, small enough that two
@@ -422,6 +486,20 @@ struct RawSource {
 }
 
 impl RawSource {
+    /// A stream already hashed and counted as it is read (see [`Tape`]), whose next byte
+    /// starts line `line`.
+    fn from_stream(file: Box<dyn Read + Send>, delimiter: u8, line: u64) -> Self {
+        RawSource {
+            file,
+            hashing: false,
+            delimiter,
+            buf: Vec::new(),
+            clean: 0,
+            line,
+            eof: false,
+        }
+    }
+
     /// Opens `path` and skips the header (`body` bytes, hashed into `state`), so the next
     /// byte starts line `line`; UTF-16 (little-endian when `utf16` is `Some(true)`) is
     /// decoded, and `body` and `line` are then in the decoded text.
@@ -615,7 +693,7 @@ fn cut_point(buf: &[u8], delimiter: u8) -> Option<usize> {
 impl Records {
     fn read(&mut self, rec: &mut csv::ByteRecord, name: &str) -> Result<bool> {
         match self {
-            Records::Csv(r) | Records::Plain(r) | Records::Utf16(r, _) => {
+            Records::Csv(r) | Records::Plain(r) | Records::Utf16(r, _) | Records::Piped(r, _) => {
                 r.read_byte_record(rec).map_err(|e| csv_error(name, e))
             }
             Records::Sheet(rows) => Ok(match rows.next() {
@@ -999,9 +1077,17 @@ impl ChunkReader {
                 return sheet_records(&name, &bytes, sheet.as_deref());
             }
         }
-        let source = Hashing {
+        let hashed = Hashing {
             inner: input.open()?,
             state: state.clone(),
+        };
+        // Standard input is read once: what the header search reads of it is kept, so the
+        // rest can still go to the workers as raw blocks.
+        let (source, tape): (Box<dyn Read + Send>, _) = if *input == Input::Stdin {
+            let tape = Tape::new(Box::new(hashed));
+            (Box::new(tape.clone()), Some(tape))
+        } else {
+            (Box::new(hashed), None)
         };
         let mut buffered = std::io::BufReader::with_capacity(1 << 16, source);
         let head = buffered
@@ -1025,6 +1111,9 @@ impl ChunkReader {
             ));
         }
         if let Some(little) = utf16_encoding(&head) {
+            if let Some(t) = &tape {
+                t.stop();
+            }
             // Decoded as it is read: a UTF-16 file is never held whole.
             let mut text = Vec::new();
             let _ = decode_utf16(&head, little, false, &mut text);
@@ -1046,8 +1135,9 @@ impl ChunkReader {
             ahead: None,
         });
         let rdr = csv_reader(source, delimiter);
-        let records = match input {
-            Input::Path(_) => Records::Plain(rdr),
+        let records = match (input, tape) {
+            (Input::Path(_), _) => Records::Plain(rdr),
+            (_, Some(tape)) => Records::Piped(rdr, tape),
             _ => Records::Csv(rdr),
         };
         Ok((display, records, delimiter))
@@ -1157,6 +1247,14 @@ impl ChunkReader {
                     at.line(),
                     &state,
                 )?)
+            }
+            (_, Records::Piped(r, tape)) if self.blocks && columns.wide.is_empty() => {
+                let at = r.position();
+                tape.take(delimiter, at.byte(), at.line())
+            }
+            (_, Records::Piped(_, tape)) => {
+                tape.stop();
+                None
             }
             _ => None,
         };
