@@ -444,6 +444,10 @@ impl Tape {
     }
 }
 
+/// Most a [`Tape`] keeps: a header found further in (past long lines, or an unclosed quote)
+/// leaves the stream to the reader alone rather than held twice.
+const TAPE_KEEPS: usize = 64 << 20;
+
 impl Read for Tape {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let mut t = self
@@ -456,7 +460,11 @@ impl Read for Tape {
         };
         let n = inner.read(buf)?;
         if let Some(k) = kept.as_mut() {
-            k.extend_from_slice(&buf[..n]);
+            if k.len() + n > TAPE_KEEPS {
+                *kept = None;
+            } else {
+                k.extend_from_slice(&buf[..n]);
+            }
         }
         Ok(n)
     }
@@ -964,8 +972,16 @@ impl<R: Read> Utf16Reader<R> {
                     ),
                 )
             };
-            let used = decode_utf16(&self.raw, self.little, self.eof, &mut self.text)
-                .map_err(|i| bad(self.offset + i as u64))?;
+            let used = match decode_utf16(&self.raw, self.little, self.eof, &mut self.text) {
+                Ok(used) => used,
+                Err(i) => {
+                    // Nothing more is read after an error, not even what decoded before it.
+                    self.text.clear();
+                    self.raw.clear();
+                    self.eof = true;
+                    return Err(bad(self.offset + i as u64));
+                }
+            };
             if self.offset == 0 && self.text.starts_with("\u{feff}".as_bytes()) {
                 self.at = 3;
                 if self.text.len() == 3 {
@@ -1097,6 +1113,9 @@ impl ChunkReader {
         if let Some(what) = workbook::looks_like(&head) {
             // A workbook saved under another name is read as one; anything else is refused.
             if head.starts_with(b"PK") || head.starts_with(&[0xD0, 0xCF]) {
+                if let Some(t) = &tape {
+                    t.stop();
+                }
                 let bytes = read_all(buffered, &display)?;
                 if let Ok(found) = sheet_records(&display, &bytes, None) {
                     return Ok(found);
@@ -1268,9 +1287,10 @@ impl ChunkReader {
             delimiter,
             pending: VecDeque::new(),
             raw,
+            // Errors name standard input as `-`, as the rest of the run does.
             path: match &input {
                 Input::Path(p) => p.clone(),
-                _ => PathBuf::new(),
+                _ => PathBuf::from(name.as_str()),
             },
         });
         Ok(true)

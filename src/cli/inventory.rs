@@ -206,7 +206,8 @@ pub enum InventoryFormat {
     Json,
 }
 
-/// Runs `ghg inventory`.
+/// Runs `ghg inventory`, once per process: the run's memory is left to the process exit
+/// (callers in-process use [`execute`] or the library's `Run`).
 pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<Outcome> {
     let run = Run::try_from((args, global))?;
     let mut prepared = run.prepare()?;

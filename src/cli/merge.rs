@@ -13,7 +13,7 @@ use super::{GlobalArgs, Outcome};
 use crate::audit::manifest::{path_text, FileEntry, Manifest};
 use crate::engine::replay::{merge_groups, Replay};
 use crate::engine::{LazySet, Resolver};
-use crate::factors::{sha256_hex, FactorSet};
+use crate::factors::{hex_digest, sha256_hex, FactorSet};
 use crate::model::ledger::for_each_ledger_line;
 use crate::model::{Inventory, RowCounts};
 use crate::report::inventory::{inventory_csv, inventory_json, RunFacts};
@@ -280,15 +280,31 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs) -> Result<Outcome> {
     let mut spend = SupplyTotals::default();
     let mut rows = RowCounts::default();
     let mut notes_per_part = Vec::new();
-    for d in &args.runs {
+    for (d, m) in args.runs.iter().zip(&manifests) {
         let path = d.join("ledger.csv");
         // Streamed: a part's ledger can be far larger than memory.
         let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
         let mut replay = Replay::new(&resolver);
         let ledger_name = path.display().to_string();
-        for_each_ledger_line(&ledger_name, std::io::BufReader::new(file), |l| {
+        let mut hashed = Sha256Reader {
+            inner: file,
+            hash: sha2::Sha256::default(),
+        };
+        for_each_ledger_line(&ledger_name, std::io::BufReader::new(&mut hashed), |l| {
             replay.add(&ledger_name, &l)
         })?;
+        // Each line's figures were checked against its factor; the whole file against the
+        // hash its run recorded, so no line was added, dropped or moved.
+        let sha = hex_digest(&sha2::Digest::finalize(hashed.hash));
+        if let Some(want) = m.outputs.iter().find(|o| o.name == "ledger.csv") {
+            if want.sha256 != sha {
+                return Err(Error::usage(format!(
+                    "cannot merge: {ledger_name} is not the ledger its run wrote (sha256 {sha}, \
+                     its manifest says {}); re-run that part, or restore its ledger.csv",
+                    want.sha256
+                )));
+            }
+        }
         let (groups, supply) = replay.finish()?;
         parts.push(groups);
         spend
@@ -466,7 +482,16 @@ fn check_parts_read(runs: &[PathBuf], supply: &Supply, local: Option<&LocalArea>
     let now = procurement(supply, &SupplyTotals::default(), local)?;
     for d in runs {
         let path = d.join(PROCUREMENT_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let text = match std::fs::read_to_string(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::usage(format!(
+                    "cannot merge: {} has no {PROCUREMENT_FILE}, though it was run with \
+                     --suppliers; re-run that part",
+                    d.display()
+                )))
+            }
+            r => r.map_err(|e| Error::io(&path, e))?,
+        };
         let part = Procurement::parse(&path.display().to_string(), &text)?;
         let differs = if part.register != now.register {
             Some(format!(
@@ -491,6 +516,20 @@ fn check_parts_read(runs: &[PathBuf], supply: &Supply, local: Option<&LocalArea>
         }
     }
     Ok(())
+}
+
+/// A reader that hashes what it reads.
+struct Sha256Reader<R> {
+    inner: R,
+    hash: sha2::Sha256,
+}
+
+impl<R: std::io::Read> std::io::Read for Sha256Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        sha2::Digest::update(&mut self.hash, &buf[..n]);
+        Ok(n)
+    }
 }
 
 /// One CSV from the parts' files of that name: the first header, then every part's rows,

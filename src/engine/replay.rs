@@ -23,6 +23,8 @@ pub struct Replay<'a> {
     supply: SupplyTotals,
     /// The spend row whose lines are being read, until the next row's first line.
     row: Option<SpendRow>,
+    /// Input file and line of the row whose lines are being read (spend or not).
+    row_at: Option<(String, u64)>,
 }
 
 /// A spend row's part of [`SupplyTotals`], gathered over its ledger lines.
@@ -43,6 +45,7 @@ impl<'a> Replay<'a> {
             work: Work::new(resolver, false),
             supply: SupplyTotals::default(),
             row: None,
+            row_at: None,
         }
     }
 
@@ -195,7 +198,8 @@ impl<'a> Replay<'a> {
 
     /// Adds a line to its spend row's supplier sums. A row's lines are together in the
     /// ledger, its own line first: the next line that is not upstream of it (nor a hybrid's
-    /// upstream part) starts the next row.
+    /// upstream part) starts the next row. A line of another input line in between means the
+    /// ledger was reordered, and is refused: the rows' sums would be wrong.
     fn add_to_supply(
         &mut self,
         supply: &crate::supply::Supply,
@@ -205,8 +209,21 @@ impl<'a> Replay<'a> {
         tier: Quality,
     ) -> std::result::Result<(), String> {
         let starts_row = l.upstream_of.is_empty() && l.method != METHOD_HYBRID_UPSTREAM;
+        if !starts_row {
+            if let Some((file, line)) = &self.row_at {
+                if (file.as_str(), *line) != (l.file.as_str(), l.line) {
+                    return Err(format!(
+                        "this line, of {} line {}, follows the lines of {file} line {line}: a \
+                         row's lines are together, its own line first, as ghg writes them; was \
+                         the ledger sorted? Use the part's ledger.csv as its run wrote it",
+                        l.file, l.line
+                    ));
+                }
+            }
+        }
         if starts_row {
             self.flush_row()?;
+            self.row_at = Some((l.file.clone(), l.line));
             // A spend row's own line says how it was priced; an activity row's does not.
             if l.method != METHOD_ACTIVITY {
                 let who = match l.supplier_id.as_str() {

@@ -448,3 +448,77 @@ fn procurement_is_merged_only_from_the_register_the_parts_read() {
         s.read("merged/inventory.json")
     );
 }
+
+#[test]
+fn a_part_whose_ledger_was_reordered_is_refused() {
+    // Rows moved whole still add up to the same groups, but not to the same supplier sums
+    // when a row's lines are parted; either way the ledger is not the one its run wrote.
+    let s = Session::new();
+    let ex = crate::util::root().join("examples/nhs-trust");
+    s.write(
+        "register.csv",
+        &std::fs::read_to_string(ex.join("supply/register.csv")).unwrap(),
+    );
+    s.write(
+        "spend.csv",
+        &std::fs::read_to_string(ex.join("procurement.csv")).unwrap(),
+    );
+    s.write(
+        "energy.csv",
+        &std::fs::read_to_string(ex.join("energy.csv")).unwrap(),
+    );
+    for (dir, file) in [("spend", "spend.csv"), ("energy", "energy.csv")] {
+        let r = s.ghg(&[
+            "inventory",
+            "--suppliers",
+            "register.csv",
+            "--upstream-share",
+            "0.4",
+            "--out",
+            dir,
+            file,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let reorder = |dir: &str, f: &dyn Fn(&mut Vec<&str>)| {
+        let ledger = s.read(&format!("{dir}/ledger.csv"));
+        let mut lines: Vec<&str> = ledger.lines().collect();
+        f(&mut lines);
+        s.write(
+            &format!("{dir}/ledger.csv"),
+            &format!("{}\n", lines.join("\n")),
+        );
+    };
+    // Energy rows, each with its upstream lines: the first row's lines moved to the end.
+    reorder("energy", &|lines| {
+        let first_row: Vec<&str> = lines
+            .iter()
+            .skip(1)
+            .take_while(|l| l.split(',').nth(1) == Some("2"))
+            .copied()
+            .collect();
+        assert!(first_row.len() > 1);
+        lines.drain(1..1 + first_row.len());
+        lines.extend(first_row);
+    });
+    let moved = s.ghg(&["merge", "--out", "m1", "spend", "energy"]);
+    assert_eq!(moved.code, 2, "{}", moved.stderr);
+    assert!(
+        moved
+            .stderr
+            .contains("energy/ledger.csv is not the ledger its run wrote"),
+        "{}",
+        moved.stderr
+    );
+    // The purchases' lines reversed: a hybrid's upstream part now comes before its row.
+    reorder("spend", &|lines| lines[1..].reverse());
+    let reversed = s.ghg(&["merge", "--out", "m2", "spend"]);
+    assert_eq!(reversed.code, 2, "{}", reversed.stderr);
+    assert!(
+        reversed.stderr.contains("spend/ledger.csv:")
+            && reversed.stderr.contains("was the ledger sorted?"),
+        "{}",
+        reversed.stderr
+    );
+    assert!(!s.path("m1").exists() && !s.path("m2").exists());
+}
