@@ -8,6 +8,7 @@ pub mod eric;
 pub mod eric_layouts;
 pub mod period;
 pub mod read;
+mod stream;
 pub mod workbook;
 
 pub use period::{Period, ReportingYear};
