@@ -41,6 +41,15 @@ fn part_csv(sites: &[&str], months: std::ops::RangeInclusive<u32>) -> (String, u
     (text, gas_rows)
 }
 
+/// Copies the shipped example trust's file `from` (under examples/nhs-trust) into the
+/// session as `to`, and returns its text.
+fn example(s: &Session, from: &str, to: &str) -> String {
+    let path = crate::util::root().join("examples/nhs-trust").join(from);
+    let text = std::fs::read_to_string(&path).unwrap();
+    s.write(to, &text);
+    text
+}
+
 /// As a user would: one run over every part into `all`, then each part on its own into
 /// `run-N` (as a scheduler would run them), merged into `merged`. Returns the merge.
 fn single_run_and_merged_parts(
@@ -228,14 +237,9 @@ fn parts_priced_from_a_supplier_register_merge_into_the_single_run() {
     // A fourth part mixes energy rows (with their upstream lines) between spend rows: one
     // with a supplier the register does not name, one naming none, one in US dollars.
     let s = Session::new();
-    let ex = crate::util::root().join("examples/nhs-trust");
-    let register = std::fs::read_to_string(ex.join("supply/register.csv")).unwrap();
-    s.write("register.csv", &register);
-    s.write(
-        "local-area.toml",
-        &std::fs::read_to_string(ex.join("supply/local-area.toml")).unwrap(),
-    );
-    let spend = std::fs::read_to_string(ex.join("procurement.csv")).unwrap();
+    example(&s, "supply/register.csv", "register.csv");
+    example(&s, "supply/local-area.toml", "local-area.toml");
+    let spend = example(&s, "procurement.csv", "procurement.csv");
     let mut lines = spend.lines();
     let header = lines.next().unwrap();
     let rows: Vec<&str> = lines.collect();
@@ -342,15 +346,8 @@ fn a_supplier_part_from_an_older_ledger_is_refused_naming_the_supplier() {
     // A ledger written before the spend-factor columns cannot say which group a supplier's
     // line belongs to: the merge stops and says which line and what to do.
     let s = Session::new();
-    let ex = crate::util::root().join("examples/nhs-trust");
-    s.write(
-        "register.csv",
-        &std::fs::read_to_string(ex.join("supply/register.csv")).unwrap(),
-    );
-    s.write(
-        "spend.csv",
-        &std::fs::read_to_string(ex.join("procurement.csv")).unwrap(),
-    );
+    example(&s, "supply/register.csv", "register.csv");
+    example(&s, "procurement.csv", "spend.csv");
     for dir in ["one", "two"] {
         let r = s.ghg(&[
             "inventory",
@@ -391,10 +388,8 @@ fn procurement_is_merged_only_from_the_register_the_parts_read() {
     // The anchor metrics are made from the register the parts name. Edited since, the merge
     // stops and says which part read another; gone, the inventory merges without them.
     let s = Session::new();
-    let ex = crate::util::root().join("examples/nhs-trust");
-    let register = std::fs::read_to_string(ex.join("supply/register.csv")).unwrap();
-    s.write("register.csv", &register);
-    let spend = std::fs::read_to_string(ex.join("procurement.csv")).unwrap();
+    let register = example(&s, "supply/register.csv", "register.csv");
+    let spend = example(&s, "procurement.csv", "procurement.csv");
     let mut lines = spend.lines();
     let header = lines.next().unwrap();
     let rows: Vec<&str> = lines.collect();
@@ -454,19 +449,9 @@ fn a_part_whose_ledger_was_reordered_is_refused() {
     // Rows moved whole still add up to the same groups, but not to the same supplier sums
     // when a row's lines are parted; either way the ledger is not the one its run wrote.
     let s = Session::new();
-    let ex = crate::util::root().join("examples/nhs-trust");
-    s.write(
-        "register.csv",
-        &std::fs::read_to_string(ex.join("supply/register.csv")).unwrap(),
-    );
-    s.write(
-        "spend.csv",
-        &std::fs::read_to_string(ex.join("procurement.csv")).unwrap(),
-    );
-    s.write(
-        "energy.csv",
-        &std::fs::read_to_string(ex.join("energy.csv")).unwrap(),
-    );
+    example(&s, "supply/register.csv", "register.csv");
+    example(&s, "procurement.csv", "spend.csv");
+    example(&s, "energy.csv", "energy.csv");
     for (dir, file) in [("spend", "spend.csv"), ("energy", "energy.csv")] {
         let r = s.ghg(&[
             "inventory",
