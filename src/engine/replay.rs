@@ -220,8 +220,7 @@ impl<'a> Replay<'a> {
                     ));
                 }
             }
-        }
-        if starts_row {
+        } else {
             self.flush_row()?;
             self.row_at = Some((l.file.clone(), l.line));
             // A spend row's own line says how it was priced; an activity row's does not.
