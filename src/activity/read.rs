@@ -338,7 +338,9 @@ pub const BLOCK_BYTES: usize = 1 << 20;
 struct RawSource {
     file: Box<dyn Read + Send>,
     /// Whether the bytes read are the file's own, to hash and count as read (not UTF-16
-    /// decoded, whose file bytes are hashed and counted below the decoding).
+    /// decoded, whose file bytes are hashed and counted below the decoding). A plain file is
+    /// hashed here rather than through [`Hashing`]: read straight from the `File`, the block
+    /// is read into spare capacity without zeroing it first.
     hashing: bool,
     delimiter: u8,
     /// Bytes read and not yet handed out; they start at a record boundary.
