@@ -268,6 +268,7 @@ type Unkeyed = (
     MarketSums,
 );
 
+/// The breakdowns of [`Unkeyed`], in one pass each over the groups.
 fn unkeyed(inv: &Inventory, describe: &dyn Fn(&str, &str) -> (String, String)) -> Result<Unkeyed> {
     let ov = || crate::Error::overflow(crate::Position::default(), "a total");
     let nhs = NhsFigures::of(inv)?;
