@@ -99,7 +99,7 @@ fn read(path: &Path, sha: &str, file: &str) -> Option<(FactorSet, Vec<Problem>)>
 }
 
 /// Stores a parse (a temporary file, then a rename: readers see a whole entry or none), and
-/// removes entries of other builds, which no run of this one will read.
+/// removes the entries of all but the latest few other builds.
 fn write(
     dir: &Path,
     path: &Path,
@@ -121,12 +121,43 @@ fn write(
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(&bytes)?;
     tmp.persist(path).map_err(|e| e.error)?;
-    let ours = format!("-{BUILD}.bin");
+    prune(dir)
+}
+
+/// Builds besides this one whose entries are kept: a pinned release beside a current one
+/// (an auditor re-running an old run, a comparison of two builds) does not make each parse
+/// its sets again on every run, and the directory stays bounded.
+const OTHER_BUILDS_KEPT: usize = 3;
+
+/// Removes the entries of other builds but the [`OTHER_BUILDS_KEPT`] most recently written.
+fn prune(dir: &Path) -> std::io::Result<()> {
+    // Each other build's entries, and when its newest was written.
+    let mut builds: std::collections::BTreeMap<String, (std::time::SystemTime, Vec<PathBuf>)> =
+        std::collections::BTreeMap::new();
     for e in std::fs::read_dir(dir)?.flatten() {
         let name = e.file_name();
         let name = name.to_string_lossy();
-        if name.ends_with(".bin") && !name.ends_with(&ours) {
-            let _ = std::fs::remove_file(e.path());
+        let Some(build) = name.strip_suffix(".bin").and_then(|n| n.rsplit_once('-')) else {
+            continue;
+        };
+        if build.1 == BUILD {
+            continue;
+        }
+        let written = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .unwrap_or(std::time::UNIX_EPOCH);
+        let b = builds
+            .entry(build.1.to_string())
+            .or_insert((std::time::UNIX_EPOCH, Vec::new()));
+        b.0 = b.0.max(written);
+        b.1.push(e.path());
+    }
+    let mut by_age: Vec<_> = builds.into_values().collect();
+    by_age.sort_by_key(|b| std::cmp::Reverse(b.0));
+    for (_, paths) in by_age.into_iter().skip(OTHER_BUILDS_KEPT) {
+        for p in paths {
+            let _ = std::fs::remove_file(p);
         }
     }
     Ok(())
@@ -231,17 +262,40 @@ mod tests {
     }
 
     #[test]
-    fn entries_of_other_builds_are_removed_when_one_is_stored() {
+    fn entries_of_all_but_the_latest_other_builds_are_removed_when_one_is_stored() {
         let dir = tempfile::tempdir().unwrap();
-        let old = dir
-            .path()
-            .join(format!("{}-0000000000000000.bin", "a".repeat(64)));
-        std::fs::write(&old, b"from another build").unwrap();
+        // Five other builds, written a minute apart, build 4 last; two entries of build 2.
+        let start = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let entry = |set: char, build: u32, minutes: u64| {
+            let p = dir
+                .path()
+                .join(format!("{}-{build:016}.bin", set.to_string().repeat(64)));
+            let f = std::fs::File::create(&p).unwrap();
+            f.set_modified(start + std::time::Duration::from_secs(60 * minutes))
+                .unwrap();
+        };
+        for build in 0..5 {
+            entry('a', build, u64::from(build));
+        }
+        // Build 0 wrote again after build 4 once: it is among the latest.
+        entry('b', 0, 10);
         parse_set_in(dir.path(), "c.toml", shipped("desnz/2023.toml"));
-        let left = entries(dir.path());
-        assert_eq!(left.len(), 1);
-        assert!(left[0]
-            .to_string_lossy()
-            .ends_with(&format!("-{BUILD}.bin")));
+        let mut left: Vec<String> = entries(dir.path())
+            .iter()
+            .map(|p| {
+                let n = p.file_name().unwrap().to_string_lossy();
+                n[65..n.len() - 4].to_string()
+            })
+            .collect();
+        left.sort();
+        let mut want = vec![
+            format!("{:016}", 0),
+            format!("{:016}", 0),
+            format!("{:016}", 3),
+            format!("{:016}", 4),
+            BUILD.to_string(),
+        ];
+        want.sort();
+        assert_eq!(left, want);
     }
 }
