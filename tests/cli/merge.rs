@@ -50,6 +50,23 @@ fn example(s: &Session, from: &str, to: &str) -> String {
     text
 }
 
+/// The example trust's 7 purchases written as parts of `rows` rows each (`spend-1.csv`,
+/// `spend-2.csv` ...), each with the header; returns their names.
+fn purchases_in_parts(s: &Session, rows: usize) -> Vec<String> {
+    let spend = example(s, "procurement.csv", "procurement.csv");
+    let mut lines = spend.lines();
+    let header = lines.next().unwrap();
+    let all: Vec<&str> = lines.collect();
+    assert_eq!(all.len(), 7);
+    let mut names = Vec::new();
+    for (i, part) in all.chunks(rows).enumerate() {
+        let name = format!("spend-{}.csv", i + 1);
+        s.write(&name, &format!("{header}\n{}\n", part.join("\n")));
+        names.push(name);
+    }
+    names
+}
+
 /// As a user would: one run over every part into `all`, then each part on its own into
 /// `run-N` (as a scheduler would run them), merged into `merged`. Returns the merge.
 fn single_run_and_merged_parts(
@@ -239,17 +256,7 @@ fn parts_priced_from_a_supplier_register_merge_into_the_single_run() {
     let s = Session::new();
     example(&s, "supply/register.csv", "register.csv");
     example(&s, "supply/local-area.toml", "local-area.toml");
-    let spend = example(&s, "procurement.csv", "procurement.csv");
-    let mut lines = spend.lines();
-    let header = lines.next().unwrap();
-    let rows: Vec<&str> = lines.collect();
-    assert_eq!(rows.len(), 7);
-    let mut names = Vec::new();
-    for (i, part) in rows.chunks(3).enumerate() {
-        let name = format!("spend-{}.csv", i + 1);
-        s.write(&name, &format!("{header}\n{}\n", part.join("\n")));
-        names.push(name);
-    }
+    let mut names = purchases_in_parts(&s, 3);
     s.write(
         "mixed.csv",
         "site,period,activity,quantity,unit,amount,currency,price_year,ref,supplier\n\
@@ -389,20 +396,15 @@ fn procurement_is_merged_only_from_the_register_the_parts_read() {
     // stops and says which part read another; gone, the inventory merges without them.
     let s = Session::new();
     let register = example(&s, "supply/register.csv", "register.csv");
-    let spend = example(&s, "procurement.csv", "procurement.csv");
-    let mut lines = spend.lines();
-    let header = lines.next().unwrap();
-    let rows: Vec<&str> = lines.collect();
-    for (dir, part) in ["one", "two"].iter().zip(rows.chunks(4)) {
-        let file = format!("{dir}.csv");
-        s.write(&file, &format!("{header}\n{}\n", part.join("\n")));
+    let parts = purchases_in_parts(&s, 4);
+    for (dir, file) in ["one", "two"].iter().zip(&parts) {
         let r = s.ghg(&[
             "inventory",
             "--suppliers",
             "register.csv",
             "--out",
             dir,
-            &file,
+            file,
         ]);
         assert_eq!(r.code, 0, "{}", r.stderr);
     }
