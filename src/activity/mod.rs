@@ -8,7 +8,7 @@ pub mod eric;
 pub mod eric_layouts;
 pub mod period;
 pub mod read;
-mod stream;
+pub(crate) mod stream;
 pub mod workbook;
 
 pub use period::{Period, ReportingYear};

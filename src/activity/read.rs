@@ -2,11 +2,11 @@
 //! (when a run directory records it) so the audit manifest can name exactly what was read.
 
 use super::stream::{
-    decode_utf16, hash_state, utf16_encoding, BareCrToLf, HashState, Hashing, Tape, Utf16Reader,
+    decode_utf16, hash_result, hash_state, utf16_encoding, BareCrToLf, HashState, Hashing, Tape,
+    Utf16Reader,
 };
 use super::workbook::{self, is_workbook, split_sheet};
 use super::{shorten, Columns, Layout, LAYOUTS_WANTED};
-use crate::factors::hex_digest;
 use crate::model::Reject;
 use crate::{Error, Position, Result};
 use rust_decimal::Decimal;
@@ -998,17 +998,9 @@ impl ChunkReader {
         }) = self.current.take()
         {
             drop(reader);
-            let (hasher, bytes) = match Arc::try_unwrap(state) {
-                Ok(m) => m.into_inner().unwrap_or_else(|p| p.into_inner()),
-                Err(shared) => match shared.lock() {
-                    Ok(g) => g.clone(),
-                    Err(p) => p.into_inner().clone(),
-                },
-            };
+            let (sha256, bytes) = hash_result(state);
             let info = &mut self.files[file];
-            info.sha256 = hasher
-                .map(|h| hex_digest(&h.finalize()))
-                .unwrap_or_default();
+            info.sha256 = sha256.unwrap_or_default();
             info.bytes = bytes;
         }
     }

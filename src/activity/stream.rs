@@ -8,17 +8,33 @@ use std::sync::{Arc, Mutex};
 
 /// SHA-256 (when the run records it) and size of the bytes read so far, shared with the
 /// reader that feeds it.
-pub(super) type HashState = Arc<Mutex<(Option<Sha256>, u64)>>;
+pub(crate) type HashState = Arc<Mutex<(Option<Sha256>, u64)>>;
 
 /// A fresh [`HashState`]: hashing, or only counting bytes.
-pub(super) fn hash_state(hashing: bool) -> HashState {
+pub(crate) fn hash_state(hashing: bool) -> HashState {
     Arc::new(Mutex::new((hashing.then(Sha256::new), 0)))
 }
 
+/// The SHA-256 (lower-case hex; `None` when not hashing) and size of everything read
+/// through `state`, once its readers are done.
+pub(crate) fn hash_result(state: HashState) -> (Option<String>, u64) {
+    let (hasher, bytes) = match Arc::try_unwrap(state) {
+        Ok(m) => m.into_inner().unwrap_or_else(|p| p.into_inner()),
+        Err(shared) => match shared.lock() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        },
+    };
+    (
+        hasher.map(|h| crate::factors::hex_digest(&h.finalize())),
+        bytes,
+    )
+}
+
 /// Hashes every byte as it is read from the file itself, before any translation.
-pub(super) struct Hashing<R> {
-    pub(super) inner: R,
-    pub(super) state: HashState,
+pub(crate) struct Hashing<R> {
+    pub(crate) inner: R,
+    pub(crate) state: HashState,
 }
 
 impl<R: Read> Read for Hashing<R> {

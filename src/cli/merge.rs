@@ -10,10 +10,11 @@ use super::inventory::PROCUREMENT_FILE;
 use super::run_dir::RunDir;
 use super::verify::{load_manifest, on_disk};
 use super::{GlobalArgs, Outcome};
+use crate::activity::stream::{hash_result, hash_state, Hashing};
 use crate::audit::manifest::{path_text, FileEntry, Manifest};
 use crate::engine::replay::{merge_groups, Replay};
 use crate::engine::{LazySet, Resolver};
-use crate::factors::{hex_digest, sha256_hex, FactorSet};
+use crate::factors::{sha256_hex, FactorSet};
 use crate::model::ledger::for_each_ledger_line;
 use crate::model::{Inventory, RowCounts};
 use crate::report::inventory::{inventory_csv, inventory_json, RunFacts};
@@ -286,16 +287,17 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs) -> Result<Outcome> {
         let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
         let mut replay = Replay::new(&resolver);
         let ledger_name = path.display().to_string();
-        let mut hashed = Sha256Reader {
+        let state = hash_state(true);
+        let hashed = Hashing {
             inner: file,
-            hash: sha2::Sha256::default(),
+            state: state.clone(),
         };
-        for_each_ledger_line(&ledger_name, std::io::BufReader::new(&mut hashed), |l| {
+        for_each_ledger_line(&ledger_name, std::io::BufReader::new(hashed), |l| {
             replay.add(&ledger_name, &l)
         })?;
         // Each line's figures were checked against its factor; the whole file against the
         // hash its run recorded, so no line was added, dropped or moved.
-        let sha = hex_digest(&sha2::Digest::finalize(hashed.hash));
+        let sha = hash_result(state).0.unwrap_or_default();
         if let Some(want) = m.outputs.iter().find(|o| o.name == "ledger.csv") {
             if want.sha256 != sha {
                 return Err(Error::usage(format!(
@@ -516,20 +518,6 @@ fn check_parts_read(runs: &[PathBuf], supply: &Supply, local: Option<&LocalArea>
         }
     }
     Ok(())
-}
-
-/// A reader that hashes what it reads.
-struct Sha256Reader<R> {
-    inner: R,
-    hash: sha2::Sha256,
-}
-
-impl<R: std::io::Read> std::io::Read for Sha256Reader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        sha2::Digest::update(&mut self.hash, &buf[..n]);
-        Ok(n)
-    }
 }
 
 /// One CSV from the parts' files of that name: the first header, then every part's rows,
