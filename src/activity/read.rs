@@ -152,34 +152,37 @@ impl Chunk {
             ends.clear();
         };
         ends.clear();
-        // Eight bytes at a time: every line feed and delimiter, in order, in one pass; a field
-        // end is kept as an offset from its record's start.
-        let (nl, delim) = (LO * u64::from(b'\n'), LO * u64::from(self.delimiter));
-        let mut word_at = 0;
-        while word_at < raw.len() {
-            let rest = &raw[word_at..];
-            let (word, valid) = match rest.first_chunk::<8>() {
-                Some(w) => (u64::from_le_bytes(*w), u64::MAX),
+        // Sixty-four bytes at a time: every line feed and delimiter, in order, in one pass; a
+        // field end is kept as an offset from its record's start.
+        let mut block_at = 0;
+        while block_at < raw.len() {
+            let (feeds, delims, valid) = match raw[block_at..].first_chunk::<64>() {
+                Some(b) => {
+                    let (f, d) = byte_masks(b, b'\n', self.delimiter);
+                    (f, d, u64::MAX)
+                }
                 None => {
-                    let mut w = [0u8; 8];
-                    w[..rest.len()].copy_from_slice(rest);
-                    (u64::from_le_bytes(w), (1u64 << (8 * rest.len())) - 1)
+                    let rest = &raw[block_at..];
+                    let mut b = [0u8; 64];
+                    b[..rest.len()].copy_from_slice(rest);
+                    let (f, d) = byte_masks(&b, b'\n', self.delimiter);
+                    (f, d, (1u64 << rest.len()) - 1)
                 }
             };
-            let feeds = zero_bytes(word ^ nl) & valid;
-            let mut hits = (feeds | zero_bytes(word ^ delim)) & valid;
+            let feeds = feeds & valid;
+            let mut hits = (feeds | delims) & valid;
             while hits != 0 {
-                let bit = hits & hits.wrapping_neg();
-                hits ^= bit;
-                let pos = word_at + (bit.trailing_zeros() / 8) as usize;
-                if feeds & bit != 0 {
+                let bit = hits.trailing_zeros();
+                hits &= hits - 1;
+                let pos = block_at + bit as usize;
+                if feeds >> bit & 1 != 0 {
                     emit(start, pos, ends);
                     start = pos + 1;
                 } else {
                     ends.push(pos - start);
                 }
             }
-            word_at += 8;
+            block_at += 64;
         }
         if start < raw.len() {
             emit(start, raw.len(), ends);
@@ -238,13 +241,63 @@ impl Chunk {
 }
 
 /// Each byte of a word: `0x01` repeated.
-const LO: u64 = 0x0101_0101_0101_0101;
+/// Bit `i` of the first mask is set where byte `i` of `block` is `a`, of the second where it
+/// is `b`.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn byte_masks(block: &[u8; 64], a: u8, b: u8) -> (u64, u64) {
+    // SAFETY: the function asks for SSE2 alone, which the `cfg` above says every processor
+    // this build runs on has (it is part of x86-64 itself). Nothing else in it is unsafe.
+    unsafe { byte_masks_sse2(block, a, b) }
+}
 
-/// The high bit of each zero byte of `w`, and no other bit: exact, as no sum carries from one
-/// byte into the next (the usual `(w - LO) & !w` may also mark a byte after a zero one).
-fn zero_bytes(w: u64) -> u64 {
-    let low7 = !(LO << 7);
-    !(((w & low7) + low7) | w | low7)
+/// [`byte_masks`] sixteen bytes a compare. It reads the bytes as integers (no pointers).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn byte_masks_sse2(block: &[u8; 64], a: u8, b: u8) -> (u64, u64) {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8, _mm_set_epi64x};
+    let (va, vb) = (_mm_set1_epi8(a as i8), _mm_set1_epi8(b as i8));
+    let (mut ma, mut mb) = (0u64, 0u64);
+    for (k, c) in block.chunks_exact(16).enumerate() {
+        let word = |i: usize| i64::from_le_bytes(c[i..i + 8].try_into().unwrap_or_default());
+        let v = _mm_set_epi64x(word(8), word(0));
+        // movemask sets the low 16 bits of an i32, one a byte.
+        let bits = |m: i32| u64::from(m as u16) << (16 * k);
+        ma |= bits(_mm_movemask_epi8(_mm_cmpeq_epi8(v, va)));
+        mb |= bits(_mm_movemask_epi8(_mm_cmpeq_epi8(v, vb)));
+    }
+    (ma, mb)
+}
+
+/// [`byte_masks`] where SSE2 is not to be had.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn byte_masks(block: &[u8; 64], a: u8, b: u8) -> (u64, u64) {
+    byte_masks_words(block, a, b)
+}
+
+/// [`byte_masks`] eight bytes at a time, in plain integer arithmetic (compiled everywhere, so
+/// its test runs on x86-64 too).
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn byte_masks_words(block: &[u8; 64], a: u8, b: u8) -> (u64, u64) {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    // The high bit of each zero byte of `w`, and no other bit: exact, as no sum carries from
+    // one byte into the next (the usual `(w - LO) & !w` may also mark a byte after a zero one).
+    let zero_bytes = |w: u64| {
+        let low7 = !(LO << 7);
+        !(((w & low7) + low7) | w | low7)
+    };
+    // The eight high bits gathered into the low byte, byte 0's lowest.
+    let gather = |z: u64| ((z >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+    let (la, lb) = (LO * u64::from(a), LO * u64::from(b));
+    let (mut ma, mut mb) = (0u64, 0u64);
+    for (k, c) in block.chunks_exact(8).enumerate() {
+        let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
+        ma |= gather(zero_bytes(w ^ la)) << (8 * k);
+        mb |= gather(zero_bytes(w ^ lb)) << (8 * k);
+    }
+    (ma, mb)
 }
 
 /// A record of a raw chunk with no quote, as its bytes and where each field ends.
@@ -1265,6 +1318,36 @@ fn csv_error(name: &str, e: csv::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_masks_mark_every_byte_that_matches_and_no_other() {
+        let naive = |block: &[u8; 64], x: u8| {
+            (block.iter().enumerate()).fold(0u64, |m, (i, &c)| m | u64::from(c == x) << i)
+        };
+        // Every byte value at every place, among bytes one above and one below the targets
+        // (the neighbours a carry between bytes would wrongly mark), and the high bytes.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for round in 0..2_000 {
+            let mut block = [0u8; 64];
+            for c in block.iter_mut() {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                *c = match seed % 6 {
+                    0 => b'\n',
+                    1 => b',',
+                    2 => b'\n' + 1,
+                    3 => b',' - 1,
+                    4 => 0x80 | (seed >> 8) as u8,
+                    _ => (seed >> 16) as u8,
+                };
+            }
+            block[round % 64] = (round / 64) as u8;
+            let want = (naive(&block, b'\n'), naive(&block, b','));
+            assert_eq!(byte_masks(&block, b'\n', b','), want, "{block:?}");
+            assert_eq!(byte_masks_words(&block, b'\n', b','), want, "{block:?}");
+        }
+    }
 
     /// Records (line and fields), rejects, record count, and hash with size.
     type Read = (Vec<(u64, Vec<Vec<u8>>)>, Vec<String>, u64, String);
