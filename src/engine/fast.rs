@@ -26,7 +26,6 @@ use crate::nhs::NhsCategory;
 use ethnum::I256;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
-use std::hash::Hasher;
 
 /// No fast resolution: take the per-row path.
 const SLOW: u32 = u32::MAX;
@@ -152,29 +151,87 @@ impl SiteAcc {
     }
 }
 
-/// Whether two byte strings are equal: the short ones (nearly all fields) compared as two
-/// overlapping words, as `hash_bytes` reads them, with no call.
+/// A byte string read as two words and its length, where it lies. For 16 bytes or fewer the
+/// words hold every byte, so equal parts are equal strings: a row's keys are compared with
+/// the interned ones word by word, without going to their bytes. Longer strings are compared
+/// byte by byte as well.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Part {
+    first: u64,
+    last: u64,
+    len: u32,
+}
+
+/// Strings longer than this are compared byte by byte.
+const WORDS_HOLD: u32 = 16;
+
+impl Part {
+    #[inline]
+    fn of(s: &[u8]) -> Part {
+        let n = s.len();
+        let w8 = |i: usize| {
+            s.get(i..i + 8)
+                .map_or(0, |w| u64::from_le_bytes(w.try_into().unwrap_or_default()))
+        };
+        let w4 = |i: usize| {
+            s.get(i..i + 4).map_or(0, |w| {
+                u64::from(u32::from_le_bytes(w.try_into().unwrap_or_default()))
+            })
+        };
+        let (first, last) = match n {
+            0 => (0, 0),
+            // Bytes 0, n/2 and n-1 are every byte of a string of one to three.
+            1..=3 => (
+                u64::from(s[0]) | u64::from(s[n / 2]) << 8 | u64::from(s[n - 1]) << 16,
+                0,
+            ),
+            4..=7 => (w4(0), w4(n - 4)),
+            _ => (w8(0), w8(n - 8)),
+        };
+        Part {
+            first,
+            last,
+            len: n.min(u32::MAX as usize) as u32,
+        }
+    }
+
+    /// A hash of the string `s` this part was read from: its words multiplied together, and
+    /// for a long string its middle too (so strings alike at both ends still spread).
+    #[inline]
+    fn hash(&self, s: &[u8]) -> u64 {
+        const K0: u64 = 0x243f_6a88_85a3_08d3;
+        const K1: u64 = 0x1319_8a2e_0370_7344;
+        let mut h = fold(
+            self.first ^ K0.wrapping_add(u64::from(self.len)),
+            self.last ^ K1,
+        );
+        if self.len > WORDS_HOLD {
+            for w in s[8..s.len() - 8].chunks(8) {
+                let mut word = [0u8; 8];
+                word[..w.len()].copy_from_slice(w);
+                h = fold(h ^ u64::from_le_bytes(word), K1);
+            }
+        }
+        h
+    }
+}
+
+/// The high and low halves of a 128-bit product, xored: every bit of each operand reaches
+/// the middle bits.
 #[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
+fn fold(x: u64, y: u64) -> u64 {
+    let m = u128::from(x) * u128::from(y);
+    (m as u64) ^ ((m >> 64) as u64)
+}
+
+/// The hash of a key of several strings.
+#[inline(always)]
+fn key_hash<const N: usize>(strings: &[&[u8]; N], parts: &[Part; N]) -> u64 {
+    let mut h = 0u64;
+    for (s, p) in strings.iter().zip(parts) {
+        h = h.rotate_left(23) ^ p.hash(s);
     }
-    let w8 = |s: &[u8], i: usize| {
-        s.get(i..i + 8)
-            .map(|w| u64::from_le_bytes(w.try_into().unwrap_or_default()))
-    };
-    let w4 = |s: &[u8], i: usize| {
-        s.get(i..i + 4)
-            .map(|w| u32::from_le_bytes(w.try_into().unwrap_or_default()))
-    };
-    match n {
-        8..=16 => w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8),
-        4..=7 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
-        0 => true,
-        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
-        _ => a == b,
-    }
+    h
 }
 
 /// Keys of `N` byte strings (a site; a period, activity and unit) numbered in order of first
@@ -183,8 +240,8 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 #[derive(Debug)]
 struct Interned<const N: usize> {
     index: hashbrown::HashTable<u32>,
-    /// Each key's hash, where its bytes start in `bytes`, and its strings' lengths.
-    items: Vec<(u64, usize, [u32; N])>,
+    /// Each key's hash, where its bytes start in `bytes`, and its strings as [`Part`]s.
+    items: Vec<(u64, usize, [Part; N])>,
     bytes: Vec<u8>,
 }
 
@@ -199,50 +256,40 @@ impl<const N: usize> Default for Interned<N> {
 }
 
 impl<const N: usize> Interned<N> {
-    fn hash(parts: &[&[u8]; N]) -> u64 {
-        let mut h = rustc_hash::FxHasher::default();
-        for p in parts {
-            h.write(p);
-        }
-        h.finish()
-    }
-
     /// The key's number, if seen.
-    fn find(&self, hash: u64, parts: &[&[u8]; N]) -> Option<u32> {
-        let (items, bytes) = (&self.items, &self.bytes[..]);
+    fn find(&self, hash: u64, strings: &[&[u8]; N], parts: &[Part; N]) -> Option<u32> {
         let found = self.index.find(hash, |&i| {
-            let (h, mut at, lens) = items[i as usize];
-            h == hash
-                && (parts.iter().zip(lens)).all(|(p, len)| {
-                    let end = at + len as usize;
-                    let ok = bytes.get(at..end).is_some_and(|b| same(b, p));
-                    at = end;
-                    ok
-                })
+            self.items[i as usize].0 == hash && self.is(i, strings, parts)
         });
         found.copied()
     }
 
-    /// Whether key `i` is the strings `parts`.
+    /// Whether key `i` is the strings `strings` (read as `parts`).
     #[inline]
-    fn is(&self, i: u32, parts: &[&[u8]; N]) -> bool {
-        let (_, mut at, lens) = self.items[i as usize];
-        (parts.iter().zip(lens)).all(|(p, len)| {
-            let end = at + len as usize;
-            let ok = self.bytes.get(at..end).is_some_and(|b| same(b, p));
+    fn is(&self, i: u32, strings: &[&[u8]; N], parts: &[Part; N]) -> bool {
+        let (_, mut at, ref held) = self.items[i as usize];
+        if held != parts {
+            return false;
+        }
+        if parts.iter().all(|p| p.len <= WORDS_HOLD) {
+            return true;
+        }
+        strings.iter().all(|s| {
+            let end = at + s.len();
+            let ok = self.bytes.get(at..end) == Some(*s);
             at = end;
             ok
         })
     }
 
     /// Numbers a key not seen before.
-    fn insert(&mut self, hash: u64, parts: &[&[u8]; N]) -> u32 {
+    fn insert(&mut self, hash: u64, strings: &[&[u8]; N], parts: &[Part; N]) -> u32 {
         let i = self.items.len() as u32;
         let at = self.bytes.len();
-        for p in parts {
-            self.bytes.extend_from_slice(p);
+        for s in strings {
+            self.bytes.extend_from_slice(s);
         }
-        self.items.push((hash, at, parts.map(|p| p.len() as u32)));
+        self.items.push((hash, at, *parts));
         let items = &self.items;
         self.index.insert_unique(hash, i, |&j| items[j as usize].0);
         i
@@ -336,9 +383,18 @@ impl Fields for crate::activity::PlainRecord<'_> {
     }
 }
 
-#[inline]
+/// Field `col` without the ASCII white space around it (none, for nearly every field: that is
+/// checked first).
+#[inline(always)]
 fn trimmed<R: Fields>(rec: &R, col: Option<usize>) -> &[u8] {
-    col.and_then(|c| rec.field(c)).unwrap_or(b"").trim_ascii()
+    let Some(f) = col.and_then(|c| rec.field(c)) else {
+        return b"";
+    };
+    match (f.first(), f.last()) {
+        // White space is at or below b' '.
+        (Some(&a), Some(&z)) if a > b' ' && z > b' ' => f,
+        _ => f.trim_ascii(),
+    }
 }
 
 /// `123`, `123.45`: digits with at most one point between digits, at most 19 digits.
@@ -455,15 +511,22 @@ impl Work<'_> {
             return false;
         }
         let (period, site) = (trimmed(rec, c.period), trimmed(rec, c.site));
+        let strings = [period, activity, unit, site];
+        let parts = strings.map(Part::of);
         let f = &mut self.fast;
         // One lookup by the four strings finds the running sum of a (combination, site)
         // seen before: nearly every row.
-        let hash = Interned::hash(&[period, activity, unit, site]);
+        let hash = key_hash(&strings, &parts);
         let (combos, sites) = (&f.combo_keys, &f.site_keys);
-        let found = f.accs.find_mut(hash, |a| {
-            a.hash == hash
-                && combos.is((a.key >> 32) as u32, &[period, activity, unit])
-                && sites.is(a.key as u32, &[site])
+        let [p, a, u, s] = parts;
+        let found = f.accs.find_mut(hash, |acc| {
+            acc.hash == hash
+                && combos.is(
+                    (acc.key >> 32) as u32,
+                    &[period, activity, unit],
+                    &[p, a, u],
+                )
+                && sites.is(acc.key as u32, &[site], &[s])
         });
         let acc = match found {
             Some(acc) => {
@@ -476,9 +539,7 @@ impl Work<'_> {
                 acc
             }
             None => {
-                let Some(acc) =
-                    self.new_site_acc(c, hash, [period, activity, unit], site, (qm, qs))
-                else {
+                let Some(acc) = self.new_site_acc(c, hash, strings, parts, (qm, qs)) else {
                     return false;
                 };
                 // A new running sum is empty: it cannot be full.
@@ -504,18 +565,20 @@ impl Work<'_> {
         &mut self,
         c: &Columns,
         hash: u64,
-        combo: [&[u8]; 3],
-        site: &[u8],
+        strings: [&[u8]; 4],
+        parts: [Part; 4],
         q: (u64, u32),
     ) -> Option<&mut SiteAcc> {
         let f = &mut self.fast;
-        let combo_hash = Interned::hash(&combo);
-        let (ck, ci) = match f.combo_keys.find(combo_hash, &combo) {
+        let [p, a, u, s] = parts;
+        let (combo, combo_parts) = ([strings[0], strings[1], strings[2]], [p, a, u]);
+        let combo_hash = key_hash(&combo, &combo_parts);
+        let (ck, ci) = match f.combo_keys.find(combo_hash, &combo, &combo_parts) {
             Some(k) => (k, f.combo_of[k as usize]),
             None => {
                 let ci = self.new_combo(c, combo[0], combo[1], combo[2]);
                 let f = &mut self.fast;
-                let k = f.combo_keys.insert(combo_hash, &combo);
+                let k = f.combo_keys.insert(combo_hash, &combo, &combo_parts);
                 f.combo_of.push(ci);
                 (k, ci)
             }
@@ -529,12 +592,13 @@ impl Work<'_> {
         if qm > r.max_mantissa || qs > r.max_scale || qm > i64::MAX as u64 {
             return None;
         }
-        let site_hash = Interned::hash(&[site]);
-        let fs = match f.site_keys.find(site_hash, &[site]) {
+        let site = strings[3];
+        let site_hash = key_hash(&[site], &[s]);
+        let fs = match f.site_keys.find(site_hash, &[site], &[s]) {
             Some(k) => k,
             None => {
                 f.site_of.push(NO_SITE);
-                f.site_keys.insert(site_hash, &[site])
+                f.site_keys.insert(site_hash, &[site], &[s])
             }
         };
         if f.site_of[fs as usize] == NO_SITE {
@@ -805,18 +869,25 @@ mod tests {
         assert_eq!(plain_quantity(b"99999999999999999999"), None);
     }
 
-    /// `same` is byte equality for every length, and interned keys are found by their
-    /// strings, however the bytes split between them (short, word-sized and long strings).
+    /// Two strings read as parts are equal parts exactly when they are equal strings, up to
+    /// the length parts hold whole (longer strings are compared byte by byte too); equal
+    /// strings hash alike; and interned keys are found by their strings, however the bytes
+    /// split between them (short, word-sized and long strings).
     #[test]
     fn interned_keys_are_found_by_their_bytes() {
         let text: Vec<u8> = (0..40u8).map(|i| b'a' + i % 7).collect();
         for n in 0..=40 {
             for m in 0..=40 {
                 let (a, mut b) = (&text[..n], text[..m].to_vec());
-                assert_eq!(same(a, &b), a == &b[..], "{n} {m}");
-                if let Some(last) = b.last_mut() {
-                    *last ^= 1;
-                    assert_eq!(same(a, &b), a == &b[..], "{n} {m} changed");
+                let held = n.max(m) <= WORDS_HOLD as usize;
+                let same = |b: &[u8]| Part::of(a) == Part::of(b);
+                assert_eq!(held && same(&b), held && a == &b[..], "{n} {m}");
+                assert_eq!(Part::of(a).hash(a) == Part::of(&b).hash(&b), a == &b[..]);
+                // Every byte matters: change each in turn.
+                for i in 0..b.len() {
+                    b[i] ^= 1;
+                    assert_eq!(held && same(&b), held && a == &b[..], "{n} {m} byte {i}");
+                    b[i] ^= 1;
                 }
             }
         }
@@ -826,13 +897,15 @@ mod tests {
             for j in 0..=20 - i {
                 let k = 20 - i - j;
                 let parts = [&text[..i], &text[i..i + j], &text[i + j..i + j + k]];
-                let hash = Interned::hash(&parts);
-                assert_eq!(keys.find(hash, &parts), None, "{i} {j} {k}");
-                seen.push((parts, keys.insert(hash, &parts)));
+                let words = parts.map(Part::of);
+                let hash = key_hash(&parts, &words);
+                assert_eq!(keys.find(hash, &parts, &words), None, "{i} {j} {k}");
+                seen.push((parts, keys.insert(hash, &parts, &words)));
             }
         }
         for (parts, n) in &seen {
-            assert_eq!(keys.find(Interned::hash(parts), parts), Some(*n));
+            let words = parts.map(Part::of);
+            assert_eq!(keys.find(key_hash(parts, &words), parts, &words), Some(*n));
         }
     }
 }
