@@ -199,6 +199,44 @@ mod tests {
     }
 
     #[test]
+    fn terms_of_any_two_scales_add_exactly() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let term = |next: &mut dyn FnMut() -> u64| {
+            let r = next();
+            // Mantissas up to the 96-bit limit, and small ones; either sign; any scale.
+            let m = match r % 3 {
+                0 => i128::from(next() % 1_000_000),
+                1 => i128::from(next()) << 32 | i128::from(next() >> 32),
+                _ => (1i128 << 96) - 1 - i128::from(next() % 1000),
+            };
+            let m = if r & 8 == 0 { m } else { -m };
+            Decimal::from_i128_with_scale(m, ((r >> 8) % 29) as u32)
+        };
+        for _ in 0..50_000 {
+            let (a, b) = (term(&mut next), term(&mut next));
+            let mut s = ExactSum::of(a);
+            s.add(b).unwrap();
+            assert_eq!(
+                s.total(),
+                ExactSum::wide(a) + ExactSum::wide(b),
+                "{a} + {b}"
+            );
+            if let Some(r) = a
+                .checked_add(b)
+                .filter(|r| r.scale() == a.scale().max(b.scale()))
+            {
+                assert_eq!(s.value(), Some(r.normalize()), "{a} + {b}");
+            }
+        }
+    }
+
+    #[test]
     fn sums_exactly() {
         let mut s = ExactSum::ZERO;
         for v in ["18296.00000", "5141.64", "0.1", "-0.1"] {
