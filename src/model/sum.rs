@@ -11,17 +11,23 @@ use rust_decimal::Decimal;
 
 const SCALE: u32 = 28;
 
-/// An exact sum of decimals. Terms are added as plain decimals while that is exact (the
-/// result keeps the larger scale: `Decimal` only drops scale when it must round); otherwise the
+/// An exact sum of decimals. Terms are added as a 96-bit integer mantissa and a scale, as a
+/// decimal holds them, while that is exact (the sum keeps the larger scale); otherwise the
 /// running sum moves into a 256-bit count of 10^-28. Either way the value is exact, so the
 /// representation never shows through equality or results.
 ///
-/// The 256-bit part is boxed and made only when needed (rarely): an inventory keeps seven sums
-/// per group and millions of groups at 100,000 sites, and an inline `I256` made each sum 48
-/// bytes instead of 24.
+/// The mantissa is kept as its parts (not a `Decimal`, whose every addition unpacks and
+/// repacks them, nor an `i128`, which would align the sum to 16 bytes): a sum is 24 bytes,
+/// and the 256-bit part is boxed and made only when needed (rarely), as an inventory keeps
+/// seven sums per group and millions of groups at 100,000 sites.
 #[derive(Clone, Debug, Default)]
 pub struct ExactSum {
-    fast: Decimal,
+    /// The mantissa's low 64 bits.
+    lo: u64,
+    /// Its high bits: the mantissa is `hi x 2^64 + lo`, so within ±2^95.
+    hi: i32,
+    /// Digits after the point, at most 28.
+    scale: u8,
     big: Option<Box<I256>>,
 }
 
@@ -47,16 +53,63 @@ fn pow10_table() -> &'static [I256; 29] {
     T.get_or_init(|| std::array::from_fn(|i| pow10(i as u32)))
 }
 
+/// 10^0 ..= 10^9, the powers whose product with a 96-bit mantissa cannot overflow an i128.
+const SMALL_POW10: [i128; 10] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+];
+
+/// `m x 10^n`, if it fits an i128 (`m` below 2^96 in size).
+#[inline]
+fn scaled_up(m: i128, n: u32) -> Option<i128> {
+    match SMALL_POW10.get(n as usize) {
+        // Below 2^96 x 2^30: no overflow, and no overflow check.
+        Some(&p) => Some(m * p),
+        None => m.checked_mul(10i128.checked_pow(n)?),
+    }
+}
+
 impl ExactSum {
     /// Zero.
     pub const ZERO: ExactSum = ExactSum {
-        fast: Decimal::ZERO,
+        lo: 0,
+        hi: 0,
+        scale: 0,
         big: None,
     };
 
     /// A sum of one term.
     pub fn of(d: Decimal) -> ExactSum {
-        ExactSum { fast: d, big: None }
+        let mut s = ExactSum::ZERO;
+        // A single decimal is far inside the 256-bit part's range.
+        let _ = s.add(d);
+        s
+    }
+
+    /// The mantissa of the plain part.
+    #[inline]
+    fn mantissa(&self) -> i128 {
+        i128::from(self.hi) << 64 | i128::from(self.lo)
+    }
+
+    /// Sets the plain part, if `m` fits it.
+    #[inline]
+    fn set(&mut self, m: i128, scale: u32) -> bool {
+        match i32::try_from(m >> 64) {
+            Ok(hi) => {
+                (self.lo, self.hi, self.scale) = (m as u64, hi, scale as u8);
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// The 256-bit part (zero when there is none).
@@ -73,62 +126,64 @@ impl ExactSum {
         }
     }
 
-    /// The exact value of one decimal, in 10^-28.
-    fn wide(d: Decimal) -> I256 {
-        let m = I256::from(d.mantissa());
-        // |mantissa| < 2^96 and 10^28 < 2^94, so the product fits in 191 bits.
-        m * pow10_table()[(SCALE - d.scale()) as usize]
+    /// The exact value of `m x 10^-scale` (|m| below 2^96, scale at most 28), in 10^-28.
+    fn wide(m: i128, scale: u32) -> I256 {
+        // |m| < 2^96 and 10^28 < 2^94, so the product fits in 191 bits.
+        I256::from(m) * pow10_table()[(SCALE - scale) as usize]
     }
 
     /// The whole exact value, in 10^-28; saturates only past about 10^48.
     fn total(&self) -> I256 {
-        self.big().saturating_add(Self::wide(self.fast))
+        (self.big()).saturating_add(Self::wide(self.mantissa(), u32::from(self.scale)))
     }
 
     /// Adds a decimal; `None` only past about 10^48 kg.
+    #[inline]
     pub fn add(&mut self, d: Decimal) -> Option<()> {
-        // The common cases without the general decimal addition (most gas parts and market
-        // figures are zero; most terms share their scale). The decimal part's scale is never
-        // read (values are normalised), so adding zero may leave it as it was.
         if d.is_zero() {
             return Some(());
         }
-        if self.fast.is_zero() {
-            self.fast = d;
+        self.add_parts(d.mantissa(), d.scale())
+    }
+
+    /// Adds `m x 10^-scale` (|m| below 2^96, scale at most 28).
+    #[inline]
+    fn add_parts(&mut self, m: i128, scale: u32) -> Option<()> {
+        let (own, own_scale) = (self.mantissa(), u32::from(self.scale));
+        if own == 0 && self.set(m, scale) {
             return Some(());
         }
-        if self.fast.scale() == d.scale() {
-            // Both mantissas are below 2^96, so their sum fits an i128.
-            let m = self.fast.mantissa() + d.mantissa();
-            if let Ok(r) = Decimal::try_from_i128_with_scale(m, d.scale()) {
-                self.fast = r;
-                return Some(());
-            }
-        }
-        if let Some(r) = self.fast.checked_add(d) {
-            if r.scale() == self.fast.scale().max(d.scale()) {
-                self.fast = r;
+        // Both at the larger scale: exact, and kept when it fits the plain part.
+        let sum = if own_scale == scale {
+            // Both below 2^96 in size: the sum fits an i128.
+            Some((own + m, scale))
+        } else if own_scale > scale {
+            scaled_up(m, own_scale - scale).and_then(|m| Some((own.checked_add(m)?, own_scale)))
+        } else {
+            scaled_up(own, scale - own_scale).and_then(|o| Some((o.checked_add(m)?, scale)))
+        };
+        if let Some((v, s)) = sum {
+            if self.set(v, s) {
                 return Some(());
             }
         }
         let big = self
             .big()
-            .checked_add(Self::wide(self.fast))?
-            .checked_add(Self::wide(d))?;
+            .checked_add(Self::wide(own, own_scale))?
+            .checked_add(Self::wide(m, scale))?;
         self.set_big(big);
-        self.fast = Decimal::ZERO;
+        self.set(0, 0);
         Some(())
     }
 
     /// Adds `m x 10^-scale` (scale at most 28), an exact value the fast path computed in
     /// wide integers; `None` only past about 10^48 kg.
     pub fn add_scaled(&mut self, m: I256, scale: u32) -> Option<()> {
-        // Most values fit a decimal: kept there, the sum stays cheap to add to and to read.
-        if let Some(d) = i128::try_from(m)
-            .ok()
-            .and_then(|v| Decimal::try_from_i128_with_scale(v, scale).ok())
-        {
-            return self.add(d);
+        // Most values fit the plain part: kept there, the sum stays cheap to add to and read.
+        if let Some(v) = i128::try_from(m).ok().filter(|v| v.unsigned_abs() < 1 << 96) {
+            if scale <= SCALE {
+                return self.add_parts(v, scale);
+            }
         }
         let p = pow10_table().get(SCALE.checked_sub(scale)? as usize)?;
         let big = self.big().checked_add(m.checked_mul(*p)?)?;
@@ -142,7 +197,11 @@ impl ExactSum {
             let big = self.big().checked_add(other.big())?;
             self.set_big(big);
         }
-        self.add(other.fast)
+        let m = other.mantissa();
+        if m == 0 {
+            return Some(());
+        }
+        self.add_parts(m, u32::from(other.scale))
     }
 
     /// True when zero.
@@ -155,9 +214,10 @@ impl ExactSum {
     /// `None` if the integer part alone exceeds a 96-bit decimal.
     pub fn value(&self) -> Option<Decimal> {
         if self.big.is_none() {
-            return Some(self.fast.normalize());
+            return to_decimal(I256::from(self.mantissa()), u32::from(self.scale))
+                .map(|d| d.normalize());
         }
-        let mut m = self.big().checked_add(Self::wide(self.fast))?;
+        let mut m = (self.big()).checked_add(Self::wide(self.mantissa(), u32::from(self.scale)))?;
         let mut scale = SCALE;
         while scale > 0 && m % 10 == 0 {
             m /= 10;
@@ -199,7 +259,7 @@ mod tests {
     }
 
     #[test]
-    fn terms_of_any_two_scales_add_exactly() {
+    fn terms_of_any_two_scales_add_and_merge_exactly() {
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = || {
             seed ^= seed << 13;
@@ -224,9 +284,16 @@ mod tests {
             s.add(b).unwrap();
             assert_eq!(
                 s.total(),
-                ExactSum::wide(a) + ExactSum::wide(b),
+                ExactSum::wide(a.mantissa(), a.scale()) + ExactSum::wide(b.mantissa(), b.scale()),
                 "{a} + {b}"
             );
+            // Merged either way round, or added as a scaled wide integer, the same.
+            let mut t = ExactSum::of(b);
+            t.merge(&ExactSum::of(a)).unwrap();
+            assert_eq!(t.total(), s.total(), "{b} merge {a}");
+            let mut u = ExactSum::of(a);
+            u.add_scaled(I256::from(b.mantissa()), b.scale()).unwrap();
+            assert_eq!(u.total(), s.total(), "{a} + scaled {b}");
             if let Some(r) = a
                 .checked_add(b)
                 .filter(|r| r.scale() == a.scale().max(b.scale()))
