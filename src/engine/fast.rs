@@ -165,8 +165,12 @@ struct Part {
 /// Strings longer than this are compared byte by byte.
 const WORDS_HOLD: u32 = 16;
 
+/// Constants of the part hash (digits of pi: no structure shared with the data).
+const K0: u64 = 0x243f_6a88_85a3_08d3;
+const K1: u64 = 0x1319_8a2e_0370_7344;
+
 impl Part {
-    #[inline]
+    #[inline(always)]
     fn of(s: &[u8]) -> Part {
         let n = s.len();
         let w8 = |i: usize| {
@@ -197,20 +201,26 @@ impl Part {
 
     /// A hash of the string `s` this part was read from: its words multiplied together, and
     /// for a long string its middle too (so strings alike at both ends still spread).
-    #[inline]
+    #[inline(always)]
     fn hash(&self, s: &[u8]) -> u64 {
-        const K0: u64 = 0x243f_6a88_85a3_08d3;
-        const K1: u64 = 0x1319_8a2e_0370_7344;
-        let mut h = fold(
+        let h = fold(
             self.first ^ K0.wrapping_add(u64::from(self.len)),
             self.last ^ K1,
         );
         if self.len > WORDS_HOLD {
-            for w in s[8..s.len() - 8].chunks(8) {
-                let mut word = [0u8; 8];
-                word[..w.len()].copy_from_slice(w);
-                h = fold(h ^ u64::from_le_bytes(word), K1);
-            }
+            self.hash_middle(h, s)
+        } else {
+            h
+        }
+    }
+
+    /// [`Part::hash`] of a long string: its middle folded in too.
+    #[cold]
+    fn hash_middle(&self, mut h: u64, s: &[u8]) -> u64 {
+        for w in s[8..s.len() - 8].chunks(8) {
+            let mut word = [0u8; 8];
+            word[..w.len()].copy_from_slice(w);
+            h = fold(h ^ u64::from_le_bytes(word), K1);
         }
         h
     }
