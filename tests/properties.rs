@@ -284,6 +284,52 @@ proptest! {
     }
 }
 
+/// Quantities so large that a running sum fills every few hundred rows: full sums are moved
+/// out and summed exactly, within a worker and when the workers' sums are added together, so
+/// the groups are the per-row path's on 1, 2 and 5 threads.
+#[test]
+fn running_sums_that_fill_lose_nothing_on_any_thread_count() {
+    let mut text = String::from("activity,quantity,unit,site,period\n");
+    for i in 0..60_000u64 {
+        text.push_str(&format!(
+            "1_100_1004_6,{}000000000000000.{},kWh,site-{},2025-0{}\n",
+            1 + i % 9,
+            i % 10,
+            i % 3,
+            1 + i % 2
+        ));
+    }
+    assert!(text.len() > 2 << 20, "spans several blocks");
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("in.csv");
+    std::fs::write(&p, &text).unwrap();
+    let run_on = |threads: usize, ledger: bool| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut buf = Vec::new();
+        let sinks = Sinks {
+            ledger: if ledger { Some(&mut buf) } else { None },
+            rejects: None,
+        };
+        let input = vec![Input::Path(p.clone())];
+        pool.install(|| engine::run(input, &resolver(), sinks))
+            .unwrap()
+            .inventory
+    };
+    let per_row = run_on(1, true);
+    assert_eq!(per_row.rows.used, 60_000);
+    assert_eq!(
+        per_row.groups.len(),
+        6 * 2,
+        "three sites, two months, two lines each"
+    );
+    for threads in [1, 2, 5] {
+        assert_eq!(run_on(threads, false), per_row, "{threads} threads");
+    }
+}
+
 /// Several blocks' worth of rows (quoted fields with line breaks, rejects, blank lines, rows on
 /// the fast and the per-row path): the inventory, the ledger and the rejects are the same bytes
 /// on 1, 2 and 5 threads, and the fast path (no ledger) gives the per-row path's figures.

@@ -695,6 +695,35 @@ impl<'a> Work<'a> {
         }
     }
 
+    /// Running sums and groups held.
+    pub fn held(&self) -> usize {
+        self.fast.accs.len() + self.groups.len() + self.fast_groups.len()
+    }
+
+    /// Takes another worker's row counts and sums into this one's, so that the run's groups
+    /// are priced, named and sorted once, with no merge of two named lists; `None` on
+    /// overflow. The sums are exact, so which worker takes which does not show.
+    pub fn absorb(&mut self, mut other: Work<'_>) -> Option<()> {
+        let (r, o) = (&mut self.rows, &other.rows);
+        r.read += o.read;
+        r.used += o.used;
+        r.rejected += o.rejected;
+        r.blank += o.blank;
+        r.spend_undated += o.spend_undated;
+        self.supply.merge(std::mem::take(&mut other.supply))?;
+        // The other's site numbers to this worker's, by name.
+        let site_map: Vec<u32> = (other.site_names.iter()).map(|n| self.site_id(n)).collect();
+        for (mut k, t) in other.groups.drain() {
+            k.site = site_map[k.site as usize];
+            self.groups.entry(k).or_default().merge(&t)?;
+        }
+        for (mut k, t) in other.fast_groups.drain(..) {
+            k.site = site_map[k.site as usize];
+            self.fast_groups.push((k, t));
+        }
+        self.absorb_fast(std::mem::take(&mut other.fast), &site_map)
+    }
+
     /// The worker's row counts, groups (named and sorted by key) and spend by supplier and
     /// tier; `None` on overflow.
     ///

@@ -274,6 +274,17 @@ impl<const N: usize> Interned<N> {
         found.copied()
     }
 
+    /// The strings of key `i`.
+    fn strings(&self, i: u32) -> [&[u8]; N] {
+        let (_, mut at, parts) = &self.items[i as usize];
+        parts.map(|p| {
+            let end = at + p.len as usize;
+            let s = &self.bytes[at..end];
+            at = end;
+            s
+        })
+    }
+
     /// Whether key `i` is the strings `strings` (read as `parts`).
     #[inline]
     fn is(&self, i: u32, strings: &[&[u8]; N], parts: &[Part; N]) -> bool {
@@ -456,7 +467,13 @@ fn plain_quantity_checked(b: &[u8]) -> Option<(u64, u32)> {
 /// sum is taken out, returned, and started again from the quantity alone.
 #[inline]
 fn add_quantity(acc: &mut SiteAcc, qm: u64, qs: u32) -> Option<Acc> {
-    let (q, qs) = (qm as i64, qs as u8);
+    add_sum(acc, qm as i64, qs as u8, 1)
+}
+
+/// Adds `rows` rows summing to `q x 10^-qs` to a running sum; a full sum is taken out,
+/// returned, and started again from the addition alone.
+#[inline]
+fn add_sum(acc: &mut SiteAcc, q: i64, qs: u8, rows: u32) -> Option<Acc> {
     let added = if qs == acc.scale {
         acc.q.checked_add(q)
     } else if qs < acc.scale {
@@ -470,16 +487,16 @@ fn add_quantity(acc: &mut SiteAcc, qm: u64, qs: u32) -> Option<Acc> {
             .and_then(|p| acc.q.checked_mul(p))
             .and_then(|a| a.checked_add(q))
     };
-    match added.zip(acc.rows.checked_add(1)) {
-        Some((v, rows)) => {
+    match added.zip(acc.rows.checked_add(rows)) {
+        Some((v, total)) => {
             acc.q = v;
             acc.scale = acc.scale.max(qs);
-            acc.rows = rows;
+            acc.rows = total;
             None
         }
         None => {
             let full = acc.acc();
-            (acc.q, acc.scale, acc.rows) = (q, qs, 1);
+            (acc.q, acc.scale, acc.rows) = (q, qs, rows);
             Some(full)
         }
     }
@@ -794,6 +811,114 @@ impl Work<'_> {
 
     /// Adds a full running sum's lines to the group sums, to go on summing from zero;
     /// `None` on overflow.
+    /// Adds another worker's running sums to this one's, found by their strings (each worker
+    /// numbers its keys as it meets them); `site_map` gives this worker's number for each of
+    /// the other's sites. `None` on overflow.
+    pub(super) fn absorb_fast(&mut self, other: Fast, site_map: &[u32]) -> Option<()> {
+        if other.overflowed {
+            return None;
+        }
+        // The other's resolutions are the same for the same (set, activity, unit): its own
+        // numbers mapped to this worker's, each copied in when new here.
+        let mut res_map = vec![SLOW; other.res.len()];
+        for (key, &ri) in &other.res_index {
+            if ri == SLOW {
+                continue;
+            }
+            let mine = match self.fast.res_index.get(key) {
+                Some(&m) => m,
+                None => {
+                    self.fast.res.push(other.res[ri as usize].clone());
+                    let m = (self.fast.res.len() - 1) as u32;
+                    self.fast.res_index.insert(key.clone(), m);
+                    m
+                }
+            };
+            res_map[ri as usize] = mine;
+        }
+        // This worker's key number for each of the other's combinations and sites, made
+        // when first needed.
+        let mut combo_keys = vec![None; other.combo_of.len()];
+        let mut site_keys = vec![None; other.site_of.len()];
+        for s in other.accs {
+            let theirs = s.combo_key();
+            let combo = other.combo_keys.strings(theirs as u32);
+            let combo_parts = combo.map(Part::of);
+            let ck = match combo_keys[theirs] {
+                Some(ck) => ck,
+                None => {
+                    let hash = key_hash(&combo, &combo_parts);
+                    let f = &mut self.fast;
+                    let found = f.combo_keys.find(hash, &combo, &combo_parts);
+                    let ck = match found {
+                        Some(k) if f.combo_of[k as usize] != SLOW => k,
+                        _ => {
+                            // New here, or met here on rows that all went the per-row way:
+                            // the other's combination, with this worker's resolution.
+                            let c = &other.combos[other.combo_of[theirs] as usize];
+                            f.combos.push(Combo {
+                                res: res_map[c.res as usize],
+                                period: c.period,
+                                year: c.year,
+                            });
+                            let ci = (f.combos.len() - 1) as u32;
+                            match found {
+                                Some(k) => {
+                                    f.combo_of[k as usize] = ci;
+                                    k
+                                }
+                                None => {
+                                    f.combo_of.push(ci);
+                                    f.combo_keys.insert(hash, &combo, &combo_parts)
+                                }
+                            }
+                        }
+                    };
+                    combo_keys[theirs] = Some(ck);
+                    ck
+                }
+            };
+            let site = other.site_keys.strings(s.site() as u32)[0];
+            let site_part = Part::of(site);
+            let fs = match site_keys[s.site()] {
+                Some(fs) => fs,
+                None => {
+                    let f = &mut self.fast;
+                    let hash = key_hash(&[site], &[site_part]);
+                    let fs = match f.site_keys.find(hash, &[site], &[site_part]) {
+                        Some(k) => k,
+                        None => {
+                            f.site_of.push(NO_SITE);
+                            f.site_keys.insert(hash, &[site], &[site_part])
+                        }
+                    };
+                    // The other worker named the site: the name's number here.
+                    f.site_of[fs as usize] = site_map[other.site_of[s.site()] as usize];
+                    site_keys[s.site()] = Some(fs);
+                    fs
+                }
+            };
+            let [p, a, u] = combo;
+            let [pp, ap, up] = combo_parts;
+            let hash = key_hash(&[p, a, u, site], &[pp, ap, up, site_part]);
+            let f = &mut self.fast;
+            let key = u64::from(ck) << 32 | u64::from(fs);
+            match f.accs.find_mut(hash, |acc| acc.key == key) {
+                Some(acc) => {
+                    if let Some(full) = add_sum(acc, s.q, s.scale, s.rows) {
+                        let (ci, site_id) = (f.combo_of[ck as usize], f.site_of[fs as usize]);
+                        self.flush_acc(ci, site_id, full)?;
+                    }
+                }
+                None => {
+                    f.accs
+                        .insert_unique(hash, SiteAcc { hash, key, ..s }, |a| a.hash);
+                }
+            }
+        }
+        Some(())
+    }
+
     fn flush_acc(&mut self, ci: u32, site: u32, acc: Acc) -> Option<()> {
         if acc.rows == 0 {
             return Some(());

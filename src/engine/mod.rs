@@ -55,6 +55,12 @@ pub(crate) type Partial = (
     crate::supply::SupplyTotals,
 );
 
+/// Running sums and groups a worker may hold for them to be added into another worker's and
+/// priced once at the end (cheaper than pricing each worker's and merging the two named
+/// lists when the workers saw mostly the same groups); past this, as with many sites, each
+/// worker's are priced on a thread of their own and merged.
+const ABSORB_UP_TO: usize = 1 << 16;
+
 /// Rejects kept in memory for display.
 const KEPT_REJECTS: usize = 50;
 
@@ -94,9 +100,24 @@ pub fn run_on(
     inputs: Vec<Input>,
     layout: &Layout,
     resolver: &Resolver,
-    mut sinks: Sinks<'_>,
+    sinks: Sinks<'_>,
     progress: &mut dyn FnMut(u64),
     hash_inputs: bool,
+) -> Result<RunOutput> {
+    let how = (hash_inputs, ABSORB_UP_TO);
+    run_absorbing(workers, inputs, layout, resolver, sinks, progress, how)
+}
+
+/// [`run_on`], the workers' sums added into one worker's at the end while none holds more
+/// than `absorb_up_to` (the second of `how`; the first is `hash_inputs`).
+fn run_absorbing(
+    workers: usize,
+    inputs: Vec<Input>,
+    layout: &Layout,
+    resolver: &Resolver,
+    mut sinks: Sinks<'_>,
+    progress: &mut dyn FnMut(u64),
+    (hash_inputs, absorb_up_to): (bool, usize),
 ) -> Result<RunOutput> {
     let want_ledger = sinks.ledger.is_some();
     let workers = match workers {
@@ -159,7 +180,7 @@ pub fn run_on(
                             break;
                         }
                     }
-                    work.finish()
+                    work
                 })
             })
             .collect();
@@ -192,8 +213,7 @@ pub fn run_on(
             }
         }
         drop(ticket_tx);
-        let partials: Vec<Option<Option<Partial>>> =
-            handles.into_iter().map(|h| h.join().ok()).collect();
+        let partials: Vec<Option<Work>> = handles.into_iter().map(|h| h.join().ok()).collect();
         let read = producer.join().map(|(r, mut files)| {
             for (f, n) in parsed {
                 if let Some(info) = files.get_mut(f) {
@@ -213,11 +233,39 @@ pub fn run_on(
     if let Some(e) = failure {
         return Err(e);
     }
+    let overflow = || Error::overflow(crate::Position::default(), "the inventory total");
+    let mut works = Vec::with_capacity(partials.len());
+    for w in partials {
+        works.push(w.ok_or_else(|| Error::usage("internal error: a worker thread panicked"))?);
+    }
+    let partials: Vec<Option<Partial>> = if works.iter().skip(1).all(|w| w.held() <= absorb_up_to) {
+        // The workers' sums added into the first's, still as running sums, and priced, named
+        // and sorted once: no named lists to merge.
+        let mut works = works.into_iter();
+        let mut all = None;
+        if let Some(mut first) = works.next() {
+            for w in works {
+                first.absorb(w).ok_or_else(overflow)?;
+            }
+            all = Some(first.finish());
+        }
+        all.into_iter().collect()
+    } else {
+        // Many groups: each worker prices and names its own on a thread, and the lists are
+        // merged.
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (works.into_iter())
+                .map(|w| scope.spawn(move || w.finish()))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().ok().flatten())
+                .collect()
+        })
+    };
     let mut parts = Vec::with_capacity(partials.len());
     for p in partials {
-        let (rows, groups, supply) = p
-            .ok_or_else(|| Error::usage("internal error: a worker thread panicked"))?
-            .ok_or_else(|| Error::overflow(crate::Position::default(), "the inventory total"))?;
+        let (rows, groups, supply) = p.ok_or_else(overflow)?;
         let r = &mut out.inventory.rows;
         r.read += rows.read;
         r.used += rows.used;
@@ -230,8 +278,7 @@ pub fn run_on(
             .ok_or_else(|| Error::overflow(crate::Position::default(), "the supply totals"))?;
         parts.push(groups);
     }
-    out.inventory.groups = crate::model::groups::merge_sorted(parts)
-        .ok_or_else(|| Error::overflow(crate::Position::default(), "the inventory total"))?;
+    out.inventory.groups = crate::model::groups::merge_sorted(parts).ok_or_else(overflow)?;
     out.files = files;
     Ok(out)
 }
@@ -251,4 +298,67 @@ fn emit(out: &mut RunOutput, o: BlockOutput, sinks: &mut Sinks<'_>) -> Result<()
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::factors::Catalog;
+
+    /// Rows over many sites and both paths (rows the fast path takes and rows it leaves to
+    /// the per-row path): the groups are the same whether the workers' sums are added into
+    /// one worker's and priced once, or priced by each worker and the lists merged.
+    #[test]
+    fn absorbing_the_workers_sums_gives_the_merge_of_their_groups() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/factors/mini-desnz-2025.toml"
+        );
+        let set = Catalog::discover(&[]).unwrap().load(path).unwrap();
+        let resolver = Resolver::single(set);
+        let mut text = String::from("activity,quantity,unit,site,period\n");
+        for i in 0..40_000u64 {
+            let (activity, unit) = match i % 4 {
+                0 => ("1_100_1004_6", "kWh"),
+                1 => ("1_100_1004_6", "MWh"),
+                2 => ("17_404_4005_1", "m3"),
+                _ => ("nonsense", "kWh"),
+            };
+            // Non-ASCII rows go the per-row way; negative quantities are refused.
+            let q = if i % 7 == 0 {
+                format!("-{i}.5")
+            } else {
+                format!("{i}.25")
+            };
+            let site = i * 7919 % 3_001;
+            let site = if i % 5 == 0 {
+                format!("sité-{}", site % 50)
+            } else {
+                format!("site-{site}")
+            };
+            text.push_str(&format!(
+                "{activity},{q},{unit},{site},2025-{:02}\n",
+                1 + i % 12
+            ));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("in.csv");
+        std::fs::write(&p, &text).unwrap();
+        let run = |workers: usize, absorb_up_to: usize| {
+            let inputs = vec![Input::Path(p.clone())];
+            let layout = Layout::default();
+            let how = (false, absorb_up_to);
+            let sinks = Sinks::default();
+            run_absorbing(workers, inputs, &layout, &resolver, sinks, &mut |_| {}, how)
+                .unwrap()
+                .inventory
+        };
+        let one = run(1, 0);
+        assert!(one.groups.len() > 10_000, "{}", one.groups.len());
+        assert!(one.rows.rejected > 5_000 && one.rows.used > 25_000);
+        for workers in [2, 3] {
+            assert_eq!(run(workers, usize::MAX), one, "absorbed, {workers} workers");
+            assert_eq!(run(workers, 0), one, "merged, {workers} workers");
+        }
+    }
 }
