@@ -311,8 +311,34 @@ impl Inventory {
         key: impl Fn(&GroupKey) -> K,
     ) -> Option<BTreeMap<K, Headline>> {
         let mut out: BTreeMap<K, Headline> = BTreeMap::new();
+        let put = |out: &mut BTreeMap<K, Headline>, k: K, h: Headline| -> Option<()> {
+            match out.entry(k) {
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(h);
+                }
+                std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().merge(&h)?,
+            }
+            Some(())
+        };
+        // Groups come in key order (class, site, period ...), so a value's groups mostly come
+        // in runs (a site's, above all): each run is summed apart and put in the map once.
+        let mut run: Option<(K, Headline)> = None;
         for (k, t) in &self.groups {
-            out.entry(key(k)).or_default().add(k.class, k.market, t)?;
+            let value = key(k);
+            match &mut run {
+                Some((v, h)) if *v == value => h.add(k.class, k.market, t)?,
+                _ => {
+                    if let Some((v, h)) = run.take() {
+                        put(&mut out, v, h)?;
+                    }
+                    let mut h = Headline::default();
+                    h.add(k.class, k.market, t)?;
+                    run = Some((value, h));
+                }
+            }
+        }
+        if let Some((v, h)) = run {
+            put(&mut out, v, h)?;
         }
         Some(out)
     }
@@ -336,4 +362,76 @@ impl Inventory {
 pub fn value_of(s: &ExactSum, what: &str) -> crate::Result<Decimal> {
     s.value()
         .ok_or_else(|| crate::Error::overflow(crate::Position::default(), what.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::activity::Period;
+
+    /// Groups of three sites, twelve months and three classes, with scope 2 market figures.
+    fn inventory() -> Inventory {
+        let mut inv = Inventory::default();
+        let classes = [ScopeClass::One, ScopeClass::Two, ScopeClass::Three(6)];
+        for (c, class) in classes.into_iter().enumerate() {
+            for site in ["A", "B", "C"] {
+                for month in 1..=12u32 {
+                    let n = Decimal::from(month * 7 + c as u32 * 100) / Decimal::from(8);
+                    let market = match class {
+                        ScopeClass::Two => MarketBasis::ResidualMix,
+                        _ => MarketBasis::NotApplicable,
+                    };
+                    let key = GroupKey {
+                        class,
+                        site: site.into(),
+                        period: Period::parse(&format!("2025-{month:02}")),
+                        reporting_year: None,
+                        nhs_category: crate::nhs::NhsCategory::EnergyWttTd,
+                        set: "s".into(),
+                        factor: "f".into(),
+                        upstream_of: None,
+                        quality: Quality::AverageData,
+                        market,
+                    };
+                    let t = Totals {
+                        kg: ExactSum::of(n),
+                        kg_market: ExactSum::of(n * Decimal::from(3)),
+                        lines: 1,
+                        ..Totals::default()
+                    };
+                    inv.groups.insert(key, t);
+                }
+            }
+        }
+        inv
+    }
+
+    /// A group at a time into the map: what `headline_by` sums by runs.
+    fn one_by_one<K: Ord>(inv: &Inventory, key: impl Fn(&GroupKey) -> K) -> BTreeMap<K, Headline> {
+        let mut out: BTreeMap<K, Headline> = BTreeMap::new();
+        for (k, t) in &inv.groups {
+            out.entry(key(k))
+                .or_default()
+                .add(k.class, k.market, t)
+                .unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn headlines_by_runs_of_a_value_are_the_headlines_group_by_group() {
+        let inv = inventory();
+        // Sites come in long runs, months in runs of one, classes in one run each.
+        let by_site = inv.headline_by(|k| k.site.clone()).unwrap();
+        assert_eq!(by_site, one_by_one(&inv, |k| k.site.clone()));
+        let by_period = inv.headline_by(|k| k.period).unwrap();
+        assert_eq!(by_period, one_by_one(&inv, |k| k.period));
+        assert_eq!(by_period.len(), 12);
+        let by_class = inv.headline_by(|k| k.class).unwrap();
+        assert_eq!(by_class, one_by_one(&inv, |k| k.class));
+        // March at every site: scope 1 3 x 21/8, scope 2 3 x 121/8 and x3 market-based.
+        let march = &by_period[&Period::parse("2025-03")];
+        assert_eq!(march.scope_1.value(), Some(Decimal::new(7875, 3)));
+        assert_eq!(march.scope_2_market.value(), Some(Decimal::new(136125, 3)));
+    }
 }
