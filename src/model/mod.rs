@@ -306,41 +306,31 @@ impl Inventory {
     }
 
     /// Headline totals per value of a grouping (site, period, activity ...), in key order.
-    pub fn headline_by<K: Ord + Clone>(
+    pub fn headline_by<K: Ord + std::hash::Hash + Clone>(
         &self,
         key: impl Fn(&GroupKey) -> K,
     ) -> Option<BTreeMap<K, Headline>> {
-        let mut out: BTreeMap<K, Headline> = BTreeMap::new();
-        let put = |out: &mut BTreeMap<K, Headline>, k: K, h: Headline| -> Option<()> {
-            match out.entry(k) {
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    e.insert(h);
-                }
-                std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().merge(&h)?,
-            }
-            Some(())
-        };
-        // Groups come in key order (class, site, period ...), so a value's groups mostly come
-        // in runs (a site's, above all): each run is summed apart and put in the map once.
-        let mut run: Option<(K, Headline)> = None;
+        let mut index: rustc_hash::FxHashMap<K, usize> = Default::default();
+        let mut sums: Vec<(K, Headline)> = Vec::new();
+        // Groups come in key order (class, site, period ...), so a value's groups often come
+        // together (a site's, above all): the value's place is looked up once a run.
+        let mut last: Option<(K, usize)> = None;
         for (k, t) in &self.groups {
             let value = key(k);
-            match &mut run {
-                Some((v, h)) if *v == value => h.add(k.class, k.market, t)?,
+            let i = match &last {
+                Some((v, i)) if *v == value => *i,
                 _ => {
-                    if let Some((v, h)) = run.take() {
-                        put(&mut out, v, h)?;
-                    }
-                    let mut h = Headline::default();
-                    h.add(k.class, k.market, t)?;
-                    run = Some((value, h));
+                    let i = *index.entry(value.clone()).or_insert_with(|| {
+                        sums.push((value.clone(), Headline::default()));
+                        sums.len() - 1
+                    });
+                    last = Some((value, i));
+                    i
                 }
-            }
+            };
+            sums[i].1.add(k.class, k.market, t)?;
         }
-        if let Some((v, h)) = run {
-            put(&mut out, v, h)?;
-        }
-        Some(out)
+        Some(sums.into_iter().collect())
     }
 
     /// kg CO2e by gas over scopes 1-3 (location-based).
@@ -419,7 +409,7 @@ mod tests {
     }
 
     #[test]
-    fn headlines_by_runs_of_a_value_are_the_headlines_group_by_group() {
+    fn headlines_by_a_value_are_the_headlines_summed_group_by_group() {
         let inv = inventory();
         // Sites come in long runs, months in runs of one, classes in one run each.
         let by_site = inv.headline_by(|k| k.site.clone()).unwrap();

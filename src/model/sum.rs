@@ -180,7 +180,10 @@ impl ExactSum {
     /// wide integers; `None` only past about 10^48 kg.
     pub fn add_scaled(&mut self, m: I256, scale: u32) -> Option<()> {
         // Most values fit the plain part: kept there, the sum stays cheap to add to and read.
-        if let Some(v) = i128::try_from(m).ok().filter(|v| v.unsigned_abs() < 1 << 96) {
+        if let Some(v) = i128::try_from(m)
+            .ok()
+            .filter(|v| v.unsigned_abs() < 1 << 96)
+        {
             if scale <= SCALE {
                 return self.add_parts(v, scale);
             }

@@ -118,7 +118,7 @@ impl Figures {
     }
 }
 
-fn by<K: Ord + Clone>(
+fn by<K: Ord + std::hash::Hash + Clone>(
     inv: &Inventory,
     key: impl Fn(&GroupKey) -> K,
 ) -> Result<BTreeMap<K, Figures>> {
@@ -133,7 +133,7 @@ fn by<K: Ord + Clone>(
 /// Figures per name of a grouping: the groups are summed by a key that is cheap to make and
 /// compare (a shared name, a period), then by the name outputs print, so no text is made per
 /// group and the names sort as text.
-fn by_name<K: Ord + Clone, N: Ord>(
+fn by_name<K: Ord + std::hash::Hash + Clone, N: Ord>(
     inv: &Inventory,
     key: impl Fn(&GroupKey) -> K,
     name: impl Fn(&K) -> N,
@@ -328,13 +328,12 @@ fn doc_from(
     // The breakdowns by a key are summed on a thread of their own while this one sums the
     // rest: each is a pass over every group, and a large inventory has tens of thousands.
     let keyed = || -> Result<_> {
-        Ok((
-            by_name(inv, |k| k.site.clone(), site_name)?,
-            by_name(inv, |k| k.period, period_name)?,
-            by_name(inv, |k| k.reporting_year, year_name)?,
-            by_name(inv, |k| k.quality.as_str(), |q| q.to_string())?,
-            by(inv, |k| k.nhs_category)?,
-        ))
+        let a = by_name(inv, |k| k.site.clone(), site_name)?;
+        let b = by_name(inv, |k| k.period, period_name)?;
+        let c = by_name(inv, |k| k.reporting_year, year_name)?;
+        let d = by_name(inv, |k| k.quality.as_str(), |q| q.to_string())?;
+        let e = by(inv, |k| k.nhs_category)?;
+        Ok((a, b, c, d, e))
     };
     let (keyed, rest) = if inv.groups.len() >= two_threads_from {
         std::thread::scope(|scope| {
