@@ -59,6 +59,10 @@ pub(super) struct LocalKey {
     pub(super) market: MarketBasis,
 }
 
+/// Fast-path lines from which a run's one finish sorts, prices and names its groups in two
+/// halves on two threads.
+const HALVES_FROM: usize = 1 << 13;
+
 /// One worker thread's state for the whole run: caches, interned sites, group sums.
 pub struct Work<'a> {
     pub(super) resolver: &'a Resolver,
@@ -734,7 +738,13 @@ impl<'a> Work<'a> {
     /// in use, names by name, so comparing numbers is comparing keys as [`GroupKey`] orders
     /// them and equal numbers are equal names. A fast-path group is priced only when its
     /// place is known, so no heavy group is moved while sorting.
-    pub fn finish(mut self) -> Option<super::Partial> {
+    pub fn finish(self) -> Option<super::Partial> {
+        self.finish_in(false)
+    }
+
+    /// [`Work::finish`], from [`HALVES_FROM`] lines in two halves by key on two threads
+    /// when `halves` (the run's one finish, once the workers are done).
+    pub fn finish_in(mut self, halves: bool) -> Option<super::Partial> {
         let mut fast = std::mem::take(&mut self.fast);
         if fast.overflowed {
             return None;
@@ -780,50 +790,72 @@ impl<'a> Work<'a> {
                 order.push((key, (i as u64) << 32 | line as u64));
             }
         }
-        order.sort_unstable_by(|a, b| b.cmp(a));
-
-        let mut named: Vec<(GroupKey, Totals)> = Vec::with_capacity(order.len() + held.len());
-        let mut last = None;
-        let mut next_held = held.last().map(|(k, _)| ranks.key(k));
-        loop {
-            let next_fast = order.last().map(|&(key, _)| key);
-            let (key, k, t) = match (next_held, next_fast) {
-                (None, None) => break,
-                (Some(h), f) if f.is_none_or(|f| h <= f) => {
-                    let (k, t) = held.pop()?;
-                    if held.len() % SHRINK_EVERY == 0 {
-                        held.shrink_to_fit();
+        let site_names = &self.site_names;
+        // Sorts and names one range of keys: its fast-path lines and its held groups.
+        let name = |mut order: Vec<(u128, u64)>, mut held: Vec<(LocalKey, Totals)>| {
+            order.sort_unstable_by(|a, b| b.cmp(a));
+            let mut named: Vec<(GroupKey, Totals)> = Vec::with_capacity(order.len() + held.len());
+            let mut last = None;
+            let mut next_held = held.last().map(|(k, _)| ranks.key(k));
+            loop {
+                let next_fast = order.last().map(|&(key, _)| key);
+                let (key, k, t) = match (next_held, next_fast) {
+                    (None, None) => break,
+                    (Some(h), f) if f.is_none_or(|f| h <= f) => {
+                        let (k, t) = held.pop()?;
+                        if held.len() % SHRINK_EVERY == 0 {
+                            held.shrink_to_fit();
+                        }
+                        next_held = held.last().map(|(k, _)| ranks.key(k));
+                        (h, k, t)
                     }
-                    next_held = held.last().map(|(k, _)| ranks.key(k));
-                    (h, k, t)
-                }
-                (_, f) => {
-                    let key = f?;
-                    let (_, from) = order.pop()?;
-                    if order.len() % SHRINK_EVERY == 0 {
-                        order.shrink_to_fit();
+                    (_, f) => {
+                        let key = f?;
+                        let (_, from) = order.pop()?;
+                        if order.len() % SHRINK_EVERY == 0 {
+                            order.shrink_to_fit();
+                        }
+                        let s = &sums[(from >> 32) as usize];
+                        let combo = &fast.combos[fast.combo_index(s)];
+                        let lines = &fast.res[combo.res as usize].lines;
+                        let line = &lines[(from & 0xffff_ffff) as usize];
+                        let k = LocalKey {
+                            site: fast.site_of[s.site()],
+                            period: combo.period,
+                            year: combo.year,
+                            ..line.key
+                        };
+                        (key, k, line_totals(s.acc(), line)?)
                     }
-                    let s = &sums[(from >> 32) as usize];
-                    let combo = &fast.combos[fast.combo_index(s)];
-                    let line = &fast.res[combo.res as usize].lines[(from & 0xffff_ffff) as usize];
-                    let k = LocalKey {
-                        site: fast.site_of[s.site()],
-                        period: combo.period,
-                        year: combo.year,
-                        ..line.key
-                    };
-                    (key, k, line_totals(s.acc(), line)?)
+                };
+                // Equal numbers are equal keys: the fast path's repeats, and numbers that
+                // name alike.
+                if last == Some(key) {
+                    named.last_mut()?.1.merge(&t)?;
+                    continue;
                 }
-            };
-            // Equal numbers are equal keys: the fast path's repeats, and numbers that name
-            // alike.
-            if last == Some(key) {
-                named.last_mut()?.1.merge(&t)?;
-                continue;
+                last = Some(key);
+                named.push((ranks.name(&k, site_names), t));
             }
-            last = Some(key);
-            named.push((ranks.name(&k, &self.site_names), t));
-        }
+            Some(named)
+        };
+        let named = if halves && order.len() >= HALVES_FROM {
+            // Cut at the middle key: the keys above it and their held groups are sorted,
+            // priced and named on a second thread. Equal keys fall on one side.
+            let mid = order.len() / 2;
+            let pivot = order.select_nth_unstable(mid).1 .0;
+            let (upper, lower): (Vec<_>, Vec<_>) = order.into_iter().partition(|&(k, _)| k > pivot);
+            let lower_held = held.split_off(held.partition_point(|(k, _)| ranks.key(k) > pivot));
+            let (lower, upper) = std::thread::scope(|scope| {
+                let upper = scope.spawn(|| name(upper, held));
+                (name(lower, lower_held), upper.join())
+            });
+            let mut named = lower?;
+            named.extend(upper.ok()??);
+            named
+        } else {
+            name(order, held)?
+        };
         Some((self.rows, named, self.supply))
     }
 }

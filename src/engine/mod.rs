@@ -247,7 +247,7 @@ fn run_absorbing(
             for w in works {
                 first.absorb(w).ok_or_else(overflow)?;
             }
-            all = Some(first.finish());
+            all = Some(first.finish_in(true));
         }
         all.into_iter().collect()
     } else {
@@ -307,7 +307,8 @@ mod tests {
 
     /// Rows over many sites and both paths (rows the fast path takes and rows it leaves to
     /// the per-row path): the groups are the same whether the workers' sums are added into
-    /// one worker's and priced once, or priced by each worker and the lists merged.
+    /// one worker's and priced once (in two halves by key, on two threads), or priced by each
+    /// worker whole and the lists merged.
     #[test]
     fn absorbing_the_workers_sums_gives_the_merge_of_their_groups() {
         let path = concat!(
