@@ -382,7 +382,7 @@ enum Records {
 
 /// Bytes per raw block: big enough that per-block costs vanish, small enough that two
 /// threads finish together and memory stays flat. Fixed in code, like [`CHUNK_ROWS`].
-pub const BLOCK_BYTES: usize = 1 << 20;
+pub const BLOCK_BYTES: usize = 1 << 18;
 
 /// A plain CSV file read as raw blocks of whole records, which the workers parse: the
 /// common case (a UTF-8 or ASCII file on disk, not wide) parsed on every thread. The file is
