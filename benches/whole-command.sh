@@ -27,7 +27,7 @@ measure() {
     t0=$(date +%s%N)
     /usr/bin/time -v -o "$log" "$@" >/dev/null 2>/dev/null
     t1=$(date +%s%N)
-    awk -v ns="$((t1 - t0))" '/Maximum resident set size/ { kb = $2 }
+    awk -F': ' -v ns="$((t1 - t0))" '/Maximum resident set size/ { kb = $2 }
                 END { printf "%.4f %d\n", ns / 1e9, kb }' "$log"
     rm -f "$log"
 }
