@@ -240,7 +240,6 @@ impl Chunk {
     }
 }
 
-/// Each byte of a word: `0x01` repeated.
 /// Bit `i` of the first mask is set where byte `i` of `block` is `a`, of the second where it
 /// is `b`.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -1324,10 +1323,11 @@ mod tests {
         let naive = |block: &[u8; 64], x: u8| {
             (block.iter().enumerate()).fold(0u64, |m, (i, &c)| m | u64::from(c == x) << i)
         };
-        // Every byte value at every place, among bytes one above and one below the targets
-        // (the neighbours a carry between bytes would wrongly mark), and the high bytes.
+        // Every byte value at every place (the rest random among the targets, bytes one above
+        // and one below them, the neighbours a carry between bytes would wrongly mark, and
+        // high bytes).
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for round in 0..2_000 {
+        for round in 0..64 * 256 {
             let mut block = [0u8; 64];
             for c in block.iter_mut() {
                 seed ^= seed << 13;
@@ -1500,8 +1500,8 @@ mod tests {
 
     /// Records split in place from blocks with no quote are the ones `csv` parses from the
     /// same blocks, at the same lines, with each record's ASCII flag (no byte above 0x7F, no
-    /// vertical tab) right; for every delimiter, line end and block size, words of eight bytes
-    /// straddling records and fields.
+    /// vertical tab) right; for every delimiter, line end and block size, the 64-byte spans
+    /// the split reads straddling records and fields.
     #[test]
     fn records_split_in_place_are_the_parsed_records() {
         let alphabet: &[u8] = b"ab1,,;;\t\n\n\r \x0b\xc3\xa9";

@@ -61,7 +61,7 @@ pub(super) struct LocalKey {
 
 /// Fast-path lines from which a run's one finish sorts, prices and names its groups in two
 /// halves on two threads.
-const HALVES_FROM: usize = 1 << 13;
+pub(super) const HALVES_FROM: usize = 1 << 13;
 
 /// One worker thread's state for the whole run: caches, interned sites, group sums.
 pub struct Work<'a> {
@@ -708,12 +708,7 @@ impl<'a> Work<'a> {
     /// are priced, named and sorted once, with no merge of two named lists; `None` on
     /// overflow. The sums are exact, so which worker takes which does not show.
     pub fn absorb(&mut self, mut other: Work<'_>) -> Option<()> {
-        let (r, o) = (&mut self.rows, &other.rows);
-        r.read += o.read;
-        r.used += o.used;
-        r.rejected += o.rejected;
-        r.blank += o.blank;
-        r.spend_undated += o.spend_undated;
+        self.rows.add(&other.rows);
         self.supply.merge(std::mem::take(&mut other.supply))?;
         // The other's site numbers to this worker's, by name.
         let site_map: Vec<u32> = (other.site_names.iter()).map(|n| self.site_id(n)).collect();
@@ -851,7 +846,8 @@ impl<'a> Work<'a> {
                 (name(lower, lower_held), upper.join())
             });
             let mut named = lower?;
-            named.extend(upper.ok()??);
+            // A panic on the other thread goes on here, as a panic, not as an overflow.
+            named.extend(upper.unwrap_or_else(|p| std::panic::resume_unwind(p))?);
             named
         } else {
             name(order, held)?

@@ -1,7 +1,8 @@
 //! The fast path: a row whose figures are exact products of its quantity and constants of its
 //! resolution adds its quantity, as an exact scaled integer, to one running sum per
 //! (resolution, site, period). Every line's kg, gases, market figure and converted quantity
-//! are then that sum times the line's constants, taken once when the worker finishes: the same
+//! are then that sum times the line's constants, taken once at the end of the run (after the
+//! other workers' sums are added in, as integers, unless there are very many): the same
 //! exact values the per-row path adds line by line, for one hash lookup and one `i128`
 //! addition per row: the sums are found by the row's (site, period, activity, unit) as
 //! written, hashed where they lie in the record, so nothing is copied and only the pairs
@@ -809,8 +810,6 @@ impl Work<'_> {
         })
     }
 
-    /// Adds a full running sum's lines to the group sums, to go on summing from zero;
-    /// `None` on overflow.
     /// Adds another worker's running sums to this one's, found by their strings (each worker
     /// numbers its keys as it meets them); `site_map` gives this worker's number for each of
     /// the other's sites. `None` on overflow.
@@ -826,11 +825,15 @@ impl Work<'_> {
                 continue;
             }
             let mine = match self.fast.res_index.get(key) {
-                Some(&m) => m,
-                None => {
+                Some(&m) if m != SLOW => m,
+                found => {
+                    // New here; or (never, as a resolution depends on its key alone) one this
+                    // worker could not price on the fast path: the other's lines, copied.
                     self.fast.res.push(other.res[ri as usize].clone());
                     let m = (self.fast.res.len() - 1) as u32;
-                    self.fast.res_index.insert(key.clone(), m);
+                    if found.is_none() {
+                        self.fast.res_index.insert(key.clone(), m);
+                    }
                     m
                 }
             };
@@ -919,6 +922,8 @@ impl Work<'_> {
         Some(())
     }
 
+    /// Adds a full running sum's lines to the group sums, to go on summing from zero;
+    /// `None` on overflow.
     fn flush_acc(&mut self, ci: u32, site: u32, acc: Acc) -> Option<()> {
         if acc.rows == 0 {
             return Some(());

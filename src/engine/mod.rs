@@ -238,16 +238,22 @@ fn run_absorbing(
     for w in partials {
         works.push(w.ok_or_else(|| Error::usage("internal error: a worker thread panicked"))?);
     }
-    let partials: Vec<Option<Partial>> = if works.iter().skip(1).all(|w| w.held() <= absorb_up_to) {
+    // Each worker's (or the one) finish, or the panic of a thread it ran on.
+    type Finished = std::thread::Result<Option<Partial>>;
+    let partials: Vec<Finished> = if works.iter().skip(1).all(|w| w.held() <= absorb_up_to) {
         // The workers' sums added into the first's, still as running sums, and priced, named
-        // and sorted once: no named lists to merge.
+        // and sorted once (in two halves on two threads unless the run has one): no named
+        // lists to merge.
         let mut works = works.into_iter();
         let mut all = None;
         if let Some(mut first) = works.next() {
             for w in works {
                 first.absorb(w).ok_or_else(overflow)?;
             }
-            all = Some(first.finish_in(true));
+            let halves = workers > 1;
+            all = Some(std::panic::catch_unwind(std::panic::AssertUnwindSafe(
+                || first.finish_in(halves),
+            )));
         }
         all.into_iter().collect()
     } else {
@@ -257,21 +263,15 @@ fn run_absorbing(
             let handles: Vec<_> = (works.into_iter())
                 .map(|w| scope.spawn(move || w.finish()))
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().ok().flatten())
-                .collect()
+            handles.into_iter().map(|h| h.join()).collect()
         })
     };
     let mut parts = Vec::with_capacity(partials.len());
     for p in partials {
-        let (rows, groups, supply) = p.ok_or_else(overflow)?;
-        let r = &mut out.inventory.rows;
-        r.read += rows.read;
-        r.used += rows.used;
-        r.rejected += rows.rejected;
-        r.blank += rows.blank;
-        r.spend_undated += rows.spend_undated;
+        let (rows, groups, supply) = p
+            .map_err(|_| Error::usage("internal error: a worker thread panicked"))?
+            .ok_or_else(overflow)?;
+        out.inventory.rows.add(&rows);
         out.inventory
             .supply
             .merge(supply)
@@ -306,9 +306,9 @@ mod tests {
     use crate::factors::Catalog;
 
     /// Rows over many sites and both paths (rows the fast path takes and rows it leaves to
-    /// the per-row path): the groups are the same whether the workers' sums are added into
-    /// one worker's and priced once (in two halves by key, on two threads), or priced by each
-    /// worker whole and the lists merged.
+    /// the per-row path): the groups are the same on one worker (priced whole), with the
+    /// workers' sums added into one worker's and priced once (in two halves by key, on two
+    /// threads), and with each worker's priced whole and the lists merged.
     #[test]
     fn absorbing_the_workers_sums_gives_the_merge_of_their_groups() {
         let path = concat!(
@@ -355,7 +355,12 @@ mod tests {
                 .inventory
         };
         let one = run(1, 0);
-        assert!(one.groups.len() > 10_000, "{}", one.groups.len());
+        // Enough groups for the halves.
+        assert!(
+            one.groups.len() > 2 * apply::HALVES_FROM,
+            "{}",
+            one.groups.len()
+        );
         assert!(one.rows.rejected > 5_000 && one.rows.used > 25_000);
         for workers in [2, 3] {
             assert_eq!(run(workers, usize::MAX), one, "absorbed, {workers} workers");

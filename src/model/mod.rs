@@ -172,6 +172,24 @@ pub struct RowCounts {
     pub spend_undated: u64,
 }
 
+impl RowCounts {
+    /// Adds another part's counts (every field: a new one must be added here to compile).
+    pub fn add(&mut self, o: &RowCounts) {
+        let RowCounts {
+            read,
+            used,
+            rejected,
+            blank,
+            spend_undated,
+        } = *o;
+        self.read += read;
+        self.used += used;
+        self.rejected += rejected;
+        self.blank += blank;
+        self.spend_undated += spend_undated;
+    }
+}
+
 /// A rejected row.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Reject {
@@ -280,11 +298,7 @@ impl Headline {
 impl Inventory {
     /// Adds a partial inventory; `None` on overflow.
     pub fn merge(&mut self, other: Inventory) -> Option<()> {
-        self.rows.read += other.rows.read;
-        self.rows.used += other.rows.used;
-        self.rows.rejected += other.rows.rejected;
-        self.rows.blank += other.rows.blank;
-        self.rows.spend_undated += other.rows.spend_undated;
+        self.rows.add(&other.rows);
         self.supply.merge(other.supply)?;
         self.groups.merge(other.groups)
     }

@@ -307,6 +307,12 @@ mod tests {
     }
 
     #[test]
+    fn a_sum_is_24_bytes() {
+        // Seven a group, and millions of groups with many sites.
+        assert_eq!(std::mem::size_of::<ExactSum>(), 24);
+    }
+
+    #[test]
     fn sums_exactly() {
         let mut s = ExactSum::ZERO;
         for v in ["18296.00000", "5141.64", "0.1", "-0.1"] {
