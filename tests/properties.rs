@@ -17,6 +17,15 @@ fn resolver() -> Resolver {
     Resolver::single(set)
 }
 
+/// `f` run in a pool of `threads` threads (the engine runs one worker per thread).
+fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(f)
+}
+
 fn run(text: &[u8], ledger: bool) -> ghg::Result<(engine::RunOutput, Vec<u8>)> {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("in.csv");
@@ -304,17 +313,13 @@ fn running_sums_that_fill_lose_nothing_on_any_thread_count() {
     let p = dir.path().join("in.csv");
     std::fs::write(&p, &text).unwrap();
     let run_on = |threads: usize, ledger: bool| {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
         let mut buf = Vec::new();
         let sinks = Sinks {
             ledger: if ledger { Some(&mut buf) } else { None },
             rejects: None,
         };
         let input = vec![Input::Path(p.clone())];
-        pool.install(|| engine::run(input, &resolver(), sinks))
+        on_threads(threads, || engine::run(input, &resolver(), sinks))
             .unwrap()
             .inventory
     };
@@ -362,10 +367,6 @@ fn results_do_not_depend_on_threads_or_blocks() {
     let p = dir.path().join("in.csv");
     std::fs::write(&p, &text).unwrap();
     let run_on = |threads: usize, ledger: bool| {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
         let mut buf = Vec::new();
         let mut rejects = Vec::new();
         let mut keep = |r: &ghg::model::Reject| -> ghg::Result<()> {
@@ -376,9 +377,8 @@ fn results_do_not_depend_on_threads_or_blocks() {
             ledger: if ledger { Some(&mut buf) } else { None },
             rejects: Some(&mut keep),
         };
-        let out = pool
-            .install(|| engine::run(vec![Input::Path(p.clone())], &resolver(), sinks))
-            .unwrap();
+        let input = vec![Input::Path(p.clone())];
+        let out = on_threads(threads, || engine::run(input, &resolver(), sinks)).unwrap();
         (out.inventory, out.files[0].records, buf, rejects)
     };
     let one = run_on(1, true);

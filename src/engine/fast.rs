@@ -342,6 +342,19 @@ pub(super) struct Fast {
 }
 
 impl Fast {
+    /// The number of a site's key (`site` read as `part`), interned (not yet named: see
+    /// `site_of`) if new.
+    fn site_key(&mut self, site: &[u8], part: Part) -> u32 {
+        let hash = key_hash(&[site], &[part]);
+        match self.site_keys.find(hash, &[site], &[part]) {
+            Some(k) => k,
+            None => {
+                self.site_of.push(NO_SITE);
+                self.site_keys.insert(hash, &[site], &[part])
+            }
+        }
+    }
+
     /// The index into `combos` of a running sum's combination.
     pub(super) fn combo_index(&self, s: &SiteAcc) -> usize {
         self.combo_of[s.combo_key()] as usize
@@ -621,14 +634,7 @@ impl Work<'_> {
             return None;
         }
         let site = strings[3];
-        let site_hash = key_hash(&[site], &[s]);
-        let fs = match f.site_keys.find(site_hash, &[site], &[s]) {
-            Some(k) => k,
-            None => {
-                f.site_of.push(NO_SITE);
-                f.site_keys.insert(site_hash, &[site], &[s])
-            }
-        };
+        let fs = f.site_key(site, s);
         if f.site_of[fs as usize] == NO_SITE {
             // ASCII checked by the caller, so this cannot fail.
             let id = self.site_id(std::str::from_utf8(site).unwrap_or_default());
@@ -887,14 +893,7 @@ impl Work<'_> {
                 Some(fs) => fs,
                 None => {
                     let f = &mut self.fast;
-                    let hash = key_hash(&[site], &[site_part]);
-                    let fs = match f.site_keys.find(hash, &[site], &[site_part]) {
-                        Some(k) => k,
-                        None => {
-                            f.site_of.push(NO_SITE);
-                            f.site_keys.insert(hash, &[site], &[site_part])
-                        }
-                    };
+                    let fs = f.site_key(site, site_part);
                     // The other worker named the site: the name's number here.
                     f.site_of[fs as usize] = site_map[other.site_of[s.site()] as usize];
                     site_keys[s.site()] = Some(fs);
