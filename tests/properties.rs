@@ -26,10 +26,16 @@ fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
     pool.install(f)
 }
 
-fn run(text: &[u8], ledger: bool) -> ghg::Result<(engine::RunOutput, Vec<u8>)> {
+/// `text` written to `in.csv` in a directory of its own (kept while the guard lives).
+fn in_csv(text: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("in.csv");
     std::fs::write(&p, text).unwrap();
+    (dir, p)
+}
+
+fn run(text: &[u8], ledger: bool) -> ghg::Result<(engine::RunOutput, Vec<u8>)> {
+    let (_dir, p) = in_csv(text);
     let mut buf = Vec::new();
     let sinks = Sinks {
         ledger: if ledger { Some(&mut buf) } else { None },
@@ -309,9 +315,7 @@ fn running_sums_that_fill_lose_nothing_on_any_thread_count() {
         ));
     }
     assert!(text.len() > 2 << 20, "spans several blocks");
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("in.csv");
-    std::fs::write(&p, &text).unwrap();
+    let (_dir, p) = in_csv(text.as_bytes());
     let run_on = |threads: usize, ledger: bool| {
         let mut buf = Vec::new();
         let sinks = Sinks {
@@ -363,9 +367,7 @@ fn results_do_not_depend_on_threads_or_blocks() {
         text.push_str(&format!(",site-{},2025-{:02}\n", i % 37, 1 + i % 12));
     }
     assert!(text.len() > 3 << 20, "spans several blocks");
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("in.csv");
-    std::fs::write(&p, &text).unwrap();
+    let (_dir, p) = in_csv(text.as_bytes());
     let run_on = |threads: usize, ledger: bool| {
         let mut buf = Vec::new();
         let mut rejects = Vec::new();
@@ -489,8 +491,6 @@ fn blocks_match_the_reader_in(quoted: bool, utf16: Option<bool>) {
     } else {
         text.push_str("1_100_1004_6,6,kWh,s,2025-02");
     }
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("in.csv");
     let bytes: Vec<u8> = match utf16 {
         None => text.clone().into_bytes(),
         Some(little) => (text.encode_utf16())
@@ -503,7 +503,7 @@ fn blocks_match_the_reader_in(quoted: bool, utf16: Option<bool>) {
             })
             .collect(),
     };
-    std::fs::write(&p, &bytes).unwrap();
+    let (_dir, p) = in_csv(&bytes);
     let shipped: &'static str = Box::leak(text.into_boxed_str());
     let run_on = |input: Input, threads: usize, ledger: bool| {
         let mut buf = Vec::new();
