@@ -15,7 +15,7 @@ use crate::activity::cells::{
 use crate::activity::{Chunk, Columns, Period, ReportingYear};
 use crate::factors::Scope;
 use crate::model::groups::SHRINK_EVERY;
-use crate::model::{GroupKey, MarketBasis, Quality, Reject, RowCounts, ScopeClass, Totals};
+use crate::model::{GroupKey, Groups, MarketBasis, Quality, Reject, RowCounts, ScopeClass, Totals};
 use crate::nhs::NhsCategory;
 use crate::num::exact_string;
 use rust_decimal::Decimal;
@@ -845,12 +845,12 @@ impl<'a> Work<'a> {
                 let upper = scope.spawn(|| name(upper, held));
                 (name(lower, lower_held), upper.join())
             });
-            let mut named = lower?;
             // A panic on the other thread goes on here, as a panic, not as an overflow.
-            named.extend(upper.unwrap_or_else(|p| std::panic::resume_unwind(p))?);
-            named
+            let upper = upper.unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+            // The halves stay two runs: the upper is not copied behind the lower.
+            Groups::from_runs(vec![lower?, upper])
         } else {
-            name(order, held)?
+            Groups::from_runs(vec![name(order, held)?])
         };
         Some((self.rows, named, self.supply))
     }

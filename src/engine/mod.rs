@@ -19,7 +19,7 @@ pub use resolve::{Edition, FactorRef, LazySet, PriceIndex, Resolved, Resolver};
 
 use crate::activity::read::FileInfo;
 use crate::activity::{Chunk, ChunkReader, Input, Layout};
-use crate::model::{GroupKey, Inventory, Reject, Totals};
+use crate::model::{Inventory, Reject};
 use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -51,7 +51,7 @@ pub struct RunOutput {
 /// A worker's row counts and sorted groups.
 pub(crate) type Partial = (
     crate::model::RowCounts,
-    Vec<(GroupKey, Totals)>,
+    crate::model::Groups,
     crate::supply::SupplyTotals,
 );
 

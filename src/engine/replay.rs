@@ -7,7 +7,7 @@ use super::apply::{Line, Work};
 use super::resolve::{Applied, FactorRef, Resolver};
 use crate::activity::{Period, ReportingYear};
 use crate::model::ledger::LedgerLine;
-use crate::model::{GroupKey, MarketBasis, Quality, ScopeClass, Totals};
+use crate::model::{MarketBasis, Quality, ScopeClass};
 use crate::nhs::NhsCategory;
 use crate::supply::{SupplyTotals, METHOD_ACTIVITY, METHOD_HYBRID_UPSTREAM};
 use crate::units::{conversion, parse_unit};
@@ -274,7 +274,7 @@ impl<'a> Replay<'a> {
 
     /// The groups, named and sorted, and the spend rows' sums by supplier and tier (empty
     /// without a register).
-    pub fn finish(mut self) -> Result<(Vec<(GroupKey, Totals)>, SupplyTotals)> {
+    pub fn finish(mut self) -> Result<(crate::model::Groups, SupplyTotals)> {
         self.flush_row()
             .map_err(|e| Error::overflow(Position::default(), e))?;
         let groups = self
@@ -286,8 +286,8 @@ impl<'a> Replay<'a> {
     }
 }
 
-/// Merges sorted group lists, adding equal keys.
-pub fn merge_groups(parts: Vec<Vec<(GroupKey, Totals)>>) -> Result<crate::model::Groups> {
+/// Merges groups, adding equal keys.
+pub fn merge_groups(parts: Vec<crate::model::Groups>) -> Result<crate::model::Groups> {
     crate::model::groups::merge_sorted(parts)
         .ok_or_else(|| Error::overflow(Position::default(), "the inventory total"))
 }

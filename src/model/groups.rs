@@ -1,24 +1,53 @@
-//! An inventory's groups: one list sorted by key, each key once. A plain sorted list rather
-//! than a B-tree, so the merge that builds it can free its parts as it goes: with many sites
-//! the groups are most of a run's memory, and a tree built beside its source holds two copies.
+//! An inventory's groups: sorted by key, each key once. Plain sorted lists rather than a
+//! B-tree, so the merge that builds them can free its parts as it goes: with many sites the
+//! groups are most of a run's memory, and a tree built beside its source holds two copies.
+//! They are kept as runs, each sorted and every key in a run below every key in the next, so
+//! a list named in parts on several threads becomes one without being copied.
 
 use super::{GroupKey, Totals};
 
+/// One sorted run of groups.
+type Run = Vec<(GroupKey, Totals)>;
+
 /// Groups sorted by key, each key once.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Groups {
-    sorted: Vec<(GroupKey, Totals)>,
+    /// Runs in key order, none empty.
+    runs: Vec<Run>,
 }
 
+impl PartialEq for Groups {
+    /// Equal groups, however they are split into runs.
+    fn eq(&self, other: &Groups) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Groups {}
+
 impl Groups {
+    /// Groups from runs each sorted by key with each key once, every key in a run below every
+    /// key in the next (as a list cut at keys and each part named apart gives them).
+    pub(crate) fn from_runs(mut runs: Vec<Run>) -> Groups {
+        runs.retain(|r| !r.is_empty());
+        debug_assert!(runs
+            .iter()
+            .flat_map(|r| r.windows(2))
+            .all(|w| w[0].0 < w[1].0));
+        debug_assert!(runs
+            .windows(2)
+            .all(|w| w[0].last().map(|g| &g.0) < w[1].first().map(|g| &g.0)));
+        Groups { runs }
+    }
+
     /// How many groups.
     pub fn len(&self) -> usize {
-        self.sorted.len()
+        self.runs.iter().map(Vec::len).sum()
     }
 
     /// Whether there is none.
     pub fn is_empty(&self) -> bool {
-        self.sorted.is_empty()
+        self.runs.is_empty()
     }
 
     /// Groups in key order.
@@ -28,21 +57,35 @@ impl Groups {
 
     /// Keys in order.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &GroupKey> + Clone {
-        self.sorted.iter().map(|(k, _)| k)
+        self.iter().map(|(k, _)| k)
+    }
+
+    /// The run a key is in or would go in: the first whose last key is not below it (the
+    /// last run for a key above all).
+    fn run_of(&self, key: &GroupKey) -> usize {
+        let i = (self.runs).partition_point(|r| r.last().is_some_and(|(k, _)| k < key));
+        i.min(self.runs.len().saturating_sub(1))
     }
 
     /// The totals of a key.
     pub fn get(&self, key: &GroupKey) -> Option<&Totals> {
-        let i = self.sorted.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
-        Some(&self.sorted[i].1)
+        let run = self.runs.get(self.run_of(key))?;
+        let i = run.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
+        Some(&run[i].1)
     }
 
     /// Sets a key's totals, returning the ones it had.
     pub fn insert(&mut self, key: GroupKey, totals: Totals) -> Option<Totals> {
-        match self.sorted.binary_search_by(|(k, _)| k.cmp(&key)) {
-            Ok(i) => Some(std::mem::replace(&mut self.sorted[i].1, totals)),
+        if self.runs.is_empty() {
+            self.runs.push(vec![(key, totals)]);
+            return None;
+        }
+        let r = self.run_of(&key);
+        let run = &mut self.runs[r];
+        match run.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(i) => Some(std::mem::replace(&mut run[i].1, totals)),
             Err(i) => {
-                self.sorted.insert(i, (key, totals));
+                run.insert(i, (key, totals));
                 None
             }
         }
@@ -50,30 +93,53 @@ impl Groups {
 
     /// Adds another inventory's groups, summing equal keys; `None` on overflow.
     pub fn merge(&mut self, other: Groups) -> Option<()> {
-        let mine = std::mem::take(&mut self.sorted);
-        *self = merge_sorted(vec![mine, other.sorted])?;
+        let mine = std::mem::take(self);
+        *self = merge_sorted(vec![mine, other])?;
         Some(())
+    }
+
+    /// The last group, taken out (a run emptied goes too).
+    fn pop(&mut self) -> Option<(GroupKey, Totals)> {
+        let run = self.runs.last_mut()?;
+        let last = run.pop();
+        if run.is_empty() {
+            self.runs.pop();
+        }
+        last
+    }
+
+    /// The last key.
+    fn last_key(&self) -> Option<&GroupKey> {
+        self.runs.last()?.last().map(|(k, _)| k)
+    }
+
+    /// Gives back the memory of what has been taken out of the last run.
+    fn shrink(&mut self) {
+        if let Some(r) = self.runs.last_mut() {
+            r.shrink_to_fit();
+        }
     }
 }
 
+/// The groups of a list of runs, in order.
+type Flat<'a> = std::iter::Flatten<std::slice::Iter<'a, Run>>;
+
 impl<'a> IntoIterator for &'a Groups {
     type Item = (&'a GroupKey, &'a Totals);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (GroupKey, Totals)>,
-        fn(&'a (GroupKey, Totals)) -> (&'a GroupKey, &'a Totals),
-    >;
+    type IntoIter =
+        std::iter::Map<Flat<'a>, fn(&'a (GroupKey, Totals)) -> (&'a GroupKey, &'a Totals)>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.sorted.iter().map(|(k, t)| (k, t))
+        self.runs.iter().flatten().map(|(k, t)| (k, t))
     }
 }
 
 impl IntoIterator for Groups {
     type Item = (GroupKey, Totals);
-    type IntoIter = std::vec::IntoIter<(GroupKey, Totals)>;
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Run>>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.sorted.into_iter()
+        self.runs.into_iter().flatten()
     }
 }
 
@@ -82,28 +148,26 @@ impl IntoIterator for Groups {
 /// finish).
 pub(crate) const SHRINK_EVERY: usize = 1 << 16;
 
-/// Merges lists each sorted by key with each key once (the workers' or the parts' groups),
-/// adding the sums of equal keys; `None` on overflow.
+/// Merges groups (the workers' or the parts'), adding the sums of equal keys; `None` on
+/// overflow.
 ///
 /// The merge runs from the largest key down, taking each list's last group, so every list
 /// shrinks as it is consumed and the memory held stays about one copy of the groups (the lists
-/// and the result together), not two.
-pub fn merge_sorted(mut parts: Vec<Vec<(GroupKey, Totals)>>) -> Option<Groups> {
+/// and the result together), not two. One list is taken as it is.
+pub fn merge_sorted(mut parts: Vec<Groups>) -> Option<Groups> {
     parts.retain(|p| !p.is_empty());
     if parts.len() <= 1 {
-        return Some(Groups {
-            sorted: parts.pop().unwrap_or_default(),
-        });
+        return Some(parts.pop().unwrap_or_default());
     }
     // Reserved whole: pages are taken only as groups are written, so no copy is made as it
     // grows while the parts shrink.
-    let mut out: Vec<(GroupKey, Totals)> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    let mut out: Run = Vec::with_capacity(parts.iter().map(Groups::len).sum());
     let mut since_shrink = 0;
     loop {
         // The list whose last key is greatest.
         let mut best: Option<(usize, &GroupKey)> = None;
         for (i, p) in parts.iter().enumerate() {
-            if let Some((k, _)) = p.last() {
+            if let Some(k) = p.last_key() {
                 if best.is_none_or(|(_, bk)| k > bk) {
                     best = Some((i, k));
                 }
@@ -115,7 +179,7 @@ pub fn merge_sorted(mut parts: Vec<Vec<(GroupKey, Totals)>>) -> Option<Groups> {
         };
         // The same key at the end of the other lists (each list holds a key once).
         for p in &mut parts {
-            if p.last().is_some_and(|(other, _)| *other == k) {
+            if p.last_key() == Some(&k) {
                 let (_, more) = p.pop()?;
                 t.merge(&more)?;
             }
@@ -125,12 +189,12 @@ pub fn merge_sorted(mut parts: Vec<Vec<(GroupKey, Totals)>>) -> Option<Groups> {
         if since_shrink == SHRINK_EVERY {
             since_shrink = 0;
             for p in &mut parts {
-                p.shrink_to_fit();
+                p.shrink();
             }
         }
     }
     out.reverse();
-    Some(Groups { sorted: out })
+    Some(Groups::from_runs(vec![out]))
 }
 
 #[cfg(test)]
@@ -163,8 +227,52 @@ mod tests {
         }
     }
 
-    fn list(items: &[(&str, i64)]) -> Vec<(GroupKey, Totals)> {
-        items.iter().map(|(s, n)| (key(s), kg(*n))).collect()
+    fn list(items: &[(&str, i64)]) -> Groups {
+        Groups::from_runs(vec![items.iter().map(|(s, n)| (key(s), kg(*n))).collect()])
+    }
+
+    /// A group's site and kg, to compare lists.
+    fn shown((k, t): (&GroupKey, &Totals)) -> (String, String) {
+        (k.site.to_string(), t.kg.value().unwrap().to_string())
+    }
+
+    #[test]
+    fn groups_in_runs_read_as_one_list() {
+        let items = [("a", 1), ("b", 2), ("c", 3), ("d", 4)];
+        let one = list(&items);
+        let run = |r: &[(&str, i64)]| r.iter().map(|(s, n)| (key(s), kg(*n))).collect();
+        let runs = Groups::from_runs(vec![run(&items[..1]), vec![], run(&items[1..])]);
+        assert_eq!(runs, one);
+        assert_ne!(runs, list(&items[..3]));
+        assert_eq!(runs.len(), 4);
+        assert_eq!(runs.get(&key("a")), Some(&kg(1)));
+        assert_eq!(runs.get(&key("c")), Some(&kg(3)));
+        assert_eq!(runs.get(&key("bb")), None);
+        assert_eq!(runs.get(&key("e")), None);
+        let backwards: Vec<_> = runs.iter().rev().map(shown).collect();
+        let mut forwards: Vec<_> = one.iter().map(shown).collect();
+        forwards.reverse();
+        assert_eq!(backwards, forwards);
+        let mut g = runs.clone();
+        assert_eq!(g.insert(key("bb"), kg(7)), None);
+        assert_eq!(g.insert(key("e"), kg(8)), None);
+        assert_eq!(g.insert(key("0"), kg(9)), None);
+        assert_eq!(g.insert(key("c"), kg(30)), Some(kg(3)));
+        let sites: Vec<&str> = g.keys().map(|k| &*k.site).collect();
+        assert_eq!(sites, ["0", "a", "b", "bb", "c", "d", "e"]);
+        // Merged with a list in other runs: every key once, equal keys summed.
+        let merged = merge_sorted(vec![g, runs]).unwrap();
+        let got: Vec<_> = merged.into_iter().map(|(k, t)| shown((&k, &t))).collect();
+        let want = [
+            ("0", 9),
+            ("a", 2),
+            ("b", 4),
+            ("bb", 7),
+            ("c", 33),
+            ("d", 8),
+            ("e", 8),
+        ];
+        assert_eq!(got, want.map(|(s, n)| (s.to_string(), n.to_string())));
     }
 
     #[test]
@@ -172,7 +280,7 @@ mod tests {
         let merged = merge_sorted(vec![
             list(&[("a", 1), ("c", 3), ("e", 5)]),
             list(&[("b", 20), ("c", 30)]),
-            Vec::new(),
+            Groups::default(),
             list(&[("c", 300), ("f", 600)]),
         ])
         .unwrap();
@@ -219,7 +327,7 @@ mod tests {
     #[test]
     fn insert_keeps_one_sorted_entry_per_key() {
         let mut g = Groups::default();
-        for (k, t) in list(&[("b", 2), ("a", 1), ("b", 5)]) {
+        for (k, t) in [("b", 2), ("a", 1), ("b", 5)].map(|(s, n)| (key(s), kg(n))) {
             g.insert(k, t);
         }
         assert_eq!(g.len(), 2);
