@@ -719,17 +719,38 @@ pub fn figure_notes<'s>(
     desnz: &BTreeMap<u16, String>,
     find_set: &dyn Fn(&str) -> Option<&'s FactorSet>,
 ) -> Result<Vec<(String, bool)>> {
+    // One pass over the groups for every note (a pass over tens of thousands of groups costs
+    // about what reading them from memory does): what each note is about, by distinct value.
+    let newest = desnz.keys().next_back().copied();
+    let mut later = std::collections::BTreeSet::new();
+    let mut scope_2 = std::collections::BTreeSet::new();
+    let mut priced_with: BTreeMap<Option<ReportingYear>, Vec<&str>> = BTreeMap::new();
+    let mut last_priced = None;
+    let mut nhs = crate::report::nhs::NhsSums::default();
+    for (k, t) in &inv.groups {
+        if let (Some(newest), Some(y)) = (newest, k.reporting_year) {
+            if y.edition_year() > newest {
+                later.insert(y.to_string());
+            }
+        }
+        if k.class == crate::model::ScopeClass::Two && k.upstream_of.is_none() {
+            scope_2.insert((&*k.set, &*k.factor));
+        }
+        // Only the DESNZ editions are chosen by year; other sets are searched after them.
+        if last_priced != Some((k.reporting_year, &*k.set)) {
+            last_priced = Some((k.reporting_year, &*k.set));
+            let sets = priced_with.entry(k.reporting_year).or_default();
+            let is_desnz = desnz.values().any(|id| id.as_str() == &*k.set);
+            if is_desnz && !sets.contains(&&*k.set) {
+                sets.push(&k.set);
+            }
+        }
+        nhs.add(k, t)
+            .ok_or_else(|| crate::Error::overflow(crate::Position::default(), "an NHS total"))?;
+    }
     let mut notes = Vec::new();
-    if let Some((&newest, _)) = desnz.iter().next_back() {
-        let mut later: Vec<String> = inv
-            .groups
-            .keys()
-            .filter_map(|k| k.reporting_year)
-            .filter(|y| y.edition_year() > newest)
-            .map(|y| y.to_string())
-            .collect();
-        later.sort();
-        later.dedup();
+    if let Some(newest) = newest {
+        let later: Vec<String> = later.into_iter().collect();
         if !later.is_empty() {
             notes.push((
                 format!(
@@ -742,21 +763,18 @@ pub fn figure_notes<'s>(
     }
     // Location-based scope 2 takes the grid average; a supplier's tariff (a supplier-specific
     // set, a zero-carbon tariff) belongs in market_factor, or it silently replaces the grid.
-    let mut not_grid: Vec<String> = inv
-        .groups
-        .keys()
-        .filter(|k| k.class == crate::model::ScopeClass::Two && k.upstream_of.is_none())
-        .filter(|k| {
-            let set = find_set(&k.set);
+    let mut not_grid: Vec<String> = (scope_2.into_iter())
+        .filter(|(set, factor)| {
+            let set = find_set(set);
             let supplier =
                 set.is_some_and(|s| s.quality() == crate::factors::DataQuality::SupplierSpecific);
             let zero = set
-                .and_then(|s| s.get(&k.factor))
+                .and_then(|s| s.get(factor))
                 .and_then(|f| f.kg_co2e)
                 .is_some_and(|v| v.is_zero());
             supplier || zero
         })
-        .map(|k| format!("{}:{}", k.set, k.factor))
+        .map(|(set, factor)| format!("{set}:{factor}"))
         .collect();
     not_grid.sort();
     not_grid.dedup();
@@ -771,13 +789,8 @@ pub fn figure_notes<'s>(
             true,
         ));
     }
-    notes.extend(edition_notes(inv, desnz).into_iter().map(|n| (n, false)));
-    notes.extend(
-        crate::report::nhs::NhsFigures::of(inv)?
-            .notes()
-            .into_iter()
-            .map(|n| (n, false)),
-    );
+    notes.extend(edition_notes(priced_with).into_iter().map(|n| (n, false)));
+    notes.extend(nhs.finish()?.notes().into_iter().map(|n| (n, false)));
     if inv.rows.spend_undated > 0 {
         notes.push((
             format!(
@@ -790,22 +803,11 @@ pub fn figure_notes<'s>(
     Ok(notes)
 }
 
-/// One note per reporting year priced by DESNZ edition: which set and why.
-fn edition_notes(inv: &crate::model::Inventory, desnz: &BTreeMap<u16, String>) -> Vec<String> {
-    if desnz.is_empty() {
-        return Vec::new();
-    }
-    let mut seen: BTreeMap<Option<ReportingYear>, Vec<&str>> = BTreeMap::new();
-    for k in inv.groups.keys() {
-        let sets = seen.entry(k.reporting_year).or_default();
-        // Only the DESNZ editions are chosen by year; other sets are searched after them.
-        let is_desnz = desnz.values().any(|id| id.as_str() == &*k.set);
-        if is_desnz && !sets.contains(&&*k.set) {
-            sets.push(&k.set);
-        }
-    }
+/// One note per reporting year priced by a DESNZ edition (`priced_with`: the DESNZ sets each
+/// year's groups used, in order of first use): which set and why.
+fn edition_notes(priced_with: BTreeMap<Option<ReportingYear>, Vec<&str>>) -> Vec<String> {
     let mut out = Vec::new();
-    for (year, sets) in seen {
+    for (year, sets) in priced_with {
         if sets.is_empty() {
             continue;
         }

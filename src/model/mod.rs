@@ -324,27 +324,11 @@ impl Inventory {
         &self,
         key: impl Fn(&GroupKey) -> K,
     ) -> Option<BTreeMap<K, Headline>> {
-        let mut index: rustc_hash::FxHashMap<K, usize> = Default::default();
-        let mut sums: Vec<(K, Headline)> = Vec::new();
-        // Groups come in key order (class, site, period ...), so a value's groups often come
-        // together (a site's, above all): the value's place is looked up once a run.
-        let mut last: Option<(K, usize)> = None;
+        let mut by = HeadlineBy::new(key);
         for (k, t) in &self.groups {
-            let value = key(k);
-            let i = match &last {
-                Some((v, i)) if *v == value => *i,
-                _ => {
-                    let i = *index.entry(value.clone()).or_insert_with(|| {
-                        sums.push((value.clone(), Headline::default()));
-                        sums.len() - 1
-                    });
-                    last = Some((value, i));
-                    i
-                }
-            };
-            sums[i].1.add(k.class, k.market, t)?;
+            by.add(k, t)?;
         }
-        Some(sums.into_iter().collect())
+        Some(by.finish())
     }
 
     /// kg CO2e by gas over scopes 1-3 (location-based).
@@ -359,6 +343,54 @@ impl Inventory {
             }
         }
         Some(g)
+    }
+}
+
+/// Headline totals per value of a grouping, summed a group at a time: several of them are
+/// summed in one pass over the groups (a pass over tens of thousands of groups costs about
+/// what reading them from memory does).
+pub struct HeadlineBy<K, F> {
+    key: F,
+    index: rustc_hash::FxHashMap<K, usize>,
+    sums: Vec<(K, Headline)>,
+    /// The last value and its place: groups come in key order (class, site, period ...), so
+    /// a value's groups often come together (a site's, above all), and its place is looked
+    /// up once a run.
+    last: Option<(K, usize)>,
+}
+
+impl<K: Ord + std::hash::Hash + Clone, F: Fn(&GroupKey) -> K> HeadlineBy<K, F> {
+    /// Empty sums by the value `key` gives.
+    pub fn new(key: F) -> Self {
+        HeadlineBy {
+            key,
+            index: Default::default(),
+            sums: Vec::new(),
+            last: None,
+        }
+    }
+
+    /// Adds one group; `None` on overflow.
+    pub fn add(&mut self, k: &GroupKey, t: &Totals) -> Option<()> {
+        let value = (self.key)(k);
+        let i = match &self.last {
+            Some((v, i)) if *v == value => *i,
+            _ => {
+                let sums = &mut self.sums;
+                let i = *self.index.entry(value.clone()).or_insert_with(|| {
+                    sums.push((value.clone(), Headline::default()));
+                    sums.len() - 1
+                });
+                self.last = Some((value, i));
+                i
+            }
+        };
+        self.sums[i].1.add(k.class, k.market, t)
+    }
+
+    /// The sums, in value order.
+    pub fn finish(self) -> BTreeMap<K, Headline> {
+        self.sums.into_iter().collect()
     }
 }
 

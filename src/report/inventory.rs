@@ -1,13 +1,16 @@
 //! An inventory to bytes: a table in tCO2e for people, CSV for spreadsheets, and JSON with
 //! exact decimal strings in kg CO2e for CI jobs (the schema is documented in the README).
 
-use crate::model::{value_of, ExactSum, GroupKey, Headline, Inventory, MarketBasis, GASES};
+use crate::model::{
+    value_of, ExactSum, GroupKey, Headline, HeadlineBy, Inventory, MarketBasis, ScopeClass, Totals,
+    GASES,
+};
 use crate::num::{display_grouped, exact_string};
 use crate::report::inventory_json::{
     ActivityJson, FactorSetJson, InventoryJson, Kg, MarketBasisJson, NhsCategoryJson,
     NhsFootprintJson, Ordered, RowsJson, ScopesJson, TierJson, TotalsJson, SCHEMA,
 };
-use crate::report::nhs::NhsFigures;
+use crate::report::nhs::{NhsFigures, NhsSums};
 use crate::report::table::Table;
 use crate::Result;
 use rust_decimal::Decimal;
@@ -123,10 +126,13 @@ fn by<K: Ord + std::hash::Hash + Clone>(
     key: impl Fn(&GroupKey) -> K,
 ) -> Result<BTreeMap<K, Figures>> {
     let ov = || crate::Error::overflow(crate::Position::default(), "a breakdown total");
-    inv.headline_by(key)
-        .ok_or_else(ov)?
-        .iter()
-        .map(|(k, h)| Ok((k.clone(), Figures::of(h)?)))
+    figures(inv.headline_by(key).ok_or_else(ov)?)
+}
+
+/// The figures of headlines by a value.
+fn figures<K: Ord>(sums: BTreeMap<K, Headline>) -> Result<BTreeMap<K, Figures>> {
+    sums.into_iter()
+        .map(|(k, h)| Ok((k, Figures::of(&h)?)))
         .collect()
 }
 
@@ -139,8 +145,17 @@ fn by_name<K: Ord + std::hash::Hash + Clone, N: Ord>(
     name: impl Fn(&K) -> N,
 ) -> Result<BTreeMap<N, Figures>> {
     let ov = || crate::Error::overflow(crate::Position::default(), "a breakdown total");
+    named_figures(inv.headline_by(key).ok_or_else(ov)?, name)
+}
+
+/// The figures of headlines by a value, summed by the value's name.
+fn named_figures<K, N: Ord>(
+    sums: BTreeMap<K, Headline>,
+    name: impl Fn(&K) -> N,
+) -> Result<BTreeMap<N, Figures>> {
+    let ov = || crate::Error::overflow(crate::Position::default(), "a breakdown total");
     let mut named: BTreeMap<N, Headline> = BTreeMap::new();
-    for (k, h) in inv.headline_by(key).ok_or_else(ov)? {
+    for (k, h) in sums {
         named
             .entry(name(&k))
             .or_default()
@@ -187,55 +202,66 @@ struct ActivityRow {
     lines: u64,
 }
 
-fn activities(
-    inv: &Inventory,
-    describe: &dyn Fn(&str, &str) -> (String, String),
-) -> Result<BTreeMap<ActivityKey, ActivityRow>> {
-    let ov = || crate::Error::overflow(crate::Position::default(), "an activity total");
-    // Summed first by shared names (no text made per group), then named once per activity.
-    type Sums = (ExactSum, ExactSum, ExactSum, u64);
-    // Hashed, not ordered: the sums are exact, so the order they are made in cannot show.
-    let mut fine: rustc_hash::FxHashMap<_, Sums> = Default::default();
-    for (k, t) in &inv.groups {
-        let (quantity, kg, kg_market, lines) = fine
-            .entry((
-                k.set.clone(),
-                k.factor.clone(),
-                k.upstream_of.clone(),
-                k.class,
-            ))
-            .or_default();
-        quantity.merge(&t.quantity).ok_or_else(ov)?;
-        kg.merge(&t.kg).ok_or_else(ov)?;
-        kg_market.merge(t.market(k.market)).ok_or_else(ov)?;
+/// Sums by activity (set, factor, upstream factor, class), a group at a time.
+#[derive(Default)]
+struct ActivitySums<'a> {
+    /// By shared names (no text made per group, no name's count changed), named once per
+    /// activity at the end. Hashed, not ordered: the sums are exact, so the order they are
+    /// made in cannot show.
+    fine: rustc_hash::FxHashMap<ActivityNames<'a>, ActivitySum>,
+}
+
+/// An activity by its shared names: set, factor, upstream factor, and class.
+type ActivityNames<'a> = (&'a str, &'a str, Option<&'a str>, ScopeClass);
+
+/// An activity's quantity, kg, market kg and ledger lines.
+type ActivitySum = (ExactSum, ExactSum, ExactSum, u64);
+
+impl<'a> ActivitySums<'a> {
+    /// Adds one group; `None` on overflow.
+    fn add(&mut self, k: &'a GroupKey, t: &Totals) -> Option<()> {
+        let key = (&*k.set, &*k.factor, k.upstream_of.as_deref(), k.class);
+        let (quantity, kg, kg_market, lines) = self.fine.entry(key).or_default();
+        quantity.merge(&t.quantity)?;
+        kg.merge(&t.kg)?;
+        kg_market.merge(t.market(k.market))?;
         *lines += t.lines;
+        Some(())
     }
-    let mut out: BTreeMap<ActivityKey, ActivityRow> = BTreeMap::new();
-    for ((set, factor, upstream_of, class), (quantity, kg, kg_market, lines)) in fine {
-        let key = ActivityKey {
-            set: set.to_string(),
-            factor: factor.to_string(),
-            upstream_of: upstream_of.as_deref().unwrap_or("").to_string(),
-            scope: class.scope_str().to_string(),
-            category: class.category(),
-        };
-        let row = out.entry(key).or_insert_with(|| {
-            let (label, unit) = describe(&set, &factor);
-            ActivityRow {
-                label,
-                unit,
-                quantity: ExactSum::ZERO,
-                kg: ExactSum::ZERO,
-                kg_market: ExactSum::ZERO,
-                lines: 0,
-            }
-        });
-        row.quantity.merge(&quantity).ok_or_else(ov)?;
-        row.kg.merge(&kg).ok_or_else(ov)?;
-        row.kg_market.merge(&kg_market).ok_or_else(ov)?;
-        row.lines += lines;
+
+    /// The rows, each activity named by `describe` (set, factor) once.
+    fn finish(
+        self,
+        describe: &dyn Fn(&str, &str) -> (String, String),
+    ) -> Result<BTreeMap<ActivityKey, ActivityRow>> {
+        let ov = || crate::Error::overflow(crate::Position::default(), "an activity total");
+        let mut out: BTreeMap<ActivityKey, ActivityRow> = BTreeMap::new();
+        for ((set, factor, upstream_of, class), (quantity, kg, kg_market, lines)) in self.fine {
+            let key = ActivityKey {
+                set: set.to_string(),
+                factor: factor.to_string(),
+                upstream_of: upstream_of.unwrap_or("").to_string(),
+                scope: class.scope_str().to_string(),
+                category: class.category(),
+            };
+            let row = out.entry(key).or_insert_with(|| {
+                let (label, unit) = describe(set, factor);
+                ActivityRow {
+                    label,
+                    unit,
+                    quantity: ExactSum::ZERO,
+                    kg: ExactSum::ZERO,
+                    kg_market: ExactSum::ZERO,
+                    lines: 0,
+                }
+            });
+            row.quantity.merge(&quantity).ok_or_else(ov)?;
+            row.kg.merge(&kg).ok_or_else(ov)?;
+            row.kg_market.merge(&kg_market).ok_or_else(ov)?;
+            row.lines += lines;
+        }
+        Ok(out)
     }
-    Ok(out)
 }
 
 /// The inventory as JSON. `describe(set, key)` gives a factor's label and unit.
@@ -262,23 +288,34 @@ struct MarketSums {
 /// The NHS figures, the by-activity rows, kg CO2e by gas and the market-based sums: the
 /// breakdowns not summed by a key of the group.
 type Unkeyed = (
+    Headline,
     NhsFigures,
     BTreeMap<ActivityKey, ActivityRow>,
     [ExactSum; 4],
     MarketSums,
 );
 
-/// The breakdowns of [`Unkeyed`], in one pass each over the groups.
+/// The headline and the breakdowns of [`Unkeyed`], in one pass over the groups.
 fn unkeyed(inv: &Inventory, describe: &dyn Fn(&str, &str) -> (String, String)) -> Result<Unkeyed> {
     let ov = || crate::Error::overflow(crate::Position::default(), "a total");
-    let nhs = NhsFigures::of(inv)?;
-    let rows = activities(inv, describe)?;
-    let gases = inv.by_gas().ok_or_else(ov)?;
+    let mut headline = Headline::default();
+    let mut nhs = NhsSums::default();
+    let mut activities = ActivitySums::default();
+    let mut gases = [ExactSum::ZERO; 4];
     let mut market = MarketSums {
         kg: [ExactSum::ZERO, ExactSum::ZERO, ExactSum::ZERO],
         fallback_lines: 0,
     };
     for (k, t) in &inv.groups {
+        headline.add(k.class, k.market, t).ok_or_else(ov)?;
+        nhs.add(k, t).ok_or_else(ov)?;
+        activities.add(k, t).ok_or_else(ov)?;
+        // By gas over scopes 1-3, location-based (as `Inventory::by_gas`).
+        if !matches!(k.class, ScopeClass::Outside | ScopeClass::NhsOnly) {
+            for (a, b) in gases.iter_mut().zip(&t.gases) {
+                a.merge(b).ok_or_else(ov)?;
+            }
+        }
         let i = match k.market {
             MarketBasis::Contractual => 0,
             MarketBasis::ResidualMix => 1,
@@ -290,7 +327,13 @@ fn unkeyed(inv: &Inventory, describe: &dyn Fn(&str, &str) -> (String, String)) -
         };
         market.kg[i].merge(&t.kg_market).ok_or_else(ov)?;
     }
-    Ok((nhs, rows, gases, market))
+    Ok((
+        headline,
+        nhs.finish()?,
+        activities.finish(describe)?,
+        gases,
+        market,
+    ))
 }
 
 /// The inventory as the typed inventory.json document.
@@ -311,8 +354,6 @@ fn doc_from(
     describe: &dyn Fn(&str, &str) -> (String, String),
     two_threads_from: usize,
 ) -> Result<InventoryJson> {
-    let ov = || crate::Error::overflow(crate::Position::default(), "a total");
-    let total = Figures::of(&inv.headline().ok_or_else(ov)?)?;
     let factor_sets = facts
         .sets
         .iter()
@@ -328,12 +369,27 @@ fn doc_from(
     // The breakdowns by a key are summed on a thread of their own while this one sums the
     // rest: each is a pass over every group, and a large inventory has tens of thousands.
     let keyed = || -> Result<_> {
-        let a = by_name(inv, |k| k.site.clone(), site_name)?;
-        let b = by_name(inv, |k| k.period, period_name)?;
-        let c = by_name(inv, |k| k.reporting_year, year_name)?;
-        let d = by_name(inv, |k| k.quality.as_str(), |q| q.to_string())?;
-        let e = by(inv, |k| k.nhs_category)?;
-        Ok((a, b, c, d, e))
+        // One pass over the groups for the five.
+        let ov = || crate::Error::overflow(crate::Position::default(), "a breakdown total");
+        let mut site = HeadlineBy::new(|k: &GroupKey| k.site.clone());
+        let mut period = HeadlineBy::new(|k: &GroupKey| k.period);
+        let mut year = HeadlineBy::new(|k: &GroupKey| k.reporting_year);
+        let mut quality = HeadlineBy::new(|k: &GroupKey| k.quality.as_str());
+        let mut nhs = HeadlineBy::new(|k: &GroupKey| k.nhs_category);
+        for (k, t) in &inv.groups {
+            site.add(k, t).ok_or_else(ov)?;
+            period.add(k, t).ok_or_else(ov)?;
+            year.add(k, t).ok_or_else(ov)?;
+            quality.add(k, t).ok_or_else(ov)?;
+            nhs.add(k, t).ok_or_else(ov)?;
+        }
+        Ok((
+            named_figures(site.finish(), site_name)?,
+            named_figures(period.finish(), period_name)?,
+            named_figures(year.finish(), year_name)?,
+            named_figures(quality.finish(), |q| q.to_string())?,
+            figures(nhs.finish())?,
+        ))
     };
     let (keyed, rest) = if inv.groups.len() >= two_threads_from {
         std::thread::scope(|scope| {
@@ -350,7 +406,8 @@ fn doc_from(
         (keyed(), unkeyed(inv, describe))
     };
     let (by_site, by_period, by_reporting_year, by_data_quality, ghg_by_nhs) = keyed?;
-    let (nhs, activity_rows, gases, market) = rest?;
+    let (headline, nhs, activity_rows, gases, market) = rest?;
+    let total = Figures::of(&headline)?;
     let by_site = figures_map(by_site);
     let by_period = figures_map(by_period);
     let by_reporting_year = figures_map(by_reporting_year);

@@ -5,7 +5,7 @@
 //! NHS footprint only. So `carbon_footprint + footprint_plus + outside_nhs_footprints
 //! - outside_ghg_protocol = total_location`, exactly. Biogenic CO2 is in neither view.
 
-use crate::model::{value_of, ExactSum, Inventory, ScopeClass};
+use crate::model::{value_of, ExactSum, GroupKey, Inventory, ScopeClass, Totals};
 use crate::nhs::{NhsCategory, NhsFootprint};
 use crate::Result;
 use rust_decimal::Decimal;
@@ -39,38 +39,45 @@ pub struct NhsFigures {
     pub by_category: BTreeMap<NhsCategory, CategoryFigures>,
 }
 
-impl NhsFigures {
-    /// The NHS view of an inventory.
-    pub fn of(inv: &Inventory) -> Result<NhsFigures> {
-        let ov = || crate::Error::overflow(crate::Position::default(), "an NHS total");
-        let mut cf = ExactSum::ZERO;
-        let mut plus = ExactSum::ZERO;
-        let mut neither = ExactSum::ZERO;
-        let mut nhs_only = ExactSum::ZERO;
-        let mut ghg = ExactSum::ZERO;
-        let mut cats: BTreeMap<NhsCategory, (ExactSum, ExactSum, u64)> = BTreeMap::new();
-        for (k, t) in &inv.groups {
-            if k.class == ScopeClass::Outside {
-                continue;
-            }
-            match k.class.nhs_footprint(k.nhs_category) {
-                Some(NhsFootprint::CarbonFootprint) => cf.merge(&t.kg),
-                Some(NhsFootprint::FootprintPlus) => plus.merge(&t.kg),
-                None => neither.merge(&t.kg),
-            }
-            .ok_or_else(ov)?;
-            let c = cats.entry(k.nhs_category).or_default();
-            c.0.merge(&t.kg).ok_or_else(ov)?;
-            c.2 += t.lines;
-            if k.class == ScopeClass::NhsOnly {
-                nhs_only.merge(&t.kg).ok_or_else(ov)?;
-                c.1.merge(&t.kg).ok_or_else(ov)?;
-            } else {
-                ghg.merge(&t.kg).ok_or_else(ov)?;
-            }
+/// The NHS view's sums, a group at a time (see [`NhsFigures::of`]), for a pass over the groups
+/// that sums other things too.
+#[derive(Default)]
+pub struct NhsSums {
+    cf: ExactSum,
+    plus: ExactSum,
+    neither: ExactSum,
+    nhs_only: ExactSum,
+    ghg: ExactSum,
+    /// By category: every line, the NHS-only part, and ledger lines.
+    cats: BTreeMap<NhsCategory, (ExactSum, ExactSum, u64)>,
+}
+
+impl NhsSums {
+    /// Adds one group; `None` on overflow.
+    pub fn add(&mut self, k: &GroupKey, t: &Totals) -> Option<()> {
+        if k.class == ScopeClass::Outside {
+            return Some(());
         }
+        match k.class.nhs_footprint(k.nhs_category) {
+            Some(NhsFootprint::CarbonFootprint) => self.cf.merge(&t.kg),
+            Some(NhsFootprint::FootprintPlus) => self.plus.merge(&t.kg),
+            None => self.neither.merge(&t.kg),
+        }?;
+        let c = self.cats.entry(k.nhs_category).or_default();
+        c.0.merge(&t.kg)?;
+        c.2 += t.lines;
+        if k.class == ScopeClass::NhsOnly {
+            self.nhs_only.merge(&t.kg)?;
+            c.1.merge(&t.kg)
+        } else {
+            self.ghg.merge(&t.kg)
+        }
+    }
+
+    /// The figures.
+    pub fn finish(self) -> Result<NhsFigures> {
         let mut by_category = BTreeMap::new();
-        for (c, (kg, out, lines)) in cats {
+        for (c, (kg, out, lines)) in self.cats {
             by_category.insert(
                 c,
                 CategoryFigures {
@@ -81,13 +88,29 @@ impl NhsFigures {
             );
         }
         Ok(NhsFigures {
-            carbon_footprint: value_of(&cf, "the NHS Carbon Footprint")?,
-            footprint_plus: value_of(&plus, "the NHS Carbon Footprint Plus")?,
-            outside_nhs_footprints: value_of(&neither, "the lines outside both NHS footprints")?,
-            outside_ghg_protocol: value_of(&nhs_only, "the NHS-only lines")?,
-            ghg_protocol_total: value_of(&ghg, "the GHG Protocol total")?,
+            carbon_footprint: value_of(&self.cf, "the NHS Carbon Footprint")?,
+            footprint_plus: value_of(&self.plus, "the NHS Carbon Footprint Plus")?,
+            outside_nhs_footprints: value_of(
+                &self.neither,
+                "the lines outside both NHS footprints",
+            )?,
+            outside_ghg_protocol: value_of(&self.nhs_only, "the NHS-only lines")?,
+            ghg_protocol_total: value_of(&self.ghg, "the GHG Protocol total")?,
             by_category,
         })
+    }
+}
+
+impl NhsFigures {
+    /// The NHS view of an inventory.
+    pub fn of(inv: &Inventory) -> Result<NhsFigures> {
+        let mut sums = NhsSums::default();
+        for (k, t) in &inv.groups {
+            sums.add(k, t).ok_or_else(|| {
+                crate::Error::overflow(crate::Position::default(), "an NHS total")
+            })?;
+        }
+        sums.finish()
     }
 
     /// Notes for the outputs on how the two views meet, when it matters.
