@@ -884,7 +884,13 @@ impl Prepared {
                 ));
             }
         }
-        let mut used_sets: Vec<&str> = inv.groups.keys().map(|k| &*k.set).collect();
+        // Groups of a set come together: each run of them adds its set once.
+        let mut used_sets: Vec<&str> = Vec::new();
+        for k in inv.groups.keys() {
+            if used_sets.last() != Some(&&*k.set) {
+                used_sets.push(&k.set);
+            }
+        }
         used_sets.sort_unstable();
         used_sets.dedup();
         for (id, note) in &self.gwp_notes {
