@@ -330,20 +330,6 @@ impl Inventory {
         }
         Some(by.finish())
     }
-
-    /// kg CO2e by gas over scopes 1-3 (location-based).
-    pub fn by_gas(&self) -> Option<[ExactSum; 4]> {
-        let mut g = [ExactSum::ZERO; 4];
-        for (k, t) in &self.groups {
-            if matches!(k.class, ScopeClass::Outside | ScopeClass::NhsOnly) {
-                continue;
-            }
-            for (a, b) in g.iter_mut().zip(&t.gases) {
-                a.merge(b)?;
-            }
-        }
-        Some(g)
-    }
 }
 
 /// Headline totals per value of a grouping, summed a group at a time: several of them are

@@ -310,7 +310,7 @@ fn unkeyed(inv: &Inventory, describe: &dyn Fn(&str, &str) -> (String, String)) -
         headline.add(k.class, k.market, t).ok_or_else(ov)?;
         nhs.add(k, t).ok_or_else(ov)?;
         activities.add(k, t).ok_or_else(ov)?;
-        // By gas over scopes 1-3, location-based (as `Inventory::by_gas`).
+        // By gas over scopes 1-3, location-based.
         if !matches!(k.class, ScopeClass::Outside | ScopeClass::NhsOnly) {
             for (a, b) in gases.iter_mut().zip(&t.gases) {
                 a.merge(b).ok_or_else(ov)?;
