@@ -1,8 +1,12 @@
 //! Embeds every file under `factors/` and `examples/` into the binary, so that an installed
 //! `ghg` finds its shipped factor sets and example trust from any directory.
 
+use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+#[path = "src/factors/peek.rs"]
+mod peek;
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -29,24 +33,47 @@ fn main() {
         let mut files = Vec::new();
         collect(&root.join(dir), &mut files);
         files.sort();
-        writeln!(
-            code,
-            "/// Files under `{dir}/`, as (path relative to it, contents)."
-        )
-        .unwrap();
-        writeln!(code, "pub static {name}: &[(&str, &str)] = &[").unwrap();
+        let factors = name == "FACTOR_FILES";
+        if factors {
+            // A run finds a shipped set by id and its cached parse by hash: both read here
+            // once, not from every file on every run.
+            writeln!(
+                code,
+                "/// Files under `{dir}/`, with their set ids and hashes."
+            )
+            .unwrap();
+            writeln!(code, "pub static {name}: &[Shipped] = &[").unwrap();
+        } else {
+            writeln!(
+                code,
+                "/// Files under `{dir}/`, as (path relative to it, contents)."
+            )
+            .unwrap();
+            writeln!(code, "pub static {name}: &[(&str, &str)] = &[").unwrap();
+        }
         for f in &files {
             let rel = f
                 .strip_prefix(root.join(dir))
                 .unwrap()
                 .to_string_lossy()
                 .replace('\\', "/");
-            writeln!(
-                code,
-                "    ({rel:?}, include_str!({:?})),",
-                f.to_string_lossy()
-            )
-            .unwrap();
+            let include = format!("include_str!({:?})", f.to_string_lossy());
+            if factors {
+                // Not UTF-8: left for the run to report, as it reports a user's file.
+                let text = std::fs::read_to_string(f).unwrap_or_default();
+                let id = peek::peek_id(&text);
+                let sha: String = Sha256::digest(text.as_bytes())
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                writeln!(
+                    code,
+                    "    Shipped {{ path: {rel:?}, text: {include}, set_id: {id:?}, sha256: {sha:?} }},"
+                )
+                .unwrap();
+            } else {
+                writeln!(code, "    ({rel:?}, {include}),").unwrap();
+            }
         }
         writeln!(code, "];").unwrap();
     }

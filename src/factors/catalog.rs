@@ -3,7 +3,8 @@
 
 use super::load::Problem;
 use super::model::FactorSet;
-use crate::embedded::FACTOR_FILES;
+use super::peek::peek_id;
+use crate::embedded::{Shipped, FACTOR_FILES};
 use crate::{Error, ErrorKind, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,8 +13,8 @@ use std::sync::{Arc, Mutex};
 /// Where a factor file lives.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
-    /// Shipped in the binary, by path under `factors/`.
-    Embedded(&'static str, &'static str),
+    /// Shipped in the binary.
+    Embedded(&'static Shipped),
     /// A file on disk.
     File(PathBuf),
 }
@@ -22,7 +23,7 @@ impl Source {
     /// How the source is named in messages, ledgers and manifests.
     pub fn display_name(&self) -> String {
         match self {
-            Source::Embedded(rel, _) => format!("factors/{rel}"),
+            Source::Embedded(f) => format!("factors/{}", f.path),
             Source::File(p) => p.display().to_string(),
         }
     }
@@ -30,7 +31,7 @@ impl Source {
     /// The file's text.
     pub fn read(&self) -> Result<String> {
         match self {
-            Source::Embedded(_, text) => Ok((*text).to_string()),
+            Source::Embedded(f) => Ok(f.text.to_string()),
             Source::File(p) => read_text(p),
         }
     }
@@ -50,30 +51,6 @@ pub struct Entry {
 pub struct Catalog {
     entries: Vec<Entry>,
     loaded: Mutex<BTreeMap<String, Arc<FactorSet>>>,
-}
-
-/// The `id` of a factor file's `[set]` table, as the TOML parser reads it (so `id = 'x'`,
-/// `"id" = "x"` and `id = "x" # note` all give `x`). Only the part above the first array of
-/// tables is parsed when that is valid TOML and names the id, because TOML forbids the rest of
-/// the file from redefining it; otherwise the whole file is parsed. `None` when the file has
-/// no string `set.id` (or is not TOML: loading it reports where).
-pub fn peek_id(text: &str) -> Option<String> {
-    let head_end = text
-        .match_indices('\n')
-        .map(|(i, _)| i + 1)
-        .find(|&i| text[i..].trim_start_matches([' ', '\t']).starts_with("[["))
-        .unwrap_or(text.len());
-    let id_in = |doc: &str| -> Option<String> {
-        let table: toml::Table = doc.parse().ok()?;
-        table.get("set")?.get("id")?.as_str().map(str::to_string)
-    };
-    id_in(&text[..head_end]).or_else(|| {
-        if head_end < text.len() {
-            id_in(text)
-        } else {
-            None
-        }
-    })
 }
 
 /// A user's TOML file as text; see [`utf8_text`] for a file that is not UTF-8.
@@ -128,17 +105,21 @@ impl Catalog {
     /// factors a named set holds, so both are errors naming the two files.
     pub fn discover(user_dirs: &[PathBuf]) -> Result<Catalog> {
         let mut by_id: BTreeMap<String, Entry> = BTreeMap::new();
-        for (rel, text) in FACTOR_FILES {
-            if !is_set_file(rel) {
+        for f in FACTOR_FILES {
+            if !is_set_file(f.path) {
                 continue;
             }
-            let id =
-                peek_id(text).unwrap_or_else(|| rel.trim_end_matches(".toml").replace('/', "-"));
+            // Read when `ghg` was built, as `peek_id` reads it: 26 TOML headers a run need
+            // not parse.
+            let id = match f.set_id {
+                Some(id) => id.to_string(),
+                None => f.path.trim_end_matches(".toml").replace('/', "-"),
+            };
             by_id.insert(
                 id.clone(),
                 Entry {
                     id,
-                    source: Source::Embedded(rel, text),
+                    source: Source::Embedded(f),
                 },
             );
         }
@@ -231,11 +212,13 @@ fn shadowing(id: &str, first: &Source, second: &Path) -> Error {
 
 /// Parses the file behind a source.
 pub fn load_source(source: &Source) -> Result<(FactorSet, Vec<Problem>)> {
-    let text = source.read()?;
-    Ok(super::cache::parse_set_cached(
-        &source.display_name(),
-        &text,
-    ))
+    let name = source.display_name();
+    Ok(match source {
+        // The text's hash was taken when `ghg` was built: a set read from the cache is
+        // neither copied nor hashed.
+        Source::Embedded(f) => super::cache::parse_known_cached(&name, f.text, f.sha256),
+        Source::File(_) => super::cache::parse_set_cached(&name, &source.read()?),
+    })
 }
 
 /// The error for a set that did not validate: its first problems, and how to see them all.
@@ -267,4 +250,31 @@ fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ids and hashes `build.rs` read are the ones a run would read from the files.
+    #[test]
+    fn shipped_ids_and_hashes_are_those_of_the_files() {
+        let mut sets = 0;
+        for f in FACTOR_FILES {
+            assert_eq!(f.set_id.map(str::to_string), peek_id(f.text), "{}", f.path);
+            assert_eq!(
+                f.sha256,
+                crate::factors::sha256_hex(f.text.as_bytes()),
+                "{}",
+                f.path
+            );
+            sets += usize::from(is_set_file(f.path));
+        }
+        assert!(sets >= 26, "{sets} sets");
+        let catalog = Catalog::discover(&[]).unwrap();
+        let set = catalog.load("desnz-2025").unwrap();
+        assert_eq!(set.id(), "desnz-2025");
+        let shipped = FACTOR_FILES.iter().find(|f| f.path == "desnz/2025.toml");
+        assert_eq!(Some(set.sha256.as_str()), shipped.map(|f| f.sha256));
+    }
 }

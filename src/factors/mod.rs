@@ -6,6 +6,7 @@
 pub mod cache;
 pub mod load;
 pub mod model;
+mod peek;
 pub mod table_files;
 pub mod tables;
 mod validate;
@@ -18,3 +19,4 @@ pub mod diff;
 pub mod gwp;
 
 pub use catalog::{Catalog, Source};
+pub use peek::peek_id;

@@ -4,7 +4,6 @@
 use crate::units::Unit;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::fmt;
 
 /// GHG Protocol scope of a factor, as the publisher assigns it.
@@ -247,8 +246,32 @@ pub struct FactorSet {
     pub origin: String,
     /// SHA-256 of the file's bytes.
     pub sha256: String,
-    by_key: HashMap<String, usize>,
-    by_id: HashMap<String, usize>,
+    /// Indices into `factors` by key, and by publisher ID: found by hashing the string
+    /// asked for and comparing it with the factor's own, so no key is copied.
+    by_key: hashbrown::HashTable<u32>,
+    by_id: hashbrown::HashTable<u32>,
+}
+
+/// The hash the lookups file a key or ID under.
+fn text_hash(s: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(s)
+}
+
+/// Files factor `i` under `text` unless a factor before it has that text.
+fn index_first(
+    index: &mut hashbrown::HashTable<u32>,
+    i: u32,
+    text: &str,
+    factors: &[Factor],
+    of: fn(&Factor) -> Option<&str>,
+) {
+    let hash = text_hash(text);
+    let same = |&j: &u32| of(&factors[j as usize]) == Some(text);
+    if index.find(hash, same).is_none() {
+        let rehash = |&j: &u32| of(&factors[j as usize]).map_or(0, text_hash);
+        index.insert_unique(hash, i, rehash);
+    }
 }
 
 impl FactorSet {
@@ -263,12 +286,13 @@ impl FactorSet {
     /// Builds the lookups; keys and IDs that repeat keep their first entry (validation
     /// reports the repeats).
     pub fn new(header: SetHeader, factors: Vec<Factor>, origin: String, sha256: String) -> Self {
-        let mut by_key = HashMap::with_capacity(factors.len());
-        let mut by_id = HashMap::new();
-        for (i, f) in factors.iter().enumerate() {
-            by_key.entry(f.key.clone()).or_insert(i);
+        let mut by_key = hashbrown::HashTable::with_capacity(factors.len());
+        let mut by_id = hashbrown::HashTable::new();
+        // A set has far fewer than 2^32 factors: a file that size could not be read.
+        for (i, f) in (0u32..).zip(&factors) {
+            index_first(&mut by_key, i, &f.key, &factors, |f| Some(&f.key));
             if let Some(id) = &f.id {
-                by_id.entry(id.clone()).or_insert(i);
+                index_first(&mut by_id, i, id, &factors, |f| f.id.as_deref());
             }
         }
         FactorSet {
@@ -293,10 +317,14 @@ impl FactorSet {
 
     /// Index of the factor with this key or publisher ID.
     pub fn index_of(&self, key_or_id: &str) -> Option<usize> {
-        self.by_key
-            .get(key_or_id)
-            .or_else(|| self.by_id.get(key_or_id))
-            .copied()
+        let hash = text_hash(key_or_id);
+        let factor = |&i: &u32| &self.factors[i as usize];
+        (self.by_key.find(hash, |i| factor(i).key == key_or_id))
+            .or_else(|| {
+                self.by_id
+                    .find(hash, |i| factor(i).id.as_deref() == Some(key_or_id))
+            })
+            .map(|&i| i as usize)
     }
 
     /// Factors whose labels, column and unit contain every word, case-insensitively.
@@ -309,5 +337,51 @@ impl FactorSet {
                 words.iter().all(|w| hay.contains(w.as_str()))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two factors share a key and two share a publisher ID: the first of each is found, by
+    /// key before ID, and a text neither key nor ID finds nothing.
+    #[test]
+    fn lookups_keep_the_first_factor_of_a_repeated_key_or_id() {
+        let factor = |key: &str, id: Option<&str>, value: &str| Factor {
+            key: key.to_string(),
+            id: id.map(str::to_string),
+            scope: Scope::One,
+            category: None,
+            labels: vec![],
+            column: String::new(),
+            unit: crate::units::parse_unit("kWh").unwrap(),
+            kg_co2e: Some(value.parse().unwrap()),
+            gases: vec![],
+            upstream: vec![],
+            outside: vec![],
+            note: String::new(),
+            line: 1,
+            gwp: None,
+        };
+        let set = FactorSet::new(
+            SetHeader::default(),
+            vec![
+                factor("a", Some("x"), "1"),
+                factor("a", Some("y"), "2"),
+                factor("b", Some("y"), "3"),
+                factor("c", Some("a"), "4"),
+            ],
+            "test".into(),
+            String::new(),
+        );
+        let value = |k: &str| set.get(k).and_then(|f| f.kg_co2e).map(|v| v.to_string());
+        assert_eq!(value("a").as_deref(), Some("1"));
+        assert_eq!(value("b").as_deref(), Some("3"));
+        assert_eq!(value("x").as_deref(), Some("1"));
+        assert_eq!(value("y").as_deref(), Some("2"));
+        assert_eq!(set.index_of("c"), Some(3));
+        assert_eq!(value("z"), None);
+        assert_eq!(set.clone().index_of("y"), Some(1));
     }
 }
