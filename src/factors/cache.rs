@@ -22,9 +22,10 @@ use std::path::{Path, PathBuf};
 /// reads another build's entries.
 const BUILD: &str = env!("GHG_SOURCE_HASH");
 
-/// Factors per part of an entry. The parts are decoded on threads of their own: a DESNZ
-/// edition's 3,500 factors take about 4 ms to decode on one.
-const FACTORS_PER_PART: usize = 1024;
+/// Factors per part of an entry. The parts are decoded in as many runs as the machine has
+/// cores, each on a thread of its own: a DESNZ edition's 3,500 factors take about 4 ms to
+/// decode on one, and a thread per part costs more than it saves on two cores.
+const FACTORS_PER_PART: usize = 512;
 
 /// What an entry holds: the parse of one set's text, its factors in parts.
 #[derive(Serialize, Deserialize)]
@@ -119,31 +120,44 @@ fn read(path: &Path, sha: &str, file: &str) -> Option<(FactorSet, Vec<Problem>)>
     // The parts are decoded while the digest is checked; nothing decoded is used unless
     // the digest matches.
     let entry: Entry = postcard::from_bytes(payload).ok()?;
-    let decode = |part: &Blob| postcard::from_bytes::<Vec<Factor>>(part.0).ok();
-    let (whole, parts) = std::thread::scope(|scope| {
-        let later: Vec<_> = (entry.parts.iter().skip(1))
-            .map(|p| {
+    let decode = |parts: &[Blob]| -> Option<Vec<Factor>> {
+        let mut factors = Vec::new();
+        for p in parts {
+            factors.extend(postcard::from_bytes::<Vec<Factor>>(p.0).ok()?);
+        }
+        Some(factors)
+    };
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let runs = entry.parts.len().clamp(1, cores);
+    // A set of no factors has no parts: one empty run.
+    let per_run = entry.parts.len().div_ceil(runs).max(1);
+    let (whole, decoded) = std::thread::scope(|scope| {
+        let mut runs = entry.parts.chunks(per_run);
+        let first = runs.next().unwrap_or_default();
+        let later: Vec<_> = runs
+            .map(|run| {
                 let thread = std::thread::Builder::new();
-                thread.spawn_scoped(scope, move || decode(p)).map_err(|_| p)
+                thread
+                    .spawn_scoped(scope, move || decode(run))
+                    .map_err(|_| run)
             })
             .collect();
         let whole = Sha256::digest(payload).as_slice() == digest;
-        // A set of no factors has no parts.
-        let mut parts = vec![entry.parts.first().map_or(Some(Vec::new()), decode)];
-        parts.extend(later.into_iter().map(|h| match h {
+        let mut decoded = vec![decode(first)];
+        decoded.extend(later.into_iter().map(|h| match h {
             // A thread that panicked read a damaged entry: the set is parsed again.
             Ok(h) => h.join().ok().flatten(),
             // No thread to be had: decoded here.
-            Err(p) => decode(p),
+            Err(run) => decode(run),
         }));
-        (whole, parts)
+        (whole, decoded)
     });
     if !whole || entry.text_sha256 != sha || entry.build != BUILD {
         return None;
     }
     let mut factors = Vec::new();
-    for part in parts {
-        factors.extend(part?);
+    for run in decoded {
+        factors.extend(run?);
     }
     // Problems name the file as this run calls it, not as the run that stored them did.
     let problems = (entry.problems.into_iter())
