@@ -59,8 +59,9 @@ fn main() {
                 .replace('\\', "/");
             let include = format!("include_str!({:?})", f.to_string_lossy());
             if factors {
-                // Not UTF-8: left for the run to report, as it reports a user's file.
-                let text = std::fs::read_to_string(f).unwrap_or_default();
+                // `include_str!` refuses a file that is not UTF-8 as well: say which.
+                let text =
+                    std::fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
                 let id = peek::peek_id(&text);
                 let sha: String = Sha256::digest(text.as_bytes())
                     .iter()
