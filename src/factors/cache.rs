@@ -118,8 +118,11 @@ fn read(path: &Path, sha: &str, file: &str) -> Option<(FactorSet, Vec<Problem>)>
     let bytes = std::fs::read(path).ok()?;
     let (payload, digest) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
     // The parts are decoded while the digest is checked; nothing decoded is used unless
-    // the digest matches.
+    // the digest matches. An entry of another text or build is not decoded at all.
     let entry: Entry = postcard::from_bytes(payload).ok()?;
+    if entry.text_sha256 != sha || entry.build != BUILD {
+        return None;
+    }
     let decode = |parts: &[Blob]| -> Option<Vec<Factor>> {
         let mut factors = Vec::new();
         for p in parts {
@@ -152,10 +155,10 @@ fn read(path: &Path, sha: &str, file: &str) -> Option<(FactorSet, Vec<Problem>)>
         }));
         (whole, decoded)
     });
-    if !whole || entry.text_sha256 != sha || entry.build != BUILD {
+    if !whole {
         return None;
     }
-    let mut factors = Vec::new();
+    let mut factors = Vec::with_capacity(decoded.iter().flatten().map(Vec::len).sum());
     for run in decoded {
         factors.extend(run?);
     }
